@@ -1,0 +1,1 @@
+"""Users, roles scoped to bodies and units, the access policy and the access log."""

@@ -1,0 +1,128 @@
+"""Users, their role assignments, and the access log of personal data."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from etablera.organisation.models import Body, Unit
+
+from .roles import Role
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may do comes from their role assignments."""
+
+    title = models.CharField(_("befattning"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class RoleAssignment(models.Model):
+    """One role held by a user, scoped to a body, a unit (and its subtree) or the municipality."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("användare"),
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    body = models.ForeignKey(
+        Body,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("organ"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("enhet"),
+    )
+
+    class Meta:
+        verbose_name = _("rolltilldelning")
+        verbose_name_plural = _("rolltilldelningar")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(body__isnull=True) | Q(unit__isnull=True),
+                name="role_scope_body_or_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "body", "unit"], name="role_assignment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} – {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        if self.unit_id:
+            return str(self.unit)
+        if self.body_id:
+            return str(self.body)
+        return str(_("hela kommunen"))
+
+
+class AccessLogEntry(models.Model):
+    """One read or change of personal data: who, when, what, about whom.
+
+    Append-only and hash-chained: each entry's hash covers the previous entry's hash, so a
+    removed or altered entry breaks the chain (``verify_access_log`` finds it).
+    """
+
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("användare"),
+    )
+    username = models.CharField(_("användarnamn"), max_length=150)
+    action = models.CharField(_("åtgärd"), max_length=40, db_index=True)
+    subject_type = models.CharField(_("objekttyp"), max_length=60)
+    subject_id = models.CharField(_("objekt-id"), max_length=40, db_index=True)
+    detail = models.CharField(_("detaljer"), max_length=255, blank=True)
+    previous_hash = models.CharField(max_length=64, editable=False, unique=True)
+    hash = models.CharField(max_length=64, editable=False, unique=True)
+
+    class Meta:
+        verbose_name = _("loggpost för personuppgifter")
+        verbose_name_plural = _("logg över personuppgifter")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.subject_type}"
+
+    def compute_hash(self) -> str:
+        payload = json.dumps(
+            [
+                self.previous_hash,
+                self.at.isoformat() if self.at else "",
+                self.username,
+                self.action,
+                self.subject_type,
+                self.subject_id,
+                self.detail,
+            ]
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()

@@ -1,0 +1,18 @@
+"""The six roles of Etablera (see docs/glossary.md)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Systemadministratör")
+    STRATEGIST = "strategist", _("Strateg (KS)")
+    REPORTER = "reporter", _("Rapportör")
+    COACH = "coach", _("Handläggare/coach")
+    READER = "reader", _("Läsare/förtroendevald")
+    AUDITOR = "auditor", _("Revisor")
+
+
+ALL_ROLES = frozenset(Role)
+#: Roles that never see an individual participant, only aggregated figures.
+AGGREGATE_ONLY = frozenset({Role.ADMIN, Role.STRATEGIST, Role.READER, Role.AUDITOR, Role.REPORTER})

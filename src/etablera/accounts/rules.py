@@ -1,0 +1,6 @@
+"""Access rules for accounts: the access log is for system administrators only."""
+
+from etablera.accounts.policy import allow
+from etablera.accounts.roles import Role
+
+allow("accounts.access_log.view", Role.ADMIN, description="Söka i loggen över personuppgifter")

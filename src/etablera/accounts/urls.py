@@ -1,0 +1,22 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("logga-in/", views.LoginView.as_view(), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "byt-losenord/",
+        auth_views.PasswordChangeView.as_view(success_url="/konto/losenord-bytt/"),
+        name="password_change",
+    ),
+    path(
+        "losenord-bytt/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("", views.profile, name="profile"),
+    path("atkomstlogg/", views.access_log, name="access-log"),
+]

@@ -1,0 +1,1 @@
+"""Audits, recommendations, responses, actions and auditor follow-up."""

@@ -1,0 +1,1 @@
+"""Steering documents, versions, distribution and acknowledgements."""

@@ -1,0 +1,1 @@
+"""Follow-up periods, reports, entries and the consolidated report."""

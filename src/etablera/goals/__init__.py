@@ -1,0 +1,1 @@
+"""Goals, indicators, targets and indicator values."""

@@ -1,0 +1,1 @@
+"""Decisions, mandates, the responsibility matrix and the governance check."""

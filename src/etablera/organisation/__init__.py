@@ -1,0 +1,1 @@
+"""The municipality, its bodies, their units and the external partners."""

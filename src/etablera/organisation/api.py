@@ -1,0 +1,96 @@
+"""API for the organisation, governed by the same policy actions as the pages."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from etablera.web.api import PolicyModelViewSet, router
+
+from . import services
+from .models import Body, Municipality, Unit
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Municipality
+        fields = ["id", "name", "code", "comparison_group", "is_demo"]
+        read_only_fields = ["is_demo"]
+
+
+class BodySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Body
+        fields = [
+            "id",
+            "municipality",
+            "kind",
+            "name",
+            "short_name",
+            "description",
+            "active_from",
+            "active_to",
+        ]
+
+    def validate(self, attrs):
+        start = attrs.get("active_from", getattr(self.instance, "active_from", None))
+        end = attrs.get("active_to", getattr(self.instance, "active_to", None))
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"active_to": "Slutdatum kan inte ligga före startdatum."}
+            )
+        return attrs
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "body", "parent", "kind", "name", "path", "depth"]
+        read_only_fields = ["path", "depth"]
+
+    def validate(self, attrs):
+        parent = attrs.get("parent", getattr(self.instance, "parent", None))
+        body = attrs.get("body", getattr(self.instance, "body", None))
+        if parent is not None and body is not None and parent.body_id != body.pk:
+            raise serializers.ValidationError(
+                {"parent": "Den överordnade enheten hör till ett annat organ."}
+            )
+        return attrs
+
+    def create(self, validated_data):
+        return services.save_unit(Unit(**validated_data))
+
+    def update(self, instance, validated_data):
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        return services.save_unit(instance)
+
+
+class MunicipalityViewSet(PolicyModelViewSet):
+    queryset = Municipality.objects.order_by("pk")
+    serializer_class = MunicipalitySerializer
+    view_action = "organisation.view"
+    change_action = "organisation.change"
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+
+class BodyViewSet(PolicyModelViewSet):
+    queryset = Body.objects.all()
+    serializer_class = BodySerializer
+    view_action = "organisation.view"
+    change_action = "organisation.change"
+    filterset_fields = ["kind"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+class UnitViewSet(PolicyModelViewSet):
+    queryset = Unit.objects.all()
+    serializer_class = UnitSerializer
+    view_action = "organisation.view"
+    change_action = "organisation.change"
+    filterset_fields = ["body", "kind", "parent"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+router.register("municipalities", MunicipalityViewSet, basename="municipality")
+router.register("bodies", BodyViewSet, basename="body")
+router.register("units", UnitViewSet, basename="unit")

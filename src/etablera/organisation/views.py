@@ -1,0 +1,98 @@
+"""Pages for the organisation: thin, each guarded by one policy action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from etablera.accounts import policy
+from etablera.web.forms import run_service
+
+from . import selectors, services
+from .forms import BodyFilterForm, BodyForm, MunicipalityForm, UnitForm
+from .models import Body, Municipality, Unit
+
+
+@login_required
+def body_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "organisation.view")
+    form = BodyFilterForm(request.GET or None)
+    kind = form.cleaned_data["kind"] if form.is_valid() else ""
+    return render(
+        request,
+        "organisation/body_list.html",
+        {
+            "form": form,
+            "bodies": selectors.bodies(request.user, kind=kind),
+            "can_change": policy.can(request.user, "organisation.change"),
+        },
+    )
+
+
+@login_required
+def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    body = policy.get_or_404(request.user, "organisation.view", Body.objects, pk=pk)
+    return render(
+        request,
+        "organisation/body_detail.html",
+        {
+            "body": body,
+            "units": selectors.units_of(body),
+            "can_change": policy.can(request.user, "organisation.change", body),
+        },
+    )
+
+
+@login_required
+def body_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        policy.require(request.user, "organisation.change")
+        body = Body(municipality=Municipality.objects.current())
+    else:
+        body = policy.get_or_404(request.user, "organisation.view", Body.objects, pk=pk)
+        policy.require(request.user, "organisation.change", body)
+    form = BodyForm(request.POST or None, instance=body)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, services.save_body, form.save(commit=False))
+        if saved:
+            messages.success(request, _("Organet %(name)s har sparats.") % {"name": saved.name})
+            return redirect("organisation:body-detail", pk=saved.pk)
+    return render(request, "organisation/body_form.html", {"form": form, "body": body})
+
+
+@login_required
+def unit_edit(request: HttpRequest, body_pk: int, pk: int | None = None) -> HttpResponse:
+    body = policy.get_or_404(request.user, "organisation.view", Body.objects, pk=body_pk)
+    policy.require(request.user, "organisation.change", body)
+    unit = (
+        policy.get_or_404(request.user, "organisation.view", body.units.all(), pk=pk)
+        if pk
+        else Unit(body=body)
+    )
+    form = UnitForm(request.POST or None, instance=unit, body=body)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, services.save_unit, form.save(commit=False))
+        if saved:
+            messages.success(request, _("Enheten %(name)s har sparats.") % {"name": saved.name})
+            return redirect("organisation:body-detail", pk=body.pk)
+    return render(
+        request, "organisation/unit_form.html", {"form": form, "body": body, "unit": unit}
+    )
+
+
+@login_required
+def municipality_edit(request: HttpRequest) -> HttpResponse:
+    municipality = Municipality.objects.current()
+    policy.require(request.user, "organisation.change")
+    if municipality is None:
+        municipality = Municipality()
+    form = MunicipalityForm(request.POST or None, instance=municipality)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, services.save_municipality, form.save(commit=False))
+        if saved is not None:
+            messages.success(request, _("Kommunens uppgifter har sparats."))
+            return redirect("organisation:body-list")
+    return render(request, "organisation/municipality_form.html", {"form": form})

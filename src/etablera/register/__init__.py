@@ -1,0 +1,1 @@
+"""Interventions, participants, enrolments, outcomes and imports."""

@@ -1,0 +1,1 @@
+"""The KPI engine, disclosure control and Kolada."""

@@ -1,0 +1,44 @@
+"""Root URLs: every app's pages under its own prefix, the API under /api/."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from etablera.web import views as web_views
+from etablera.web.api import router
+from etablera.web.discovery import etablera_modules
+
+# Each app's api.py registers its viewsets on the shared router when imported.
+etablera_modules("api")
+
+admin.site.site_header = "Etablera – administration"
+admin.site.site_title = "Etablera"
+
+urlpatterns = [
+    path("", include("etablera.web.urls")),
+    path("konto/", include("etablera.accounts.urls")),
+    path("organisation/", include("etablera.organisation.urls")),
+    path("uppdrag/", include("etablera.mandates.urls")),
+    path("styrdokument/", include("etablera.documents.urls")),
+    path("mal/", include("etablera.goals.urls")),
+    path("uppfoljning/", include("etablera.followup.urls")),
+    path("register/", include("etablera.register.urls")),
+    path("statistik/", include("etablera.statistics.urls")),
+    path("granskningar/", include("etablera.audits.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include(router.urls)),
+]
+
+handler400 = web_views.bad_request
+handler403 = web_views.permission_denied
+handler404 = web_views.page_not_found
+handler500 = web_views.server_error
+
+if settings.DEBUG:  # pragma: no cover - development convenience only
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,1 @@
+"""Layout, navigation, start page, error pages and the project's commands."""

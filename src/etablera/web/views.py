@@ -1,0 +1,58 @@
+"""The start page, the accessibility statement and the error pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+
+from etablera.accounts import policy
+
+from .discovery import etablera_modules
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: each app may add a panel for the user (``<app>/home.py: panels``)."""
+    policy.require(request.user, "web.home")
+    panels = []
+    for module in etablera_modules("home"):
+        panels.extend(module.panels(request))
+    return render(
+        request,
+        "web/home.html",
+        {
+            "panels": panels,
+            "assignments": request.user.role_assignments.select_related("body", "unit"),
+        },
+    )
+
+
+@cache_control(max_age=3600, public=True)
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """Tillgänglighetsredogörelse: required of public-sector web sites (lag 2018:1937)."""
+    return render(request, "web/accessibility.html")
+
+
+def about_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/about_data.html")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors that touch the database: the error may be the database.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("errors/500.html").render({}), status=500)

@@ -1,0 +1,88 @@
+"""Playwright driving Debian's Chromium against the live test server; axe-core on every page.
+
+Never downloads a browser: it launches /usr/bin/chromium (``apt-get install chromium``), or
+the one named by ETABLERA_CHROMIUM.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from etablera.web.demo import DEMO_PASSWORD
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+CHROMIUM = os.environ.get("ETABLERA_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The small demo, loaded into the live server's database."""
+    from django.core.management import call_command
+
+    with open(os.devnull, "w") as devnull:
+        call_command("loaddemo", small=True, quiet_users=True, stdout=devnull)
+
+
+def login(page, live_server, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{live_server.url}/konto/logga-in/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def axe_violations(page) -> list[str]:
+    """WCAG 2.0/2.1 A and AA violations on the current page, as readable lines."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
+    )
+    lines = []
+    for violation in result.response["violations"]:
+        targets = [", ".join(node["target"]) for node in violation["nodes"]][:5]
+        lines.append(f"{violation['id']}: {violation['help']} at {targets}")
+    return lines

@@ -1,0 +1,63 @@
+"""Each demo role signs in, visits every page of its navigation, and axe-core finds nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from etablera.web.demo import DEMO_USERS
+from tests.browser.conftest import axe_violations, login
+
+ROLES = [username for username, *_ in DEMO_USERS]
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_every_page_in_the_role_navigation_is_accessible(page, live_server, demo, username):
+    login(page, live_server, username)
+    links = page.eval_on_selector_all(".main-nav a", "els => els.map(e => e.getAttribute('href'))")
+    assert links, "the navigation is empty"
+    problems = {}
+    for href in ["/", *links, "/konto/", "/tillganglighet/", "/om-uppgifterna/"]:
+        response = page.goto(f"{live_server.url}{href}")
+        assert response is not None and response.status < 400, f"{href} answered {response.status}"
+        found = axe_violations(page)
+        if found:
+            problems[href] = found
+    assert not problems, problems
+
+
+def test_login_page_is_accessible_and_keyboard_usable(page, live_server, demo):
+    page.goto(f"{live_server.url}/tillganglighet/")
+    page.keyboard.press("Tab")
+    assert "Hoppa till huvudinnehållet" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    page.goto(f"{live_server.url}/konto/logga-in/")
+    assert axe_violations(page) == []
+    # The user name field has focus from the start; the rest is Tab and Enter.
+    page.keyboard.type("strateg")
+    page.keyboard.press("Tab")
+    page.keyboard.type("etablera-demo")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    assert "Sara" in page.inner_text("h1")
+
+
+def test_organisation_pages_are_accessible_at_200_percent_zoom(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 640, "height": 900}, device_scale_factor=2)
+    page = context.new_page()
+    login(page, live_server, "strateg")
+    page.goto(f"{live_server.url}/organisation/")
+    page.click("text=Socialnämnden")
+    assert "Arbetsmarknadsenheten" in page.content()
+    assert axe_violations(page) == []
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 640 + 1, "the page scrolls sideways at 200% zoom"
+    page.click("text=Ändra organ")
+    assert axe_violations(page) == []
+    page.fill("#id_active_from", "2025-05-01")
+    page.fill("#id_active_to", "2025-01-01")
+    page.click("main button[type=submit]")
+    assert "Slutdatum kan inte ligga före startdatum." in page.content()
+    assert axe_violations(page) == []
+    context.close()

@@ -1,0 +1,37 @@
+"""Shared fixtures. Settings run in the test environment (fast password hashing)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("ETABLERA_ENV", "test")
+
+import pytest
+
+from tests.factories import BodyFactory, MunicipalityFactory, UnitFactory, user_with_role
+
+
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory()
+
+
+@pytest.fixture
+def body(municipality):
+    return BodyFactory(municipality=municipality)
+
+
+@pytest.fixture
+def other_body(municipality):
+    return BodyFactory(municipality=municipality)
+
+
+@pytest.fixture
+def unit(body):
+    return UnitFactory(body=body)
+
+
+@pytest.fixture
+def make_user(db):
+    """``make_user(role, body=None, unit=None)``: a user holding one scoped role."""
+    return user_with_role
