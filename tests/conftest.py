@@ -35,3 +35,14 @@ def unit(body):
 def make_user(db):
     """``make_user(role, body=None, unit=None)``: a user holding one scoped role."""
     return user_with_role
+
+
+@pytest.fixture(autouse=True)
+def _swedish(settings):
+    """Each test starts in Swedish: a request with an English cookie leaves its language
+    active in the thread, which must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

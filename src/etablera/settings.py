@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -21,7 +22,10 @@ _checkout = PACKAGE_DIR.parents[1]
 PROJECT_DIR = _checkout if (_checkout / "pyproject.toml").exists() else Path.cwd()
 VAR_DIR = Path(os.environ.get("ETABLERA_VAR_DIR", PROJECT_DIR / "var"))
 
-ENVIRONMENT = os.environ.get("ETABLERA_ENV", "development")
+# Under pytest the default is "test", so a bare `pytest` gets the test settings too.
+ENVIRONMENT = os.environ.get("ETABLERA_ENV") or (
+    "test" if "pytest" in sys.modules else "development"
+)
 if ENVIRONMENT not in {"development", "test", "production"}:
     raise ImproperlyConfigured(
         f"ETABLERA_ENV must be development, test or production, not {ENVIRONMENT!r}."
@@ -42,6 +46,14 @@ def _env_bool(name: str, default: bool) -> bool:
 
 def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default))
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from exc
 
 
 def _local_secret_key() -> str:
@@ -108,13 +120,14 @@ INSTALLED_APPS = [
     "etablera.register",
     "etablera.statistics",
     "etablera.audits",
+    "etablera.governance",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "etablera.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -202,7 +215,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # django-axes: lock an account (by user name and client address) after repeated failures.
-AXES_FAILURE_LIMIT = int(os.environ.get("ETABLERA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = _env_int("ETABLERA_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -235,7 +248,7 @@ MEDIA_ROOT = Path(os.environ.get("ETABLERA_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-ETABLERA_MAX_UPLOAD_MB = int(os.environ.get("ETABLERA_MAX_UPLOAD_MB", "50"))
+ETABLERA_MAX_UPLOAD_MB = _env_int("ETABLERA_MAX_UPLOAD_MB", 50)
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -244,15 +257,24 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = _env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "etablera@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Disclosure control: the smallest count that may be published (see statistics.disclosure).
-ETABLERA_SUPPRESSION_THRESHOLD = int(os.environ.get("ETABLERA_SUPPRESSION_THRESHOLD", "5"))
+# Disclosure control (statistics.disclosure): counts below the threshold are suppressed; a share
+# is shown only where the group has SHARE_MIN_GROUP people and SHARE_MIN_EACH with and without.
+ETABLERA_SUPPRESSION_THRESHOLD = _env_int("ETABLERA_SUPPRESSION_THRESHOLD", 5)
+ETABLERA_SHARE_MIN_GROUP = _env_int("ETABLERA_SHARE_MIN_GROUP", 20)
+ETABLERA_SHARE_MIN_EACH = _env_int("ETABLERA_SHARE_MIN_EACH", 5)
+# How long computed register KPIs are remembered (seconds; 0 turns the cache off).
+ETABLERA_KPI_CACHE_SECONDS = _env_int(
+    "ETABLERA_KPI_CACHE_SECONDS", 0 if ENVIRONMENT == "test" else 600
+)
+# The address people reach Etablera at, for links in e-mails (reminders).
+ETABLERA_BASE_URL = os.environ.get("ETABLERA_BASE_URL", "http://127.0.0.1:8000")
 ETABLERA_KOLADA_URL = os.environ.get("ETABLERA_KOLADA_URL", "https://api.kolada.se/v3")
 
 REST_FRAMEWORK = {
@@ -296,7 +318,11 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = False
+    SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds every subdomain of the municipality's domain to HTTPS for good: a
+        # decision for the domain's owner, not a default of one application.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,5 @@
 """Root URLs: every app's pages under its own prefix, the API under /api/."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -26,6 +25,7 @@ urlpatterns = [
     path("register/", include("etablera.register.urls")),
     path("statistik/", include("etablera.statistics.urls")),
     path("granskningar/", include("etablera.audits.urls")),
+    path("styrningskontroll/", include("etablera.governance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -37,8 +37,3 @@ handler400 = web_views.bad_request
 handler403 = web_views.permission_denied
 handler404 = web_views.page_not_found
 handler500 = web_views.server_error
-
-if settings.DEBUG:  # pragma: no cover - development convenience only
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -84,3 +84,9 @@ def test_language_switch_to_english(client, db, make_user):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/").content.decode()
     assert 'lang="en"' in html
+
+
+def test_swedish_is_the_default_whatever_the_browser_prefers(client, db, make_user):
+    client.force_login(make_user("reader"))
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="sv"' in html

@@ -17,10 +17,15 @@ def site(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     nav = items_for(user) if user is not None and user.is_authenticated else []
     path = request.path
+    # The longest matching entry is the current one (/styrdokument/att-kvittera/ is not also
+    # /styrdokument/).
+    best = max(
+        (e for e in nav if path == e["url"] or (e["url"] != "/" and path.startswith(e["url"]))),
+        key=lambda e: len(e["url"]),
+        default=None,
+    )
     for entry in nav:
-        entry["current"] = path == entry["url"] or (
-            entry["url"] != "/" and path.startswith(entry["url"])
-        )
+        entry["current"] = entry is best
     return {
         "municipality": municipality,
         "nav_items": nav,

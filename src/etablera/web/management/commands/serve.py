@@ -20,8 +20,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--migrate", action="store_true", help="Apply database migrations first."
         )
+        parser.add_argument(
+            "--collectstatic",
+            action="store_true",
+            help="Collect static files first (done anyway when none have been collected).",
+        )
 
-    def handle(self, *args, bind: str, workers: int, migrate: bool, **options) -> None:
+    def handle(
+        self, *args, bind: str, workers: int, migrate: bool, collectstatic: bool, **options
+    ) -> None:
         if settings.DEBUG:
             raise CommandError(
                 "DEBUG is on: `etablera serve` is for production. Unset ETABLERA_DEBUG."
@@ -30,7 +37,10 @@ class Command(BaseCommand):
             raise CommandError("--workers must be at least 1.")
         if migrate:
             call_command("migrate", interactive=False)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        manifest = settings.STATIC_ROOT / "staticfiles.json"
+        if collectstatic or not manifest.exists():
+            self.stdout.write("Collecting static files …")
+            call_command("collectstatic", interactive=False, verbosity=0)
         import sys
 
         from gunicorn.app.wsgiapp import run

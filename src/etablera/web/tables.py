@@ -1,0 +1,112 @@
+"""Tables and report sections: one description of a figure, rendered as HTML, PDF and Excel.
+
+A report, a dashboard or an export builds ``Table`` and ``Section`` objects once; each format
+renders the same objects, so the page, the PDF and the workbook cannot say different things.
+A suppressed cell (disclosure control) is a ``Cell`` with ``suppressed=True``: every renderer
+shows the suppression symbol and never the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+#: Shown instead of a suppressed value, in every format.
+SUPPRESSED_SYMBOL = ".."
+SUPPRESSED_EXPLANATION = _(
+    "”..” betyder att uppgiften döljs för att ingen enskild person ska kunna pekas ut "
+    "(för få personer i gruppen)."
+)
+
+
+@dataclass
+class Cell:
+    """A value with its display text; ``suppressed`` hides the value everywhere."""
+
+    value: Any = None
+    display: str | None = None
+    suppressed: bool = False
+    note: str = ""
+
+    def __str__(self) -> str:
+        if self.suppressed:
+            return SUPPRESSED_SYMBOL
+        if self.display is not None:
+            return self.display
+        return format_value(self.value)
+
+    @property
+    def is_number(self) -> bool:
+        return not self.suppressed and isinstance(self.value, int | float | Decimal)
+
+    @property
+    def export_value(self) -> Any:
+        """What a spreadsheet cell holds: the number, the text, or the suppression symbol."""
+        if self.suppressed:
+            return SUPPRESSED_SYMBOL
+        if isinstance(self.value, Decimal):
+            return float(self.value)
+        return self.value if self.value is not None else ""
+
+
+def format_value(value: Any) -> str:
+    """Swedish number formatting: a space between thousands, a comma before decimals."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return str(_("Ja") if value else _("Nej"))
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u00a0")
+    if isinstance(value, float | Decimal):
+        text = f"{float(value):,.1f}"
+        return text.replace(",", "\u00a0").replace(".", ",")
+    return str(value)
+
+
+def cell(value: Any) -> Cell:
+    return value if isinstance(value, Cell) else Cell(value)
+
+
+@dataclass
+class Table:
+    """A table with a caption, column headings and rows of values or ``Cell``s.
+
+    ``row_headers``: the first column names the row (rendered as ``<th scope="row">``).
+    """
+
+    caption: str
+    columns: list[str]
+    rows: list[list[Any]]
+    note: str = ""
+    row_headers: bool = True
+
+    def cells(self) -> list[list[Cell]]:
+        return [[cell(v) for v in row] for row in self.rows]
+
+    @property
+    def has_suppressed(self) -> bool:
+        return any(isinstance(v, Cell) and v.suppressed for row in self.rows for v in row)
+
+
+@dataclass
+class Chart:
+    """An SVG chart (see ``web.charts``) with its data table and a text alternative."""
+
+    svg: str
+    table: Table
+    alt: str
+
+
+@dataclass
+class Section:
+    """A titled part of a report: text, tables and charts, in the order given."""
+
+    title: str
+    intro: str = ""
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    order: int = 100
+    anchor: str = ""
