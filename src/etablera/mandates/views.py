@@ -1,0 +1,332 @@
+"""Pages for the mandate register, the responsibility matrix, decisions and policy areas.
+
+Thin: each view asks the access policy first (one line), then a selector or a service.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from etablera.accounts import policy
+from etablera.organisation.models import Municipality
+from etablera.statistics.selectors import mandate_outcomes
+from etablera.web.forms import run_service
+from etablera.web.xlsx import workbook_response
+
+from . import exports, selectors, services
+from .forms import (
+    DecisionForm,
+    MandateFilterForm,
+    MandateForm,
+    MatrixFilterForm,
+    PolicyAreaForm,
+)
+from .models import Decision, Mandate, Origin, PolicyArea
+
+PAGE_SIZE = 50
+
+SORT_COLUMNS = [
+    ("title", gettext_lazy("Rubrik")),
+    ("policy_area", gettext_lazy("Politikområde")),
+    ("owner", gettext_lazy("Ägare")),
+    ("performer", gettext_lazy("Utförare")),
+    ("level", gettext_lazy("Nivå")),
+    ("origin", gettext_lazy("Ursprung")),
+    ("follow_up", gettext_lazy("Uppföljning")),
+    ("status", gettext_lazy("Status")),
+]
+
+
+def _sort_headers(request: HttpRequest, current: str) -> list[dict]:
+    """Column headings that sort the register, with ``aria-sort`` on the sorted one."""
+    params = {k: v for k, v in request.GET.items() if k not in {"sort", "sida"}}
+    headers = []
+    for key, label in SORT_COLUMNS:
+        active = current.lstrip("-") == key
+        descending = current.startswith("-")
+        next_sort = f"-{key}" if active and not descending else key
+        headers.append(
+            {
+                "label": label,
+                "url": "?" + urlencode({**params, "sort": next_sort}),
+                "aria_sort": ("descending" if descending else "ascending") if active else "",
+            }
+        )
+    return headers
+
+
+def _filter_text(form: MandateFilterForm) -> str:
+    """The register's filters in words, for the workbook (the same fields ``filters`` uses)."""
+    if not form.is_bound:
+        return _("alla uppdrag")
+    form.is_valid()
+    parts = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if not value or name == "sort":
+            continue
+        if hasattr(field, "choices") and not hasattr(value, "pk"):
+            value = dict(field.choices).get(value, value)
+        parts.append(f"{field.label}: {value}")
+    return "; ".join(str(p) for p in parts) or _("alla uppdrag")
+
+
+@login_required
+def mandate_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "mandates.view")
+    form = MandateFilterForm(request.GET or None)
+    filters = form.filters()
+    page = Paginator(selectors.mandates(request.user, **filters), PAGE_SIZE).get_page(
+        request.GET.get("sida")
+    )
+    export_query = urlencode({k: v for k, v in request.GET.items() if k != "sida"})
+    return render(
+        request,
+        "mandates/mandate_list.html",
+        {
+            "form": form,
+            "page": page,
+            "headers": _sort_headers(request, filters["sort"]),
+            "export_query": export_query,
+            "can_change": policy.can(request.user, "mandates.change"),
+        },
+    )
+
+
+@login_required
+def mandate_export(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "mandates.view")
+    form = MandateFilterForm(request.GET or None)
+    workbook = exports.register_workbook(
+        selectors.mandates(request.user, **form.filters()), _filter_text(form)
+    )
+    return workbook_response(workbook, f"uppdrag-{timezone.localdate():%Y-%m-%d}.xlsx")
+
+
+@login_required
+def mandate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mandate = policy.get_or_404(request.user, "mandates.view", selectors.mandate_queryset(), pk=pk)
+    return render(
+        request,
+        "mandates/mandate_detail.html",
+        {
+            "mandate": mandate,
+            "linked": selectors.linked(mandate, request.user),
+            "history": selectors.history(mandate),
+            "outcomes": mandate_outcomes(request.user, mandate),
+            "can_change": policy.can(request.user, "mandates.change", mandate),
+        },
+    )
+
+
+@login_required
+def mandate_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        policy.require(request.user, "mandates.change")
+        mandate = Mandate()
+    else:
+        mandate = policy.get_or_404(
+            request.user, "mandates.view", selectors.mandate_queryset(), pk=pk
+        )
+        policy.require(request.user, "mandates.change", mandate)
+    original = str(mandate) if mandate.pk else ""  # the form changes the instance as it validates
+    form = MandateForm(request.POST or None, instance=mandate)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, services.save_mandate, form.save(commit=False))
+        if saved:
+            messages.success(request, _("Uppdraget ”%(title)s” har sparats.") % {"title": saved})
+            if saved.missing_decision:
+                messages.warning(
+                    request,
+                    _(
+                        "Uppdraget är beställt men saknar beslut. Det flaggas tills beslutet "
+                        "är registrerat."
+                    ),
+                )
+            return redirect(saved)
+    return render(
+        request,
+        "mandates/mandate_form.html",
+        {"form": form, "mandate": mandate, "original": original},
+    )
+
+
+# --- the responsibility matrix ---------------------------------------------------------------
+
+
+def _matrix(request: HttpRequest) -> tuple[MatrixFilterForm, selectors.Matrix, dict]:
+    form = MatrixFilterForm(request.GET)
+    filters = form.filters()
+    return form, selectors.matrix(request.user, **filters), filters
+
+
+def _municipality_name(request: HttpRequest) -> str:
+    municipality = Municipality.objects.current()
+    return municipality.name if municipality else ""
+
+
+@login_required
+def matrix(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "mandates.view")
+    form, data, _filters = _matrix(request)
+    query = urlencode(list(request.GET.items()))
+    return render(
+        request,
+        "mandates/matrix.html",
+        {
+            "form": form,
+            "matrix": data,
+            "legend": exports.legend_lines(),
+            "query": query,
+        },
+    )
+
+
+@login_required
+def matrix_xlsx(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "mandates.view")
+    _form, data, filters = _matrix(request)
+    filter_text = selectors.matrix_filter_text(
+        status=filters["status"], level=filters["level"], origin=filters["origin"]
+    )
+    workbook = exports.matrix_workbook(data, _municipality_name(request), filter_text)
+    return workbook_response(workbook, f"ansvarsmatris-{timezone.localdate():%Y-%m-%d}.xlsx")
+
+
+@login_required
+def matrix_pdf(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "mandates.view")
+    _form, data, filters = _matrix(request)
+    filter_text = selectors.matrix_filter_text(
+        status=filters["status"], level=filters["level"], origin=filters["origin"]
+    )
+    pdf = exports.matrix_pdf(data, _municipality_name(request), filter_text)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ansvarsmatris-{timezone.localdate():%Y-%m-%d}.pdf"'
+    )
+    return response
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+
+@login_required
+def decision_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "mandates.decision.view")
+    q = request.GET.get("q", "").strip()[:200]
+    page = Paginator(selectors.decisions(request.user, q=q), PAGE_SIZE).get_page(
+        request.GET.get("sida")
+    )
+    return render(
+        request,
+        "mandates/decision_list.html",
+        {"page": page, "q": q, "can_change": policy.can(request.user, "mandates.decision.change")},
+    )
+
+
+@login_required
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = policy.get_or_404(
+        request.user, "mandates.decision.view", Decision.objects.select_related("body"), pk=pk
+    )
+    return render(
+        request,
+        "mandates/decision_detail.html",
+        {
+            "decision": decision,
+            "mandates": selectors.decision_mandates(decision),
+            "history": selectors.history(decision),
+            "can_change": policy.can(request.user, "mandates.decision.change", decision),
+        },
+    )
+
+
+@login_required
+def decision_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        policy.require(request.user, "mandates.decision.change")
+        decision = Decision()
+    else:
+        decision = policy.get_or_404(
+            request.user, "mandates.decision.view", Decision.objects.select_related("body"), pk=pk
+        )
+        policy.require(request.user, "mandates.decision.change", decision)
+    # "Registrera beslutet" on a commissioned mandate's page: link the new decision to it.
+    mandate = None
+    if pk is None and request.GET.get("uppdrag", "").isdigit():
+        mandate = policy.get_or_404(
+            request.user, "mandates.view", selectors.mandate_queryset(), pk=request.GET["uppdrag"]
+        )
+        policy.require(request.user, "mandates.change", mandate)
+        if not mandate.missing_decision:
+            mandate = None
+        elif (
+            mandate.origin in (Origin.COMMISSIONED_KS, Origin.COMMISSIONED_KF)
+            and mandate.commissioned_by_id is not None  # always, for these origins
+        ):
+            decision.body_id = mandate.commissioned_by_id
+    original = decision.reference if decision.pk else ""
+    form = DecisionForm(request.POST or None, instance=decision)
+    if request.method == "POST" and form.is_valid():
+        if mandate is not None:
+            saved = run_service(
+                form, services.save_decision_for_mandate, form.save(commit=False), mandate
+            )
+        else:
+            saved = run_service(form, services.save_decision, form.save(commit=False))
+        if saved:
+            messages.success(request, _("Beslutet %(ref)s har sparats.") % {"ref": saved})
+            return redirect(mandate or saved)
+    return render(
+        request,
+        "mandates/decision_form.html",
+        {"form": form, "decision": decision, "original": original, "mandate": mandate},
+    )
+
+
+# --- policy areas ----------------------------------------------------------------------------
+
+
+@login_required
+def policy_area_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "mandates.policyarea.view")
+    return render(
+        request,
+        "mandates/policyarea_list.html",
+        {
+            "areas": selectors.policy_areas(request.user),
+            "can_change": policy.can(request.user, "mandates.policyarea.change"),
+        },
+    )
+
+
+@login_required
+def policy_area_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        policy.require(request.user, "mandates.policyarea.change")
+        area = PolicyArea()
+    else:
+        area = policy.get_or_404(
+            request.user, "mandates.policyarea.view", PolicyArea.objects, pk=pk
+        )
+        policy.require(request.user, "mandates.policyarea.change", area)
+    original = area.name if area.pk else ""
+    form = PolicyAreaForm(request.POST or None, instance=area)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, services.save_policy_area, form.save(commit=False))
+        if saved:
+            messages.success(request, _("Politikområdet %(name)s har sparats.") % {"name": saved})
+            return redirect("mandates:policyarea-list")
+    return render(
+        request, "mandates/policyarea_form.html", {"form": form, "area": area, "original": original}
+    )
