@@ -1,3 +1,5 @@
+"""Goals, indicators, targets and indicator values."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -11,3 +13,5 @@ class GoalsConfig(AppConfig):
         from etablera.web.discovery import import_app_module
 
         import_app_module(self.name, "rules")
+        # Installs the built-in value sources (manual, kolada) before other apps add theirs.
+        import_app_module(self.name, "sources")

@@ -1,0 +1,123 @@
+"""Forms for periods and reports; the services validate again."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from etablera.mandates.models import Decision
+from etablera.web.forms import DateInput
+
+from .models import Assessment, Period, ReportEntry, ReportStatus
+from .periods import parse_standard
+
+
+class PeriodForm(forms.ModelForm):
+    class Meta:
+        model = Period
+        fields = ["code", "kind", "name", "start", "end", "deadline"]
+        widgets = {"start": DateInput(), "end": DateInput(), "deadline": DateInput()}
+        help_texts = {
+            "name": _("Lämna tomt för ett namn efter koden, till exempel ”Tertial 1 2025”."),
+            "start": _("Lämna tomt för koden standarddatum."),
+            "end": _("Lämna tomt för koden standarddatum."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("name", "start", "end", "kind"):
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        code = (data.get("code") or "").strip().upper()
+        standard = parse_standard(code) if code else None
+        if standard is not None:
+            data["kind"] = data.get("kind") or standard.kind
+            data["start"] = data.get("start") or standard.start
+            data["end"] = data.get("end") or standard.end
+            data["name"] = data.get("name") or standard.name
+        for name, message in (
+            ("kind", _("Välj periodens typ.")),
+            ("start", _("Ange periodens startdatum.")),
+            ("end", _("Ange periodens slutdatum.")),
+            ("name", _("Ange periodens namn.")),
+        ):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        for name in ("kind", "start", "end", "name"):
+            if data.get(name):
+                setattr(self.instance, name, data[name])
+        data["code"] = code
+        return data
+
+
+class EntryForm(forms.ModelForm):
+    """One entry of a report: the assessment as radio buttons, the analysis and measures."""
+
+    class Meta:
+        model = ReportEntry
+        fields = ["assessment", "analysis", "measures"]
+        widgets = {
+            "assessment": forms.RadioSelect,
+            "analysis": forms.Textarea(attrs={"rows": 4}),
+            "measures": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "analysis": _("Vad har gjorts under perioden och vad visar indikatorerna?"),
+            "measures": _("Vad organet planerar att göra framöver."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].choices = Assessment.choices
+        # A draft may leave entries unassessed; submitting checks that all are assessed.
+        self.fields["assessment"].required = False
+
+    def clean_assessment(self):
+        return self.cleaned_data.get("assessment") or Assessment.NOT_ASSESSED
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Sammanfattning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Organets samlade bedömning av perioden (valfri)."),
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Kommentar till organet"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Vad behöver kompletteras eller ändras?"),
+    )
+
+
+class ApproveForm(forms.Form):
+    decision = forms.ModelChoiceField(
+        label=_("Beslut om godkännande"),
+        queryset=Decision.objects.none(),
+        help_text=_("Beslutet (organ, datum, paragraf) genom vilket rapporten godkändes."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = Decision.objects.select_related("body").order_by(
+            "-date", "section"
+        )
+
+
+class ReportFilterForm(forms.Form):
+    period = forms.ModelChoiceField(
+        label=_("Period"),
+        required=False,
+        queryset=Period.objects.order_by("-end"),
+        empty_label=_("Alla perioder"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Alla statusar")), *ReportStatus.choices],
+    )

@@ -1,0 +1,215 @@
+"""API for goals, indicators, targets and values, governed by the same policy as the pages.
+
+Writes go through the services, so the API refuses what the forms refuse, with the same Swedish
+messages (HTTP 400): a target year outside the goals' validity, a value in the wrong unit (a
+share above 100 %), text where a number belongs.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from rest_framework import serializers
+
+from etablera.accounts import policy
+from etablera.followup.periods import InvalidPeriod, resolve_period
+from etablera.web.api import PolicyModelViewSet, router
+
+from . import services
+from .models import Goal, Indicator, IndicatorValue, Target
+
+WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    missing_owner = serializers.BooleanField(read_only=True, help_text="Målet saknar ägare.")
+
+    class Meta:
+        model = Goal
+        fields = [
+            "id",
+            "title",
+            "description",
+            "level",
+            "parent",
+            "owner",
+            "policy_area",
+            "valid_from",
+            "valid_to",
+            "mandates",
+            "missing_owner",
+        ]
+        extra_kwargs = {"mandates": {"required": False}}
+
+    def _save(self, goal: Goal, validated_data):
+        mandates = validated_data.pop("mandates", None)
+        for key, value in validated_data.items():
+            setattr(goal, key, value)
+        return services.save_goal(goal, mandates)
+
+    def create(self, validated_data):
+        return self._save(Goal(), validated_data)
+
+    def update(self, instance, validated_data):
+        return self._save(instance, validated_data)
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "name",
+            "definition",
+            "unit",
+            "direction",
+            "source",
+            "source_key",
+            "gender_breakdown",
+            "goals",
+            "is_active",
+        ]
+        extra_kwargs = {"goals": {"required": False}}
+
+    def _save(self, indicator: Indicator, validated_data):
+        goals = validated_data.pop("goals", None)
+        for key, value in validated_data.items():
+            setattr(indicator, key, value)
+        return services.save_indicator(indicator, goals)
+
+    def create(self, validated_data):
+        return self._save(Indicator(), validated_data)
+
+    def update(self, instance, validated_data):
+        return self._save(instance, validated_data)
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Target
+        fields = ["id", "indicator", "year", "gender", "value", "comment"]
+        # The uniqueness of (indicator, year, gender) is checked by the model with its message.
+        validators: list = []
+
+    def create(self, validated_data):
+        return services.save_target(Target(**validated_data))
+
+    def update(self, instance, validated_data):
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        return services.save_target(instance)
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    period = serializers.CharField(
+        write_only=True,
+        required=False,
+        help_text="Instead of start and end: a period code (2025T1, 2025D, 2025H), a year (2025) "
+        "or a date range (2025-01-01..2025-06-30).",
+    )
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+    class Meta:
+        model = IndicatorValue
+        fields = [
+            "id",
+            "indicator",
+            "period",
+            "start",
+            "end",
+            "gender",
+            "value",
+            "suppressed",
+            "source",
+            "municipality_code",
+            "comment",
+            "entered_by",
+            "entered_at",
+        ]
+        read_only_fields = ["source", "entered_by", "entered_at"]
+        validators: list = []
+
+    def validate(self, attrs):
+        text = attrs.pop("period", None)
+        if text:
+            try:
+                resolved = resolve_period(text)
+            except InvalidPeriod as exc:
+                raise serializers.ValidationError({"period": exc.messages}) from exc
+            attrs["start"], attrs["end"] = resolved.start, resolved.end
+        instance = self.instance
+        for field in ("start", "end"):
+            if field not in attrs and getattr(instance, field, None) is None:
+                raise serializers.ValidationError(
+                    {"period": "Ange en period eller både start och end."}
+                )
+        return attrs
+
+    def _actor(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def create(self, validated_data):
+        return services.save_value(IndicatorValue(**validated_data), actor=self._actor())
+
+    def update(self, instance, validated_data):
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        return services.save_value(instance, actor=self._actor())
+
+
+class GoalViewSet(PolicyModelViewSet):
+    queryset = Goal.objects.prefetch_related("mandates").order_by("pk")
+    serializer_class = GoalSerializer
+    view_action = "goals.view"
+    change_action = "goals.change"
+    filterset_fields = ["level", "owner", "policy_area", "parent"]
+    http_method_names = WRITE_METHODS
+
+
+class IndicatorViewSet(PolicyModelViewSet):
+    queryset = Indicator.objects.prefetch_related("goals").order_by("pk")
+    serializer_class = IndicatorSerializer
+    view_action = "goals.view"
+    change_action = "goals.change"
+    filterset_fields = ["source", "unit", "gender_breakdown", "is_active", "goals"]
+    http_method_names = WRITE_METHODS
+
+
+class TargetViewSet(PolicyModelViewSet):
+    queryset = Target.objects.order_by("indicator_id", "year", "gender")
+    serializer_class = TargetSerializer
+    view_action = "goals.view"
+    change_action = "goals.change"
+    filterset_fields = ["indicator", "year", "gender"]
+
+    def perform_destroy(self, instance):
+        services.delete_target(instance, actor=self.request.user)
+
+
+class IndicatorValueViewSet(PolicyModelViewSet):
+    """Values typed in by hand (and stored Kolada values). Reporters enter values for
+    indicators of goals their own body owns; strategists for any."""
+
+    queryset = IndicatorValue.objects.order_by("indicator_id", "-end", "gender")
+    serializer_class = IndicatorValueSerializer
+    view_action = "goals.view"
+    change_action = "goals.value.change"
+    filterset_fields = ["indicator", "gender", "start", "end", "source", "municipality_code"]
+
+    def perform_create(self, serializer):
+        indicator = serializer.validated_data["indicator"]
+        if not policy.can(self.request.user, "goals.value.change", indicator):
+            raise PermissionDenied
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_destroy(self, instance):
+        services.delete_value(instance, actor=self.request.user)
+
+
+router.register("goals", GoalViewSet, basename="goal")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("targets", TargetViewSet, basename="target")
+router.register("indicator-values", IndicatorValueViewSet, basename="indicator-value")

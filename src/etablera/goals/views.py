@@ -1,0 +1,180 @@
+"""Pages for goals and indicators: thin, each guarded by one policy action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from etablera.accounts import policy
+from etablera.web.forms import run_service
+
+from . import presentation, selectors, services
+from .forms import GoalFilterForm, GoalForm, IndicatorForm, TargetForm, ValueForm
+from .models import Goal, Indicator, IndicatorValue, Target
+from .sources import value_cell
+
+
+@login_required
+def goal_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "goals.view")
+    form = GoalFilterForm(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    return render(
+        request,
+        "goals/goal_list.html",
+        {
+            "form": form,
+            "tree": selectors.goal_tree(request.user, **filters),
+            "can_change": policy.can(request.user, "goals.change"),
+            "filtered": bool(filters),
+        },
+    )
+
+
+@login_required
+def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = selectors.goal_for(request.user, pk)
+    return render(
+        request,
+        "goals/goal_detail.html",
+        {
+            "goal": goal,
+            "indicators": list(goal.indicators.all()),
+            "mandates": list(goal.mandates.all()),
+            "children": list(goal.children.all()),
+            "can_change": policy.can(request.user, "goals.change", goal),
+        },
+    )
+
+
+@login_required
+def goal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        policy.require(request.user, "goals.change")
+        goal = Goal()
+    else:
+        goal = policy.get_or_404(request.user, "goals.view", Goal.objects, pk=pk)
+        policy.require(request.user, "goals.change", goal)
+    form = GoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            services.save_goal,
+            form.save(commit=False),
+            form.cleaned_data["mandates"],
+            actor=request.user,
+        )
+        if saved is not None:
+            messages.success(request, _("Målet har sparats."))
+            return redirect("goals:goal-detail", pk=saved.pk)
+    return render(request, "goals/goal_form.html", {"form": form, "goal": goal})
+
+
+@login_required
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "goals.view")
+    search = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "goals/indicator_list.html",
+        {
+            "indicators": selectors.indicators(request.user, search=search),
+            "search": search,
+            "can_change": policy.can(request.user, "goals.change"),
+        },
+    )
+
+
+@login_required
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = selectors.indicator_for(request.user, pk)
+    values = list(selectors.values_of(indicator))
+    return render(
+        request,
+        "goals/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "goals": list(indicator.goals.all()),
+            "targets": list(indicator.targets.all()),
+            "value_rows": [(v, value_cell(v.value, indicator)) for v in values],
+            "targets_table": presentation.targets_table(indicator),
+            "trend": presentation.trend_chart(indicator, values),
+            "can_change": policy.can(request.user, "goals.change", indicator),
+            "can_enter": indicator.source != "register"
+            and policy.can(request.user, "goals.value.change", indicator),
+        },
+    )
+
+
+@login_required
+def indicator_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        policy.require(request.user, "goals.change")
+        indicator = Indicator()
+    else:
+        indicator = policy.get_or_404(request.user, "goals.view", Indicator.objects, pk=pk)
+        policy.require(request.user, "goals.change", indicator)
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            services.save_indicator,
+            form.save(commit=False),
+            form.cleaned_data["goals"],
+            actor=request.user,
+        )
+        if saved is not None:
+            messages.success(request, _("Indikatorn har sparats."))
+            return redirect("goals:indicator-detail", pk=saved.pk)
+    return render(request, "goals/indicator_form.html", {"form": form, "indicator": indicator})
+
+
+@login_required
+def target_edit(request: HttpRequest, indicator_pk: int, pk: int | None = None) -> HttpResponse:
+    indicator = policy.get_or_404(request.user, "goals.view", Indicator.objects, pk=indicator_pk)
+    policy.require(request.user, "goals.change", indicator)
+    target = (
+        policy.get_or_404(request.user, "goals.view", indicator.targets.all(), pk=pk)
+        if pk
+        else Target(indicator=indicator)
+    )
+    form = TargetForm(request.POST or None, instance=target, indicator=indicator)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, services.save_target, form.save(commit=False), actor=request.user)
+        if saved is not None:
+            messages.success(request, _("Målvärdet har sparats."))
+            return redirect("goals:indicator-detail", pk=indicator.pk)
+    return render(
+        request,
+        "goals/target_form.html",
+        {"form": form, "indicator": indicator, "target": target},
+    )
+
+
+@login_required
+def value_edit(request: HttpRequest, indicator_pk: int, pk: int | None = None) -> HttpResponse:
+    indicator = policy.get_or_404(request.user, "goals.view", Indicator.objects, pk=indicator_pk)
+    policy.require(request.user, "goals.value.change", indicator)
+    value = (
+        policy.get_or_404(
+            request.user, "goals.view", IndicatorValue.objects.filter(indicator=indicator), pk=pk
+        )
+        if pk
+        else IndicatorValue(indicator=indicator)
+    )
+    form = ValueForm(request.POST or None, instance=value, indicator=indicator)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, services.save_value, form.save(commit=False), actor=request.user)
+        if saved is not None:
+            messages.success(request, _("Värdet har sparats."))
+            return redirect("goals:indicator-detail", pk=indicator.pk)
+    return render(
+        request,
+        "goals/value_form.html",
+        {"form": form, "indicator": indicator, "value": value},
+    )
