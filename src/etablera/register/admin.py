@@ -1,0 +1,59 @@
+"""Admin for the register's managed lists and interventions.
+
+Participants are not in the admin: they are personal data, seen by coaches of their own units
+through the pages that write the access log, and never by system administrators by default.
+"""
+
+from django.contrib import admin
+
+from .models import ImportRun, Intervention, StatusCategory
+
+
+@admin.register(StatusCategory)
+class StatusCategoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "is_work",
+        "is_subsidised_work",
+        "is_studies",
+        "order",
+        "active",
+    ]
+    list_editable = ["order", "active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Intervention)
+class InterventionAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "category",
+        "provider_unit",
+        "commissioning_mandate",
+        "start",
+        "end",
+    ]
+    list_filter = ["category", "funding"]
+    search_fields = ["name", "code"]
+    autocomplete_fields: list[str] = []
+    list_select_related = ["provider_unit", "commissioning_mandate"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "kind",
+        "file_name",
+        "status",
+        "rows",
+        "error_count",
+        "started_by",
+    ]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in ImportRun._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,20 @@
+from django.utils.translation import gettext_lazy as _
+
+from etablera.web.navigation import NavItem
+
+ITEMS = [
+    NavItem(
+        _("Deltagare"),
+        "register:participant-search",
+        "register.participant.view",
+        order=60,
+        section="register",
+    ),
+    NavItem(
+        _("Insatser"),
+        "register:intervention-list",
+        "register.intervention.view",
+        order=61,
+        section="register",
+    ),
+]
