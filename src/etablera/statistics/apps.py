@@ -11,3 +11,7 @@ class StatisticsConfig(AppConfig):
         from etablera.web.discovery import import_app_module
 
         import_app_module(self.name, "rules")
+        # The configuration checks of the disclosure thresholds, and the value source that
+        # gives indicators with source "register" their values from the KPI engine.
+        import_app_module(self.name, "checks")
+        import_app_module(self.name, "sources")

@@ -1,0 +1,162 @@
+"""API of the register KPIs: aggregated figures only, under the same policy and disclosure control.
+
+``GET /api/kpis/?period=2025&by=gender,category&scope=kommun&kpis=...`` returns the KPI table of
+a period; ``GET /api/kpis/definitions/`` the definitions. A suppressed cell is
+``{"value": null, "suppressed": true}``: its value never leaves the server.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from etablera.web.api import PolicyViewSetMixin, router
+
+from . import kpis, presentation, selectors
+
+
+class CellSerializer(serializers.Serializer):
+    value = serializers.FloatField(allow_null=True, help_text="Null when suppressed.")
+    suppressed = serializers.BooleanField()
+
+
+class RowSerializer(serializers.Serializer):
+    group = serializers.DictField(
+        child=serializers.CharField(allow_null=True),
+        help_text="The group's value per breakdown dimension; null in a total or margin row.",
+    )
+    labels = serializers.DictField(child=serializers.CharField())
+    values = serializers.DictField(child=CellSerializer(), help_text="Per KPI key.")
+
+
+class DefinitionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    unit = serializers.CharField()
+    definition = serializers.CharField()
+
+
+class PeriodSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class ScopeSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class DisclosureSerializer(serializers.Serializer):
+    symbol = serializers.CharField()
+    explanation = serializers.CharField()
+    count_threshold = serializers.IntegerField()
+    share_min_group = serializers.IntegerField()
+    share_min_each = serializers.IntegerField()
+
+
+class KpiReportSerializer(serializers.Serializer):
+    period = PeriodSerializer()
+    scope = ScopeSerializer()
+    by = serializers.ListField(child=serializers.CharField())
+    kpis = DefinitionSerializer(many=True)
+    rows = RowSerializer(many=True)
+    disclosure = DisclosureSerializer()
+
+
+class DisclosureUnavailable(APIException):
+    status_code = 503
+    default_detail = (
+        "Röjandekontrollen är felaktigt inställd (tröskelvärdena); inga uppgifter lämnas ut."
+    )
+    default_code = "disclosure_misconfigured"
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(str(m) for m in exc.messages)
+    return str(exc)
+
+
+class KpiViewSet(PolicyViewSetMixin, viewsets.ViewSet):
+    """Register KPIs for a period, broken down by up to two dimensions."""
+
+    view_action = "statistics.kpis.view"
+    definitions_action = "statistics.kpis.view"
+
+    def get_queryset(self):  # no model behind the figures
+        return None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "period",
+                OpenApiTypes.STR,
+                required=True,
+                description="A follow-up period code (2025T1, 2025D, 2025H), a year (2025) or "
+                "whole months (2025-01-01..2025-06-30).",
+            ),
+            OpenApiParameter(
+                "by",
+                OpenApiTypes.STR,
+                description="One or two of " + ", ".join(kpis.DIMENSIONS) + ", comma-separated.",
+            ),
+            OpenApiParameter(
+                "scope",
+                OpenApiTypes.STR,
+                description="kommun, or enhet-<id> / organ-<id> among the caller's scopes; "
+                "the widest one by default.",
+            ),
+            OpenApiParameter(
+                "kpis",
+                OpenApiTypes.STR,
+                description="Only these KPI keys, comma-separated: " + ", ".join(kpis.KPIS),
+            ),
+        ],
+        responses={200: KpiReportSerializer},
+        description="The KPIs with disclosure control applied: a suppressed cell is "
+        '{"value": null, "suppressed": true}.',
+    )
+    def list(self, request: Request) -> Response:
+        params = request.query_params
+        try:
+            text = params.get("period", "")
+            period = selectors.resolve(text)
+            by = kpis.parse_breakdown(params.get("by", ""))
+            scope = selectors.scope_for(request.user, params.get("scope") or None)
+            names = [k.strip() for k in params.get("kpis", "").split(",") if k.strip()]
+            unknown = [k for k in names if kpis.kpi_key(k) is None]
+            if unknown:
+                raise ApiValidationError({"kpis": [f"Okänt nyckeltal ”{unknown[0]}”."]})
+            wanted = [kpis.kpi_key(k) or "" for k in names]
+            report = selectors.compute(period, scope, by, kpis_wanted=wanted or None)
+        except ValidationError as exc:
+            field = "scope" if isinstance(exc, selectors.InvalidScope) else "period"
+            raise ApiValidationError({field: [_message(exc)]}) from exc
+        except kpis.InvalidBreakdown as exc:
+            raise ApiValidationError({"by": [str(exc)]}) from exc
+        except ImproperlyConfigured as exc:
+            raise DisclosureUnavailable from exc
+        if report.is_empty:
+            raise ApiValidationError(
+                {"period": [f"Det finns inga deltaganden under {report.period.label}."]}
+            )
+        shown = tuple(wanted) if wanted else presentation.ALL_KPIS
+        return Response(presentation.as_json(report, shown, text=text))
+
+    @extend_schema(responses={200: DefinitionSerializer(many=True)})
+    @action(detail=False)
+    def definitions(self, request: Request) -> Response:
+        """How each KPI is defined, with its unit."""
+        return Response(presentation.definitions())
+
+
+router.register("kpis", KpiViewSet, basename="kpi")

@@ -1,0 +1,161 @@
+"""``etablera kpis``: the register KPIs as a table, CSV or JSON, with disclosure control applied.
+
+Examples::
+
+    etablera kpis --period 2025
+    etablera kpis --period 2025T1 --by gender,category --format csv
+    etablera kpis --period 2025-01-01..2025-06-30 --by intervention --format json
+    etablera kpis --period 2025H --scope enhet:Arbetsmarknadsenheten
+
+Every figure passes the same disclosure control as the pages and the API: a suppressed cell is
+printed as "..", never as a number. Bad input (an unknown period or breakdown, a period with no
+data, nonsense thresholds) stops with a message and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from etablera.organisation.models import Body, Unit
+from etablera.statistics import kpis, presentation, selectors
+from etablera.statistics.kpis import KPIS, Scope, municipality_scope
+from etablera.web.tables import SUPPRESSED_EXPLANATION, Table
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(str(m) for m in exc.messages)
+    return str(exc)
+
+
+class Command(BaseCommand):
+    help = "Print the register KPIs for a period, with disclosure control applied."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--period",
+            required=True,
+            help="A follow-up period code (2025T1, 2025D, 2025H), a year (2025) or whole months "
+            "(2025-01-01..2025-06-30).",
+        )
+        parser.add_argument(
+            "--by",
+            default="",
+            help=f"Break down by one or two of: {', '.join(kpis.DIMENSIONS)} (comma-separated).",
+        )
+        parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+        parser.add_argument(
+            "--scope",
+            default="kommun",
+            help="kommun (the whole municipality, default), enhet:<unit id or name> (the unit "
+            "and the units under it) or organ:<body short name or id>.",
+        )
+        parser.add_argument(
+            "--kpis", default="", help=f"Only these KPIs (comma-separated): {', '.join(KPIS)}."
+        )
+        parser.add_argument(
+            "--as-of",
+            default="",
+            help="The day ongoing enrolments are costed up to (YYYY-MM-DD; default today).",
+        )
+
+    def handle(self, *args, **options) -> None:
+        try:
+            period = selectors.resolve(options["period"])
+            by = kpis.parse_breakdown(options["by"])
+            scope = self._scope(options["scope"])
+            wanted = self._kpis(options["kpis"])
+            as_of = datetime.date.fromisoformat(options["as_of"]) if options["as_of"] else None
+            report = kpis.compute(period, scope, by, kpis=wanted, as_of=as_of)
+        except (ValidationError, kpis.InvalidBreakdown, ImproperlyConfigured) as exc:
+            raise CommandError(_message(exc)) from exc
+        except ValueError as exc:
+            raise CommandError(f"--as-of must be a date (YYYY-MM-DD): {exc}") from exc
+        if report.is_empty:
+            raise CommandError(
+                f"No enrolments in {scope.label} were active during {period.label} "
+                f"({period.start:%Y-%m-%d} – {period.end:%Y-%m-%d}): there is nothing to report."
+            )
+        shown = tuple(wanted) if wanted else presentation.ALL_KPIS
+        fmt = options["format"]
+        if fmt == "json":
+            data = presentation.as_json(report, shown, text=options["period"])
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        table = presentation.report_table(report, shown)
+        if fmt == "csv":
+            self.stdout.write(presentation.csv_text([table]), ending="")
+            return
+        # In a terminal a one-way breakdown reads best with a column per group.
+        self.stdout.write(text_table(transpose(table) if len(by) == 1 else table))
+
+    def _scope(self, text: str) -> Scope:
+        kind, _sep, value = text.partition(":")
+        kind, value = kind.strip().lower(), value.strip()
+        if kind in ("kommun", "municipality") and not value:
+            return municipality_scope()
+        if kind in ("enhet", "unit") and value:
+            units = (
+                Unit.objects.filter(pk=int(value))
+                if value.isdigit()
+                else Unit.objects.filter(name=value)
+            )
+            found = list(units[:2])
+            if len(found) != 1:
+                raise CommandError(
+                    f"No single unit is called {value!r}: give its id (see the organisation pages)."
+                )
+            unit = found[0]
+            ids = Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)
+            return Scope(f"enhet-{unit.pk}", unit.name, frozenset(ids))
+        if kind in ("organ", "body") and value:
+            bodies = (
+                Body.objects.filter(pk=int(value))
+                if value.isdigit()
+                else Body.objects.filter(short_name=value)
+            )
+            body = bodies.first()
+            if body is None:
+                raise CommandError(f"No body has the short name or id {value!r}.")
+            ids = Unit.objects.filter(body=body).values_list("pk", flat=True)
+            return Scope(f"organ-{body.pk}", body.name, frozenset(ids))
+        raise CommandError(
+            f"Unknown scope {text!r}: use kommun, enhet:<unit id or name> or organ:<short name>."
+        )
+
+    def _kpis(self, text: str) -> list[str] | None:
+        names = [n.strip() for n in text.split(",") if n.strip()]
+        unknown = [n for n in names if kpis.kpi_key(n) is None]
+        if unknown:
+            raise CommandError(f"Unknown KPI {unknown[0]!r}: choose from {', '.join(KPIS)}.")
+        return [kpis.kpi_key(n) or "" for n in names] or None
+
+
+def transpose(table: Table) -> Table:
+    """Rows become columns: a row per KPI, a column per group."""
+    cells = table.cells()
+    columns = [str(table.columns[0]), *(str(row[0]) for row in cells)]
+    rows = [[heading, *(row[i] for row in cells)] for i, heading in enumerate(table.columns) if i]
+    return Table(caption=table.caption, columns=columns, rows=rows, note=table.note)
+
+
+def text_table(table: Table) -> str:
+    """The table in aligned columns for a terminal, with what ".." means below it."""
+    rows = [[str(c) for c in table.columns], *([str(c) for c in row] for row in table.cells())]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(table.columns))]
+    lines = [str(table.caption), ""]
+    for index, row in enumerate(rows):
+        cells = [
+            row[i].ljust(widths[i]) if i == 0 or index == 0 else row[i].rjust(widths[i])
+            for i in range(len(row))
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    if table.has_suppressed:
+        lines += ["", str(SUPPRESSED_EXPLANATION)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,359 @@
+"""The KPIs as tables, charts, CSV and JSON: every format from the same protected cells.
+
+Everything here reads a :class:`~.kpis.KpiReport`, whose cells have been through disclosure
+control; a suppressed cell is written as ".." (``web.tables.SUPPRESSED_SYMBOL``) with the
+explanation beside the table, and as ``{"value": null, "suppressed": true}`` in JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from etablera.web.charts import chart_with_table
+from etablera.web.tables import (
+    SUPPRESSED_EXPLANATION,
+    SUPPRESSED_SYMBOL,
+    Cell,
+    Chart,
+    Section,
+    Table,
+)
+
+from .kpis import DIMENSIONS, KPIS, Kpi, KpiReport
+
+UNIT_LABELS = {
+    "count": gettext_lazy("antal"),
+    "percent": "%",
+    "days": gettext_lazy("dagar"),
+    "sek": gettext_lazy("kr"),
+}
+
+#: The KPIs in the order every table shows them.
+ALL_KPIS = tuple(KPIS)
+#: A breakdown's KPIs in two tables narrow enough for a page: participants and results at
+#: exit; follow-up, time and cost.
+TABLE_GROUPS = (
+    (
+        "active_participants",
+        "new_participants",
+        "ended_enrolments",
+        "exit_work_or_studies_share",
+        "exit_unsubsidised_work_share",
+    ),
+    (
+        "work_or_studies_90d_share",
+        "work_or_studies_180d_share",
+        "work_or_studies_365d_share",
+        "median_days_in_intervention",
+        "cost_per_participant",
+        "cost_per_exit_work_or_studies",
+    ),
+)
+#: The shares the breakdown charts compare.
+CHART_SHARES = ("exit_work_or_studies_share", "exit_unsubsidised_work_share")
+
+
+def unit_label(kpi: Kpi) -> str:
+    return str(UNIT_LABELS[kpi.unit])
+
+
+def heading(kpi: Kpi) -> str:
+    """A column heading: the KPI and its unit, e.g. "Aktiva deltagare (antal)"."""
+    return f"{kpi.label} ({unit_label(kpi)})"
+
+
+def _period_text(report: KpiReport) -> str:
+    return str(report.period.label)
+
+
+def summary_table(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> Table:
+    """The total of every KPI: one row per KPI."""
+    rows = [[heading(KPIS[k]), report.total.cells[k]] for k in kpis]
+    return Table(
+        caption=_("Nyckeltal %(period)s, %(scope)s")
+        % {"period": _period_text(report), "scope": report.scope.label},
+        columns=[_("Nyckeltal"), _period_text(report)],
+        rows=rows,
+    )
+
+
+def breakdown_table(
+    report: KpiReport, dimension: str, kpis: Sequence[str] = ALL_KPIS, part: str = ""
+) -> Table:
+    """A one-way breakdown: a row per group and the total, a column per KPI."""
+    dim = DIMENSIONS[dimension]
+    rows = []
+    for group in report.rows((dimension,)):
+        rows.append([group.label(dimension), *(group.cells[k] for k in kpis)])
+    caption = _("Nyckeltal per %(dimension)s, %(period)s, %(scope)s") % {
+        "dimension": str(dim.label).lower(),
+        "period": _period_text(report),
+        "scope": report.scope.label,
+    }
+    return Table(
+        caption=f"{caption}: {part}" if part else caption,
+        columns=[str(dim.label), *(heading(KPIS[k]) for k in kpis)],
+        rows=rows,
+    )
+
+
+def breakdown_tables(report: KpiReport, dimension: str) -> list[Table]:
+    """A one-way breakdown of every KPI, in the two tables of ``TABLE_GROUPS``."""
+    parts = (_("deltagare och resultat vid avslut"), _("uppföljning, tid och kostnad"))
+    return [
+        breakdown_table(report, dimension, kpis, part)
+        for kpis, part in zip(TABLE_GROUPS, parts, strict=True)
+    ]
+
+
+def two_way_table(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> Table:
+    """A two-way breakdown in long form: a row per combination, then the margins and total."""
+    a, b = report.by
+    rows = []
+    for group in report.rows():
+        rows.append([group.label(a), group.label(b), *(group.cells[k] for k in kpis)])
+    return Table(
+        caption=_("Nyckeltal per %(a)s och %(b)s, %(period)s, %(scope)s")
+        % {
+            "a": str(DIMENSIONS[a].label).lower(),
+            "b": str(DIMENSIONS[b].label).lower(),
+            "period": _period_text(report),
+            "scope": report.scope.label,
+        },
+        columns=[
+            str(DIMENSIONS[a].label),
+            str(DIMENSIONS[b].label),
+            *(heading(KPIS[k]) for k in kpis),
+        ],
+        rows=rows,
+    )
+
+
+def report_table(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> Table:
+    """The table of what was asked for: the totals, a one-way or a two-way breakdown."""
+    if len(report.by) == 2:
+        return two_way_table(report, kpis)
+    if len(report.by) == 1:
+        return breakdown_table(report, report.by[0], kpis)
+    return summary_table(report, kpis)
+
+
+def outcomes_table(groups: Sequence[Any], caption: str, kpis: Sequence[str] | None = None) -> Table:
+    """The outcomes of some interventions: a row per intervention, as the by-intervention
+    breakdown publishes them (no subtotal: it would be a new sum to subtract from)."""
+    from .selectors import OUTCOME_KPIS
+
+    shown = tuple(kpis or OUTCOME_KPIS)
+    rows = [[g.label("intervention"), *(g.cells[k] for k in shown)] for g in groups]
+    return Table(
+        caption=caption,
+        columns=[str(DIMENSIONS["intervention"].label), *(heading(KPIS[k]) for k in shown)],
+        rows=rows,
+        note=_("Insatser utan deltagare under perioden visas inte."),
+    )
+
+
+def breakdown_chart(report: KpiReport, dimension: str) -> Chart:
+    """Bar chart of the exit shares per group of ``dimension``, with its data table."""
+    groups = [g for g in report.rows((dimension,)) if not g.is_total]
+    dim = DIMENSIONS[dimension]
+    series: dict[str, Sequence[Any]] = {
+        str(KPIS[k].label): [g.cells[k] for g in groups] for k in CHART_SHARES
+    }
+    title = _("Resultat vid avslut per %(dimension)s, %(period)s") % {
+        "dimension": str(dim.label).lower(),
+        "period": _period_text(report),
+    }
+    return chart_with_table(
+        "bar",
+        title,
+        [g.label(dimension) for g in groups],
+        series,
+        unit=" %",
+        label_heading=str(dim.label),
+        description=_(
+            "Stapeldiagram: andel avslutade deltaganden som gick till arbete eller studier och "
+            "till osubventionerat arbete, per %(dimension)s. Dolda uppgifter (..) ritas inte. "
+            "Samma siffror finns i tabellen."
+        )
+        % {"dimension": str(dim.label).lower()},
+    )
+
+
+def trend_charts(points: Sequence[Any]) -> list[Chart]:
+    """Line charts of the shares and of the participant counts over the trend periods."""
+    labels = [p.label for p in points]
+    shares = ("exit_work_or_studies_share", "exit_unsubsidised_work_share")
+    counts = ("active_participants", "new_participants", "ended_enrolments")
+    first, last = (labels[0], labels[-1]) if labels else ("", "")
+    charts = [
+        chart_with_table(
+            "line",
+            _("Resultat vid avslut över tid"),
+            labels,
+            {str(KPIS[k].label): [p.report.total.cells[k] for p in points] for k in shares},
+            unit=" %",
+            label_heading=_("Period"),
+            description=_(
+                "Linjediagram över andelen avslut till arbete eller studier och till "
+                "osubventionerat arbete, perioderna %(first)s–%(last)s. Samma siffror finns i "
+                "tabellen."
+            )
+            % {"first": first, "last": last},
+        ),
+        chart_with_table(
+            "line",
+            _("Deltagare och avslut över tid"),
+            labels,
+            {str(KPIS[k].label): [p.report.total.cells[k] for p in points] for k in counts},
+            label_heading=_("Period"),
+            description=_(
+                "Linjediagram över antalet aktiva och nya deltagare och avslutade deltaganden, "
+                "perioderna %(first)s–%(last)s. Samma siffror finns i tabellen."
+            )
+            % {"first": first, "last": last},
+        ),
+    ]
+    return charts
+
+
+def definitions() -> list[dict[str, str]]:
+    return [
+        {
+            "key": k.key,
+            "label": str(k.label),
+            "unit": unit_label(k),
+            "definition": str(k.definition),
+        }
+        for k in KPIS.values()
+    ]
+
+
+# --- CSV and JSON ---------------------------------------------------------------------------
+
+
+def _csv_value(cell: Any, swedish: bool) -> str:
+    if isinstance(cell, Cell):
+        if cell.suppressed:
+            return SUPPRESSED_SYMBOL
+        value = cell.value
+    else:
+        value = cell
+    if value is None:
+        return ""
+    if isinstance(value, float | Decimal):
+        text = f"{float(value):.1f}"
+        return text.replace(".", ",") if swedish else text
+    return _safe(str(value))
+
+
+def _safe(text: str) -> str:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_text(tables: Iterable[Table], *, swedish: bool = False) -> str:
+    """Tables one below the other: caption, headings, rows; then what ".." means.
+
+    ``swedish`` writes for a Swedish spreadsheet (semicolons, decimal commas); otherwise commas
+    and decimal points, for programs.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if swedish else ",", lineterminator="\n")
+    hidden = False
+    for index, table in enumerate(tables):
+        if index:
+            writer.writerow([])
+        writer.writerow([_safe(str(table.caption))])
+        writer.writerow([_safe(str(c)) for c in table.columns])
+        for row in table.rows:
+            writer.writerow([_csv_value(c, swedish) for c in row])
+        hidden = hidden or table.has_suppressed
+    if hidden:
+        writer.writerow([])
+        writer.writerow([str(SUPPRESSED_EXPLANATION)])
+    return out.getvalue()
+
+
+def json_cell(cell: Cell) -> dict[str, Any]:
+    if cell.suppressed:
+        return {"value": None, "suppressed": True}
+    value = cell.value
+    if isinstance(value, Decimal):
+        value = float(value)
+    return {"value": value, "suppressed": False}
+
+
+def as_json(report: KpiReport, kpis: Sequence[str] = ALL_KPIS, text: str = "") -> dict[str, Any]:
+    """The report as the API and ``etablera kpis --format json`` give it."""
+    rows = []
+    for group in report.rows():
+        rows.append(
+            {
+                "group": {d: group.value(d) for d in report.by},
+                "labels": {d: group.label(d) for d in report.by},
+                "values": {k: json_cell(group.cells[k]) for k in kpis},
+            }
+        )
+    limits = report.thresholds
+    return {
+        "period": {
+            "text": text,
+            "label": str(report.period.label),
+            "start": report.period.start.isoformat(),
+            "end": report.period.end.isoformat(),
+        },
+        "scope": {"key": report.scope.key, "label": report.scope.label},
+        "by": list(report.by),
+        "kpis": [d for d in definitions() if d["key"] in kpis],
+        "rows": rows,
+        "disclosure": {
+            "symbol": SUPPRESSED_SYMBOL,
+            "explanation": str(SUPPRESSED_EXPLANATION),
+            "count_threshold": limits.count,
+            "share_min_group": limits.share_group,
+            "share_min_each": limits.share_each,
+        },
+    }
+
+
+def sections(report: KpiReport, dimensions: Sequence[str], points: Sequence[Any] = ()) -> list:
+    """Report sections: the totals, the trend and one per breakdown (page, PDF and workbook)."""
+    result = [
+        Section(
+            title=_("Nyckeltal för arbetsmarknadsinsatserna"),
+            intro=_("Nyckeltal för %(period)s, %(scope)s.")
+            % {"period": _period_text(report), "scope": report.scope.label},
+            tables=[summary_table(report)],
+            order=40,
+            anchor="nyckeltal",
+        )
+    ]
+    if points:
+        result.append(
+            Section(
+                title=_("Nyckeltal över tid"),
+                charts=trend_charts(points),
+                order=41,
+                anchor="nyckeltal-over-tid",
+            )
+        )
+    for dimension in dimensions:
+        dim = DIMENSIONS[dimension]
+        result.append(
+            Section(
+                title=_("Nyckeltal per %(dimension)s") % {"dimension": str(dim.label).lower()},
+                charts=[breakdown_chart(report, dimension)],
+                tables=breakdown_tables(report, dimension),
+                order=42,
+                anchor=f"nyckeltal-{dimension}",
+            )
+        )
+    return result

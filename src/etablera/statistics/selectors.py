@@ -1,0 +1,345 @@
+"""Reads for the KPI pages, the API, reports and other apps: scoped by the access policy.
+
+Whose figures a user sees is decided here, from the user's role assignments and the rules of
+``statistics.rules``: a municipality-wide role sees the whole municipality, a coach their unit's
+participants, a reporter their body's. Each such reach is a :class:`~.kpis.Scope` the user may
+choose. Users are offered the scopes of their own role assignments only, not any unit inside
+them: the figures of a scope and of a unit within it, side by side, would give the rest of the
+scope by subtraction, a figure no suppression looked at.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from etablera.accounts import policy
+from etablera.organisation.models import Body, Unit
+
+from . import disclosure, kpis
+from .kpis import KpiReport, Scope, municipality_scope
+
+VIEW = "statistics.kpis.view"
+
+#: The KPIs of the trend charts: computed from one query per period.
+TREND_KPIS = (
+    "active_participants",
+    "new_participants",
+    "ended_enrolments",
+    "exit_work_or_studies_share",
+    "exit_unsubsidised_work_share",
+)
+#: How many periods (the chosen one included) the trends cover.
+TREND_LENGTH = 5
+
+
+def compute(
+    period,
+    scope: Scope,
+    by: Any = (),
+    *,
+    one_way: Any = (),
+    kpis_wanted=None,
+    as_of: datetime.date | None = None,
+) -> KpiReport:
+    """``kpis.compute``, remembered for a while: a dashboard is read far more often than the
+    register changes.
+
+    The cache key holds everything the result depends on — the period, the scope, the
+    breakdowns, the thresholds, the language, the day — and the register's *version*: the
+    newest entry of the change history (every change made through the forms and the API is
+    recorded there, deletions included) and the newest import run (bulk imports write no
+    history). A change therefore shows at once, in every server process; the time limit
+    (``ETABLERA_KPI_CACHE_SECONDS``, 0 turns the cache off) bounds anything else.
+    """
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    seconds = getattr(
+        settings, "ETABLERA_KPI_CACHE_SECONDS", 0 if settings.ENVIRONMENT == "test" else 600
+    )
+    if not seconds:
+        return kpis.compute(period, scope, by, one_way=one_way, kpis=kpis_wanted, as_of=as_of)
+    limits = disclosure.thresholds()
+    as_of = as_of or timezone.localdate()
+    key = (
+        "statistics.kpis:"
+        + hashlib.sha256(
+            repr(
+                (
+                    _register_version(),
+                    period.start,
+                    period.end,
+                    str(period.label),
+                    scope.key,
+                    sorted(scope.unit_ids or ()),
+                    tuple(by) if not isinstance(by, str) else by,
+                    tuple(one_way),
+                    tuple(sorted(kpis_wanted or ())),
+                    as_of,
+                    limits,
+                    get_language(),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = kpis.compute(period, scope, by, one_way=one_way, kpis=kpis_wanted, as_of=as_of)
+        cache.set(key, found, seconds)
+    return found
+
+
+def _register_version() -> tuple:
+    """The newest change and import, by id and time (ids alone can be reused after a
+    rollback)."""
+    from auditlog.models import LogEntry
+
+    from etablera.register.models import ImportRun
+
+    newest_change = LogEntry.objects.order_by("-pk").values_list("pk", "timestamp").first()
+    newest_import = ImportRun.objects.order_by("-pk").values_list("pk", "started_at").first()
+    return newest_change, newest_import
+
+
+class InvalidScope(ValidationError):
+    """A scope the user may not choose; the message is in Swedish."""
+
+
+def scopes_for(user, action: str = VIEW) -> list[Scope]:
+    """The scopes ``user`` may see KPIs for, widest first (empty: none at all)."""
+    clauses = policy.actions().get(action, [])
+    wide_roles = {c.role for c in clauses if not c.scoped}
+    scoped_roles = {c.role for c in clauses if c.scoped}
+    grants = policy.grants(user)
+    result: list[Scope] = []
+    if any(
+        g.role in wide_roles or (g.role in scoped_roles and g.municipality_wide) for g in grants
+    ):
+        result.append(municipality_scope())
+    seen = {s.key for s in result}
+    for grant in grants:
+        if grant.role not in scoped_roles or grant.municipality_wide:
+            continue
+        if grant.unit_id is not None:
+            key = f"enhet-{grant.unit_id}"
+            if key in seen:
+                continue
+            units = list(
+                Unit.objects.filter(path__startswith=grant.unit_path).values_list(
+                    "pk", "name", "path"
+                )
+            )
+            name = next((n for pk, n, _p in units if pk == grant.unit_id), "")
+            result.append(Scope(key, name, frozenset(pk for pk, _n, _p in units)))
+        else:
+            key = f"organ-{grant.body_id}"
+            if key in seen:
+                continue
+            body = Body.objects.get(pk=grant.body_id)
+            ids = frozenset(Unit.objects.filter(body_id=grant.body_id).values_list("pk", flat=True))
+            result.append(Scope(key, body.name, ids))
+        seen.add(key)
+    return result
+
+
+def scope_for(user, key: str | None = None, action: str = VIEW) -> Scope:
+    """The scope ``key`` if ``user`` may see it (the widest one by default).
+
+    Raises ``PermissionDenied`` when the user may see no KPIs at all and :class:`InvalidScope`
+    for a scope that is not theirs.
+    """
+    options = scopes_for(user, action)
+    if not options:
+        raise PermissionDenied
+    if not key:
+        return options[0]
+    for option in options:
+        if option.key == key:
+            return option
+    raise InvalidScope(
+        _("Du kan inte välja omfattningen ”%(key)s”. Välj bland: %(choices)s.")
+        % {"key": key, "choices": ", ".join(o.key for o in options)},
+        code="scope",
+    )
+
+
+def resolve(text: str):
+    """A period text (code, year or date range) as a ``PeriodRange``; see ``kpis`` for why date
+    ranges must cover whole months."""
+    from etablera.followup.periods import resolve_period
+
+    period = resolve_period(text)
+    if period.period is None and "." in (text or ""):
+        _require_whole_months(period)
+    return period
+
+
+def _require_whole_months(period) -> None:
+    next_day = period.end + datetime.timedelta(days=1)
+    if period.start.day != 1 or next_day.day != 1:
+        raise ValidationError(
+            _(
+                "Nyckeltal redovisas för hela månader: ange ett intervall som börjar den första i "
+                "en månad och slutar den sista, till exempel 2025-01-01..2025-06-30. Annars "
+                "skulle två nästan lika intervall kunna jämföras så att enskilda personers "
+                "uppgifter gick att räkna fram."
+            ),
+            code="months",
+        )
+
+
+def report(
+    user,
+    period,
+    by: Any = (),
+    *,
+    scope: Scope | None = None,
+    one_way: Any = (),
+    kpis_wanted=None,
+    as_of: datetime.date | None = None,
+) -> KpiReport:
+    """The protected KPIs of ``period`` as ``user`` may see them (their widest scope unless
+    ``scope`` is given — which must be one of theirs)."""
+    scope = scope or scope_for(user)
+    return compute(period, scope, by, one_way=one_way, kpis_wanted=kpis_wanted, as_of=as_of)
+
+
+@dataclass
+class TrendPoint:
+    label: str
+    report: KpiReport
+
+
+def trend_periods(period) -> list[tuple[str, datetime.date, datetime.date]]:
+    """The chosen period and the ``TREND_LENGTH - 1`` before it, of the same kind, oldest
+    first: standard codes step back a code, other ranges step back their own length in months.
+    Periods of one kind never overlap, so no figure of one is a sum of another's."""
+    from etablera.followup.periods import code_for_range, earlier_codes, parse_standard
+
+    code = period.code or code_for_range(period.start, period.end)
+    if code and parse_standard(code) is not None:
+        result = []
+        for earlier in earlier_codes(code, TREND_LENGTH - 1):
+            standard = parse_standard(earlier)
+            result.append((earlier, standard.start, standard.end))
+        return [*result, (code, period.start, period.end)]
+    months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+    whole = period.start.day == 1 and (period.end + datetime.timedelta(days=1)).day == 1
+    if (period.start.month, period.end.month) == (1, 12) and whole and months == 12:
+        years = [period.start.year - n for n in range(TREND_LENGTH - 1, -1, -1)]
+        return [(str(y), datetime.date(y, 1, 1), datetime.date(y, 12, 31)) for y in years]
+    if not whole:
+        return [(period.label, period.start, period.end)]
+    result = []
+    for step in range(TREND_LENGTH - 1, -1, -1):
+        start = _add_months(period.start, -months * step)
+        end = _add_months(start, months) - datetime.timedelta(days=1)
+        result.append((f"{start:%Y-%m}–{end:%Y-%m}", start, end))
+    return result
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def trend(
+    user,
+    period,
+    scope: Scope,
+    as_of: datetime.date | None = None,
+    current: KpiReport | None = None,
+) -> list[TrendPoint]:
+    """The trend KPIs for each period of :func:`trend_periods` (one query set per period);
+    ``current``, the chosen period's report when already computed, is reused for its point."""
+    from etablera.followup.periods import PeriodRange
+
+    points = []
+    for label, start, end in trend_periods(period):
+        if current is not None and (start, end) == (current.period.start, current.period.end):
+            points.append(TrendPoint(label, current))
+            continue
+        rng = PeriodRange(start, end, label)
+        points.append(
+            TrendPoint(label, compute(rng, scope, (), kpis_wanted=TREND_KPIS, as_of=as_of))
+        )
+    return points
+
+
+def period_query(period) -> str:
+    """The text that selects ``period`` on the dashboard (a code, a year or whole months)."""
+    if period.code:
+        return period.code
+    whole_year = (period.start.month, period.start.day, period.end.month, period.end.day) == (
+        1,
+        1,
+        12,
+        31,
+    )
+    if whole_year and period.start.year == period.end.year:
+        return str(period.start.year)
+    return f"{period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}"
+
+
+def current_year():
+    return resolve(str(timezone.localdate().year))
+
+
+def mandate_outcomes(user, mandate, period=None) -> dict[str, Any] | None:
+    """The outcomes of the interventions a mandate commissions, as ``user`` may see them.
+
+    For the mandate's page (``statistics/includes/mandate_outcomes.html``) and the commissioning
+    body's report (R7): one row per intervention with participants in the period, taken from
+    the by-intervention breakdown of the user's widest scope, so a figure here is protected
+    exactly as everywhere else (no mandate subtotal is published: it would be a new sum to
+    subtract from). None when the user may see no KPIs.
+    """
+    from etablera.register.models import Intervention
+
+    from .presentation import outcomes_table
+
+    options = scopes_for(user)
+    if not options:
+        return None
+    scope = options[0]
+    period = period or current_year()
+    wanted = set(
+        Intervention.objects.filter(commissioning_mandate=mandate).values_list("pk", flat=True)
+    )
+    rows = []
+    if wanted:
+        result = compute(period, scope, ("intervention",), kpis_wanted=OUTCOME_KPIS)
+        rows = [group for group in result.rows() if group.value("intervention") in wanted]
+    caption = _("Resultat för uppdragets insatser, %(period)s, %(scope)s") % {
+        "period": period.label,
+        "scope": scope.label,
+    }
+    return {
+        "period": period,
+        "query": period_query(period),
+        "scope": scope,
+        "interventions": len(wanted),
+        "table": outcomes_table(rows, caption) if rows else None,
+    }
+
+
+#: The KPIs shown for a mandate's interventions.
+OUTCOME_KPIS = (
+    "active_participants",
+    "ended_enrolments",
+    "exit_work_or_studies_share",
+    "exit_unsubsidised_work_share",
+    "work_or_studies_90d_share",
+    "median_days_in_intervention",
+    "cost_per_participant",
+    "cost_per_exit_work_or_studies",
+)

@@ -1,0 +1,63 @@
+"""A register big enough that some figures are shown and others must be hidden.
+
+In unit ``unit`` (under ``body``), 2025: 40 participants in internship "Praktik A" (20 women,
+20 men), each with an enrolment ended in 2025 — 12 to work, 10 to studies, 18 job seeking —
+and 3 participants of unknown gender in work training "Arbetsträning B", ended to work.
+In ``other_unit`` (another body): 6 men in internship, still ongoing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.factories import BodyFactory, UnitFactory
+
+from .factories import EnrolmentFactory, InterventionFactory, ParticipantFactory, observe
+
+AS_OF = dt.date(2026, 1, 15)
+
+
+@pytest.fixture(autouse=True)
+def no_remembered_kpis(settings):
+    """Every test computes its own figures (test_cache.py turns the cache on)."""
+    from django.core.cache import cache
+
+    settings.ETABLERA_KPI_CACHE_SECONDS = 0
+    cache.clear()
+
+
+@pytest.fixture
+def populated(db, body, unit):
+    other_unit = UnitFactory(body=BodyFactory())
+    internship = InterventionFactory(name="Praktik A", category="internship")
+    training = InterventionFactory(name="Arbetsträning B", category="work_training")
+    exits = ["work"] * 12 + ["studies"] * 10 + ["job_seeking"] * 18
+    for n, code in enumerate(exits):
+        participant = ParticipantFactory(
+            gender="KM"[n % 2], owning_unit=unit, received_on=dt.date(2024, 1, 1)
+        )
+        enrolment = EnrolmentFactory(
+            participant=participant,
+            intervention=internship,
+            start=dt.date(2025, 1, 1) + dt.timedelta(days=n),
+            end=dt.date(2025, 6, 1) + dt.timedelta(days=n),
+            exit=code,
+        )
+        observe(enrolment, 90, code if n % 3 else "job_seeking")
+    for n in range(3):
+        EnrolmentFactory(
+            participant=ParticipantFactory(gender="X", owning_unit=unit),
+            intervention=training,
+            start=dt.date(2025, 2, 1),
+            end=dt.date(2025, 3, 1) + dt.timedelta(days=n),
+            exit="work",
+        )
+    for _ in range(6):
+        EnrolmentFactory(
+            participant=ParticipantFactory(gender="M", owning_unit=other_unit),
+            intervention=internship,
+            start=dt.date(2025, 9, 1),
+        )
+    return {"unit": unit, "other_unit": other_unit, "internship": internship, "training": training}

@@ -1,0 +1,104 @@
+"""``etablera kpis``: every format hides what must be hidden; bad input stops with a message."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from etablera.web.tables import SUPPRESSED_SYMBOL
+
+from .conftest import AS_OF
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("kpis", *args, "--as-of", AS_OF.isoformat(), stdout=out)
+    return out.getvalue()
+
+
+def test_the_totals_as_a_table(populated):
+    text = run("--period", "2025")
+    assert "Aktiva deltagare (antal)" in text
+    assert "49" in text
+
+
+def test_the_table_format_prints_the_symbol_and_the_explanation(populated):
+    text = run("--period", "2025", "--by", "gender")
+    active = next(line for line in text.splitlines() if line.startswith("Aktiva deltagare"))
+    # Kvinna, Man, Annat eller okänt, Totalt: the women go with the three of unknown gender.
+    assert active.split()[-4:] == [SUPPRESSED_SYMBOL, "26", SUPPRESSED_SYMBOL, "49"]
+    assert "pekas ut" in text
+
+
+def test_json_marks_suppressed_cells_and_never_gives_their_value(populated):
+    data = json.loads(run("--period", "2025", "--by", "gender", "--format", "json"))
+    rows = {row["group"]["gender"]: row["values"] for row in data["rows"]}
+    assert rows["X"]["active_participants"] == {"value": None, "suppressed": True}
+    assert rows["K"]["active_participants"] == {"value": None, "suppressed": True}
+    assert rows["M"]["active_participants"] == {"value": 26, "suppressed": False}
+    assert rows[None]["active_participants"] == {"value": 49, "suppressed": False}
+    assert data["disclosure"]["count_threshold"] == 5
+    assert data["disclosure"]["symbol"] == SUPPRESSED_SYMBOL
+
+
+def test_csv_prints_the_symbol_and_the_explanation(populated):
+    text = run("--period", "2025", "--by", "category", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(text)))
+    training = next(r for r in rows if r and r[0] == "Arbetsträning")
+    assert set(training[1:]) == {SUPPRESSED_SYMBOL}
+    assert "pekas ut" in text
+
+
+def test_two_breakdowns_at_a_time(populated):
+    data = json.loads(run("--period", "2025", "--by", "gender,intervention", "--format", "json"))
+    cells = [r for r in data["rows"] if r["group"]["gender"] and r["group"]["intervention"]]
+    assert cells
+    for row in data["rows"]:
+        for value in row["values"].values():
+            assert value["suppressed"] or value["value"] is not None
+
+
+def test_a_unit_scope(populated):
+    unit = populated["other_unit"]
+    data = json.loads(run("--period", "2025", "--scope", f"enhet:{unit.pk}", "--format", "json"))
+    assert data["scope"]["label"] == unit.name
+    assert data["rows"][0]["values"]["active_participants"] == {"value": 6, "suppressed": False}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "2025T7"], "Okänd period"),
+        (["--period", "2025", "--by", "shoe_size"], "Okänd uppdelning"),
+        (["--period", "2025", "--by", "gender,age,education"], "högst två"),
+        (["--period", "2019"], "nothing to report"),
+        (["--period", "2025", "--scope", "enhet:Finns inte"], "No single unit"),
+        (["--period", "2025", "--scope", "planet:Mars"], "Unknown scope"),
+        (["--period", "2025", "--kpis", "happiness"], "Unknown KPI"),
+        (["--period", "2025-02-03..2025-02-20"], "hela månader"),
+    ],
+)
+def test_bad_input_stops_with_a_message(populated, args, message):
+    with pytest.raises(CommandError, match=message):
+        run(*args)
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {"ETABLERA_SUPPRESSION_THRESHOLD": 0},
+        {"ETABLERA_SUPPRESSION_THRESHOLD": -5},
+        {"ETABLERA_SHARE_MIN_GROUP": 0},
+        {"ETABLERA_SHARE_MIN_EACH": -1},
+    ],
+)
+def test_nonsense_thresholds_stop_before_anything_is_printed(populated, setting):
+    out = io.StringIO()
+    with override_settings(**setting), pytest.raises(CommandError, match="ETABLERA_"):
+        call_command("kpis", "--period", "2025", "--format", "json", stdout=out)
+    assert out.getvalue() == ""

@@ -1,0 +1,154 @@
+"""The dashboard and its exports: who sees what, suppression in every format, bad input."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from etablera.accounts.roles import Role
+from etablera.web.tables import SUPPRESSED_SYMBOL
+
+from .factories import EnrolmentFactory, ParticipantFactory
+
+URL = reverse("statistics:dashboard")
+
+
+def cells_of_row(html: str, label: str, after: str = "") -> list[str]:
+    """The data cells of the first table row whose header is ``label`` (after ``after``)."""
+    html = html[html.index(after) :] if after else html
+    match = re.search(rf'<th scope="row">{re.escape(label)}</th>(.*?)</tr>', html, re.S)
+    assert match, f"no row {label}"
+    return re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)
+
+
+def test_anonymous_users_are_sent_to_login(client, db):
+    response = client.get(URL)
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("role", [Role.STRATEGIST, Role.READER, Role.AUDITOR, Role.ADMIN])
+def test_municipality_wide_roles_see_the_whole_municipality(client, make_user, populated, role):
+    client.force_login(make_user(role))
+    response = client.get(URL, {"period": "2025"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Hela kommunen" in html
+    # 40 + 3 + 6 participants were active in 2025
+    assert re.search(r"Aktiva deltagare \(antal\)</th><td class=\"num\">49</td>", html)
+
+
+def test_small_groups_are_shown_as_suppressed_with_an_explanation(client, make_user, populated):
+    client.force_login(make_user(Role.STRATEGIST))
+    html = client.get(URL, {"period": "2025"}).content.decode()
+    unknown_gender = cells_of_row(html, "Annat eller okänt", after="<caption>Nyckeltal per kön")
+    assert unknown_gender and all(SUPPRESSED_SYMBOL in c for c in unknown_gender)
+    assert 'class=" suppressed"' in html or "suppressed" in html
+    assert "ingen enskild person ska kunna pekas ut" in html
+    # The unknown row takes the smallest other row with it (secondary suppression): the
+    # 20 women, not the 26 men.
+    assert SUPPRESSED_SYMBOL in cells_of_row(html, "Kvinna", after="<caption>Nyckeltal per kön")[0]
+    assert cells_of_row(html, "Man", after="<caption>Nyckeltal per kön")[0].strip() == "26"
+
+
+def test_a_coach_sees_only_their_units_figures(client, make_user, populated):
+    client.force_login(make_user(Role.COACH, unit=populated["other_unit"]))
+    html = client.get(URL, {"period": "2025"}).content.decode()
+    assert populated["other_unit"].name in html
+    assert "Hela kommunen" not in html
+    assert re.search(r"Aktiva deltagare \(antal\)</th><td class=\"num\">6</td>", html)
+
+
+def test_a_coach_cannot_choose_the_whole_municipality(client, make_user, populated):
+    client.force_login(make_user(Role.COACH, unit=populated["unit"]))
+    response = client.get(URL, {"period": "2025", "scope": "kommun"})
+    assert response.status_code == 400
+    assert "49" not in re.sub(r"<form.*?</form>", "", response.content.decode(), flags=re.S)
+
+
+def test_a_reporter_sees_their_bodys_units(client, make_user, populated, body):
+    client.force_login(make_user(Role.REPORTER, body=body))
+    html = client.get(URL, {"period": "2025"}).content.decode()
+    assert body.name in html
+    assert re.search(r"Aktiva deltagare \(antal\)</th><td class=\"num\">43</td>", html)
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ("2025T9", "Okänd period"),
+        ("2025-13-01..2025-12-31", "inget giltigt datum"),
+        ("2025-01-15..2025-02-10", "hela månader"),
+        ("2025-06-01..2025-01-31", "omvänt"),
+    ],
+)
+def test_a_bad_period_gives_a_clear_message(client, make_user, populated, period, message):
+    client.force_login(make_user(Role.STRATEGIST))
+    response = client.get(URL, {"period": period})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_a_period_without_data_says_so(client, make_user, populated):
+    client.force_login(make_user(Role.STRATEGIST))
+    response = client.get(URL, {"period": "2019"})
+    assert "Det finns inga deltaganden" in response.content.decode()
+
+
+def test_nonsense_thresholds_publish_nothing(client, make_user, populated):
+    client.raise_request_exception = False
+    client.force_login(make_user(Role.STRATEGIST))
+    with override_settings(ETABLERA_SUPPRESSION_THRESHOLD=0):
+        response = client.get(URL, {"period": "2025"})
+    assert response.status_code == 500
+    assert "49" not in response.content.decode()
+
+
+def test_the_csv_export_hides_what_the_page_hides(client, make_user, populated):
+    client.force_login(make_user(Role.STRATEGIST))
+    response = client.get(reverse("statistics:export-csv"), {"period": "2025"})
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Nyckeltal per kön"))
+    rows = [line.split(";") for line in lines[start:]]
+    unknown = next(r for r in rows if r[0] == "Annat eller okänt")
+    assert set(unknown[1:]) == {SUPPRESSED_SYMBOL}
+    assert "ingen enskild person ska kunna pekas ut" in text
+    assert next(r for r in rows if r[0] == "Kvinna")[1] == SUPPRESSED_SYMBOL
+    assert next(r for r in rows if r[0] == "Man")[1] == "26"
+
+
+def test_the_excel_export_hides_what_the_page_hides(client, make_user, populated):
+    client.force_login(make_user(Role.STRATEGIST))
+    response = client.get(reverse("statistics:export-xlsx"), {"period": "2025"})
+    workbook = load_workbook(io.BytesIO(response.content))
+    found = False
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            if row and row[0] == "Annat eller okänt":
+                found = True
+                assert all(v == SUPPRESSED_SYMBOL for v in row[1:] if v is not None)
+    assert found
+    texts = [c for s in workbook.worksheets for r in s.iter_rows(values_only=True) for c in r]
+    assert any(isinstance(t, str) and "pekas ut" in t for t in texts)
+
+
+def test_the_dashboard_query_count_does_not_grow_with_rows(
+    client, make_user, populated, django_assert_max_num_queries
+):
+    client.force_login(make_user(Role.STRATEGIST))
+    with django_assert_max_num_queries(80) as few:
+        assert client.get(URL, {"period": "2025"}).status_code == 200
+    for n in range(40):
+        EnrolmentFactory(
+            participant=ParticipantFactory(gender="KM"[n % 2]),
+            intervention=populated["training"],
+            end=None,
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(URL, {"period": "2025"}).status_code == 200
