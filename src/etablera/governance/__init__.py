@@ -1,0 +1,1 @@
+"""The governance check: the gaps the audit found, looked for continuously."""
