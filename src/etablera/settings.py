@@ -301,6 +301,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two fields named "gender" with different choices: Kolada's T/K/M for indicator values and
+    # a participant's registered gender.
+    "ENUM_NAME_OVERRIDES": {
+        "IndicatorGenderEnum": "etablera.goals.models.Gender",
+        "ParticipantGenderEnum": "etablera.register.models.Gender",
+    },
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -43,7 +43,7 @@ class DefinitionSerializer(serializers.Serializer):
     definition = serializers.CharField()
 
 
-class PeriodSerializer(serializers.Serializer):
+class KpiPeriodSerializer(serializers.Serializer):
     text = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     start = serializers.DateField()
@@ -64,7 +64,7 @@ class DisclosureSerializer(serializers.Serializer):
 
 
 class KpiReportSerializer(serializers.Serializer):
-    period = PeriodSerializer()
+    period = KpiPeriodSerializer()
     scope = ScopeSerializer()
     by = serializers.ListField(child=serializers.CharField())
     kpis = DefinitionSerializer(many=True)
