@@ -270,6 +270,9 @@ ETABLERA_SUPPRESSION_THRESHOLD = _env_int("ETABLERA_SUPPRESSION_THRESHOLD", 5)
 ETABLERA_SHARE_MIN_GROUP = _env_int("ETABLERA_SHARE_MIN_GROUP", 20)
 ETABLERA_SHARE_MIN_EACH = _env_int("ETABLERA_SHARE_MIN_EACH", 5)
 # How long computed register KPIs are remembered (seconds; 0 turns the cache off).
+#: How many of a KPI computation's independent queries run at once, each on its own database
+#: connection (1: one after another). Default: the number of CPU cores, at most four.
+ETABLERA_KPI_WORKERS = _env_int("ETABLERA_KPI_WORKERS", min(4, os.cpu_count() or 1))
 ETABLERA_KPI_CACHE_SECONDS = _env_int(
     "ETABLERA_KPI_CACHE_SECONDS", 0 if ENVIRONMENT == "test" else 600
 )

@@ -32,6 +32,7 @@ from .models import (
     Participant,
     StatusCategory,
 )
+from .signals import register_changed
 from .status_defaults import ensure_default_status_categories
 from .synthetic import NumberPool
 
@@ -296,6 +297,7 @@ def generate(
         for days, observed, code in points
     ]
     OutcomeObservation.objects.bulk_create(observations, batch_size=2000)
+    register_changed.send(sender=Participant, participant_ids=[p.pk for p in people])
     return Generated(len(people), len(enrolments), len(observations))
 
 

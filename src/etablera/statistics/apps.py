@@ -15,3 +15,7 @@ class StatisticsConfig(AppConfig):
         # gives indicators with source "register" their values from the KPI engine.
         import_app_module(self.name, "checks")
         import_app_module(self.name, "sources")
+        # The KPI engine's facts follow every change of the register.
+        from . import facts
+
+        facts.connect()

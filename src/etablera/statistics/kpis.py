@@ -30,12 +30,16 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
+from django.db import connection, connections
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
     Count,
@@ -43,8 +47,10 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Field,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -53,10 +59,13 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Greatest, Least, RowNumber
+from django.db.models.expressions import Combinable, CombinedExpression
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, RowNumber
 from django.db.models.lookups import LessThan, LessThanOrEqual
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_cte import CTE, with_cte
 
 from etablera.register.models import (
     EducationLevel,
@@ -71,6 +80,8 @@ from etablera.web.tables import Cell
 
 from . import disclosure
 from .disclosure import Figure, Kind, Line
+from .facts import day_number
+from .models import EnrolmentFact
 
 #: Average days in a month (365.25 / 12): a monthly cost becomes a daily one.
 DAYS_PER_MONTH = Decimal("30.4375")
@@ -169,26 +180,37 @@ class Dimension:
             return Unindexed(F(f"{p}intervention_id"))
         if self.key == "education":
             return F(f"{p}participant__education_level")
+        if self.key in BANDED:
+            whens, default = self.bands(p)
+            return Case(
+                *(When(condition, then=Value(value)) for condition, value in whens),
+                default=Value(default),
+                output_field=CharField(),
+            )
+        raise KeyError(self.key)
+
+    def bands(self, p: str = "") -> tuple[list[tuple[Any, str]], str]:
+        """The conditions of a banded dimension in order, each with its value, and the default.
+
+        Both the group value (a CASE giving the band's name) and the band's bit in a
+        participant's set of bands (:func:`_people`) are built from this one definition.
+        """
         if self.key == "age":
             age = YearOf(F(f"{p}start")) - F(f"{p}participant__birth_year")
-            return Case(
-                When(LessThan(age, 16), then=Value("other")),
-                When(LessThanOrEqual(age, 24), then=Value("16-24")),
-                When(LessThanOrEqual(age, 39), then=Value("25-39")),
-                When(LessThanOrEqual(age, 64), then=Value("40-64")),
-                default=Value("other"),
-                output_field=CharField(),
-            )
+            return [
+                (LessThan(age, 16), "other"),
+                (LessThanOrEqual(age, 24), "16-24"),
+                (LessThanOrEqual(age, 39), "25-39"),
+                (LessThanOrEqual(age, 64), "40-64"),
+            ], "other"
         if self.key == "reception":
             days = DaysBetween(F(f"{p}start"), F(f"{p}participant__received_on"))
-            return Case(
-                When(Q(**{f"{p}participant__received_on__isnull": True}), then=Value("unknown")),
+            return [
+                (Q(**{f"{p}participant__received_on__isnull": True}), "unknown"),
                 # Years of 365.25 days: under 2 years is at most 730 days, under 5 at most 1826.
-                When(LessThanOrEqual(days, 730), then=Value("0-2")),
-                When(LessThanOrEqual(days, 1826), then=Value("2-5")),
-                default=Value("5+"),
-                output_field=CharField(),
-            )
+                (LessThanOrEqual(days, 730), "0-2"),
+                (LessThanOrEqual(days, 1826), "2-5"),
+            ], "5+"
         raise KeyError(self.key)
 
 
@@ -221,6 +243,11 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("education", _("Utbildningsnivå"), tuple(EducationLevel.choices)),
     ]
 }
+
+#: Dimensions whose value is a band computed from dates (a CASE over conditions).
+BANDED = ("reception", "age")
+#: Dimensions that are attributes of the participant rather than of the enrolment.
+PERSONAL = ("gender", "education")
 
 #: Dimensions that may be combined only with others: an intervention has one category.
 NESTED = {"intervention": "category"}
@@ -605,15 +632,27 @@ def _key(row: dict[str, Any], dims: Sequence[str]) -> GroupKey:
     return tuple((d, row[f"g_{d}"]) for d in dims)
 
 
-def _main(period, scope: Scope, dims: Sequence[str], as_of: datetime.date, ctx: _Context) -> dict:
-    start, end = period.start, period.end
-    open_until = min(end, as_of)
+def _active(period, scope: Scope) -> QuerySet:
+    """The enrolments in scope active in the period, read by a scan (see ``Unindexed``)."""
     enrolments = _scoped(Enrolment.objects.all(), scope).alias(
         starts=Unindexed(F("start")), ends=Unindexed(F("end"))
     )
-    enrolments = enrolments.filter(starts__lte=end).filter(
-        Q(ends__isnull=True) | Q(ends__gte=start)
+    return enrolments.filter(starts__lte=period.end).filter(
+        Q(ends__isnull=True) | Q(ends__gte=period.start)
     )
+
+
+def _main(
+    period,
+    scope: Scope,
+    dims: Sequence[str],
+    as_of: datetime.date,
+    ctx: _Context,
+) -> dict:
+    """Counts, distinct participants and costs per group of ``dims``."""
+    start, end = period.start, period.end
+    open_until = min(end, as_of)
+    enrolments = _active(period, scope)
     ended = Q(end__gte=start, end__lte=end)
     earlier = Enrolment.objects.filter(participant_id=OuterRef("participant_id"), start__lt=start)
     # Days of the enrolment inside the period (none when it starts after "today").
@@ -714,6 +753,429 @@ def _raw(period, scope: Scope, dims: Sequence[str], as_of, ctx: _Context, kpis: 
     return result
 
 
+# --- every one-way breakdown at once ---------------------------------------------------------
+#
+# A breakdown asked for alone costs three grouped queries over the register (:func:`_raw`);
+# the total and all six one-way breakdowns that way would cost 21, each reading the period's
+# enrolments and their participants again. Instead, the total and every one-way breakdown come
+# from the enrolments' facts (``statistics.models.EnrolmentFact``: banded, dates as day
+# numbers, no join) in three queries, run side by side (:func:`run_side_by_side`):
+#
+# * counts, costs and observations after exit add up: they are grouped by the finest
+#   combination of the dimensions (category follows from intervention) and added up to every
+#   one-way group in Python;
+# * participants do not add up (a person with enrolments in two categories counts once in
+#   each): the facts are grouped by participant, keeping each person's interventions and bands
+#   as bit sets, and those people are then counted per value of each dimension, in the same
+#   statement; a bit set counts in every group whose bit it has;
+# * medians do not add up either, but histograms do: the number of ended enrolments per length
+#   in days and intervention, with a column per value of the other dimensions. The median of a
+#   group is read off its histogram.
+#
+# The total alone (a trend's point) is one aggregate query, with distinct counts.
+
+#: The finest grouping the one-way breakdowns add up from (category follows from intervention).
+FINE = ("intervention", "gender", "education", "reception", "age")
+#: The facts' column of each of those dimensions.
+FACT_COLUMN = {
+    "intervention": "intervention_id",
+    "gender": "gender",
+    "education": "education",
+    "reception": "reception",
+    "age": "age",
+}
+#: Interventions per bit set: ids in [w·WORD, (w+1)·WORD) share the bit set w (63-bit integers).
+WORD = 62
+
+
+def _fine(dims: Iterable[str]) -> tuple[str, ...]:
+    """The finest grouping for ``dims``: always by intervention, whose monthly cost turns the
+    days in intervention of a group into its cost."""
+    needed = {*dims, "intervention"}
+    return tuple(d for d in FINE if d in needed)
+
+
+def _bits(mask: Any) -> list[int]:
+    mask, bits, position = int(mask or 0), [], 0
+    while mask:
+        if mask & 1:
+            bits.append(position)
+        mask >>= 1
+        position += 1
+    return bits
+
+
+def _band_values(dim: str) -> list[str]:
+    """A banded dimension's values in the order of their bits."""
+    return [str(value) for value, _label in DIMENSIONS[dim].choices]
+
+
+def band_bit(dim: str) -> Case:
+    """The bit of the band an enrolment falls in (1, 2, 4, …; see :func:`_band_values`)."""
+    whens, default = DIMENSIONS[dim].bands()
+    position = {value: 1 << i for i, value in enumerate(_band_values(dim))}
+    return Case(
+        *(When(condition, then=Value(position[value])) for condition, value in whens),
+        default=Value(position[default]),
+        output_field=IntegerField(),
+    )
+
+
+def _decoded(dim: str, value: Any) -> Any:
+    """A group value of the facts as the register's queries give it (bands by name)."""
+    return _band_values(dim)[_bits(value)[0]] if dim in BANDED else value
+
+
+def _days(period, as_of) -> tuple[int, int, int]:
+    """The period's first and last day and the day open enrolments are costed up to."""
+    return (
+        day_number(period.start),
+        day_number(period.end),
+        day_number(min(period.end, as_of)),
+    )
+
+
+def _ended_and_days(period, as_of) -> tuple[int, Q, Any]:
+    """The period's first day; which facts ended in the period; and each fact's days in it
+    (open enrolments up to ``as_of``; none for one that starts after it)."""
+    first, last, open_until = _days(period, as_of)
+    days = Greatest(
+        Least(Coalesce(F("end_day"), Value(open_until)), Value(last))
+        - Greatest(F("start_day"), Value(first))
+        + 1,
+        Value(0),
+    )
+    return first, Q(end_day__gte=first, end_day__lte=last), days
+
+
+def _facts_in(period, scope: Scope) -> QuerySet[EnrolmentFact]:
+    """The facts of the enrolments in scope active in the period."""
+    first, last = day_number(period.start), day_number(period.end)
+    facts = EnrolmentFact.objects.all()
+    if scope.unit_ids is not None:
+        facts = facts.filter(unit_id__in=sorted(scope.unit_ids))
+    return facts.filter(start_day__lte=last).filter(Q(end_day__isnull=True) | Q(end_day__gte=first))
+
+
+#: The sums of :func:`_fine_sums`, in the order of its columns after the group values.
+SUMS = ("days", "ended", "exit_ws", "exit_work", *(f"{x}{d}" for d in FOLLOW_UP_DAYS for x in "nk"))
+
+
+def _fine_sums(period, scope: Scope, fine: Sequence[str], as_of, ctx: _Context) -> list[tuple]:
+    """Per finest group (values in the order of ``fine``): the :data:`SUMS` — counts, days in
+    the period and observations after exit."""
+    _first, ended, days = _ended_and_days(period, as_of)
+    aggregates: dict[str, Any] = {
+        # Days in the period; times the intervention's monthly cost (exact, in öre) it is
+        # the group's cost.
+        "days": Sum(days, output_field=IntegerField()),
+        "ended": Count("pk", filter=ended),
+        "exit_ws": Count("pk", filter=ended & _in("exit_status_id", ctx.ws)),
+        "exit_work": Count("pk", filter=ended & _in("exit_status_id", ctx.work)),
+    }
+    for d in FOLLOW_UP_DAYS:
+        aggregates[f"n{d}"] = Count("pk", filter=ended & Q(**{f"status_{d}__isnull": False}))
+        aggregates[f"k{d}"] = Count("pk", filter=ended & _in(f"status_{d}", ctx.ws))
+    groups = {f"g_{d}": F(FACT_COLUMN[d]) for d in fine}
+    rows = _facts_in(period, scope).annotate(**groups).values_list(*groups)
+    return list(rows.annotate(**aggregates).order_by())
+
+
+def _people(period, scope: Scope, dims: Sequence[str], ctx: _Context) -> dict[GroupKey, Raw]:
+    """Active and new participants in the total and every one-way group of ``dims``, in one
+    statement: the facts grouped by participant, then the participants grouped by each
+    dimension in turn."""
+    banded = [d for d in BANDED if d in dims]
+    words = (
+        sorted({pk // WORD for pk in ctx.names}) if {"intervention", "category"} & set(dims) else []
+    )
+    columns: dict[str, Any] = {
+        # New in the period: the participant's first enrolment started in it or later.
+        "is_new": Max(
+            Case(
+                When(first_day__gte=day_number(period.start), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        ),
+    }
+    for w in words:
+        offset = Cast(F("intervention_id") - Value(w * WORD), IntegerField())
+        bit: Any = CombinedExpression(
+            Cast(Value(1), BigIntegerField()),
+            Combinable.BITLEFTSHIFT,
+            offset,
+            output_field=BigIntegerField(),
+        )
+        if len(words) > 1:
+            bit = Case(
+                When(
+                    Q(intervention_id__gte=w * WORD, intervention_id__lt=(w + 1) * WORD),
+                    then=bit,
+                ),
+                default=Value(0),
+                output_field=BigIntegerField(),
+            )
+        columns[f"w{w}"] = Sum(bit, distinct=True, output_field=BigIntegerField())
+    for d in banded:
+        columns[f"b_{d}"] = Sum(d, distinct=True, output_field=IntegerField())
+    per_person = CTE(
+        _facts_in(period, scope)
+        .values("participant_id", "gender", "education")
+        .annotate(**columns)
+        .order_by(),
+        name="people",
+    )
+    # The people counted per combination of gender and education (each person has one of
+    # each: the total and both breakdowns add up from it), of bands, and of interventions:
+    # a few groupings of the same per-person rows, in one statement.
+    outputs: dict[str, Field] = {
+        "gender": CharField(),
+        "education": CharField(),
+        **{f"b_{d}": IntegerField() for d in banded},
+        **{f"w{w}": BigIntegerField() for w in words},
+    }
+    groupings = [["gender", "education"]]
+    if banded:
+        groupings.append([f"b_{d}" for d in banded])
+    groupings += [[f"w{w}"] for w in words]
+    branches = []
+    for grouped in groupings:
+        shown = {
+            # Typed NULLs and values: PostgreSQL sums bigints to numeric and types a bare
+            # NULL as text, and a union needs one type per column.
+            f"o_{name}": Cast(F(name) if name in grouped else Value(None), field)
+            for name, field in outputs.items()
+        }
+        branches.append(
+            per_person.queryset()
+            .annotate(o_new=F("is_new"), **shown)
+            .values(*shown, "o_new")
+            .annotate(people=Count("*"))
+            .order_by()
+        )
+    combined = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    result: dict[GroupKey, Raw] = defaultdict(Raw)
+    for row in with_cte(per_person, select=combined):
+        keys: list[GroupKey] = []
+        if row["o_gender"] is not None:
+            keys.append(TOTAL)
+            keys += [((d, row[f"o_{d}"]),) for d in PERSONAL if d in dims]
+        for d in banded:
+            keys += [((d, _decoded(d, 1 << b)),) for b in _bits(row[f"o_b_{d}"])]
+        for w in words:
+            interventions = [w * WORD + b for b in _bits(row[f"o_w{w}"])]
+            if "intervention" in dims:
+                keys += [(("intervention", pk),) for pk in interventions]
+            if "category" in dims:
+                categories = {ctx.categories.get(pk, "other") for pk in interventions}
+                keys += [(("category", c),) for c in sorted(categories)]
+        for key in keys:
+            result[key].active += row["people"]
+            if row["o_new"]:
+                result[key].new += row["people"]
+    return result
+
+
+def _histograms(period, scope: Scope, dims: Sequence[str], ctx: _Context) -> dict[GroupKey, float]:
+    """The median days in intervention of the total and every one-way group of ``dims``, read
+    off histograms counted in one grouped query: per length in days and intervention, a column
+    per value of the other dimensions."""
+    first, last = day_number(period.start), day_number(period.end)
+    pivoted = [d for d in (*PERSONAL, *BANDED) if d in dims]
+    groups: dict[str, Any] = {"duration": F("end_day") - F("start_day") + 1}
+    if {"intervention", "category"} & set(dims):
+        groups["g_intervention"] = F("intervention_id")
+    values: dict[str, list[Any]] = {
+        d: [1 << i for i in range(len(_band_values(d)))]
+        if d in BANDED
+        else [str(v) for v, _label in DIMENSIONS[d].choices]
+        for d in pivoted
+    }
+    columns: dict[str, Any] = {"n": Count("pk")}
+    for d in pivoted:
+        for i, value in enumerate(values[d]):
+            columns[f"p_{d}_{i}"] = Sum(
+                Case(
+                    When(**{FACT_COLUMN[d]: value}, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+    ended = _facts_in(period, scope).filter(end_day__gte=first, end_day__lte=last)
+    counts: dict[GroupKey, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    # Each pivot column: its position in a row and the histogram it counts into.
+    offset = len(groups) + 1
+    pivots = {
+        d: [
+            (offset + j, counts[((d, _decoded(d, value)),)])
+            for j, value in enumerate(values[d], start=sum(len(values[x]) for x in pivoted[:i]))
+        ]
+        for i, d in enumerate(pivoted)
+    }
+    total = counts[TOTAL]
+    by_intervention = "intervention" in dims
+    by_category = "category" in dims
+    incomplete = set()
+    for row in ended.annotate(**groups).values_list(*groups).annotate(**columns).order_by():
+        duration, n = row[0], row[len(groups)]
+        total[duration] += n
+        if len(groups) > 1:
+            pk = row[1]
+            if by_intervention:
+                counts[(("intervention", pk),)][duration] += n
+            if by_category:
+                counts[(("category", ctx.categories.get(pk, "other")),)][duration] += n
+        for d, columns_of_d in pivots.items():
+            found = 0
+            for position, histogram in columns_of_d:
+                k = row[position]
+                if k:
+                    histogram[duration] += k
+                    found += k
+            if found != n:  # a value outside the known ones: count this dimension directly
+                incomplete.add(d)
+    medians = {key: _median(histogram) for key, histogram in counts.items() if histogram}
+    for d in incomplete:
+        medians = {k: v for k, v in medians.items() if k == TOTAL or k[0][0] != d}
+        medians |= _medians(period, scope, (d,), ctx)
+    return medians
+
+
+def _median(histogram: dict[int, int]) -> float:
+    """The median of the values counted in ``histogram`` (value → how many times)."""
+    size = sum(histogram.values())
+    # The middle one or two values (1-based positions), as statistics.median picks them.
+    wanted = {(size + 1) // 2, (size + 2) // 2}
+    picked, seen = [], 0
+    for value in sorted(histogram):
+        before, seen = seen, seen + histogram[value]
+        picked += [value for position in wanted if before < position <= seen]
+    return sum(picked) / len(picked)
+
+
+def run_side_by_side(tasks: Mapping[Any, Callable[[], Any]]) -> dict[Any, Any]:
+    """Run independent queries side by side, each on its own connection (at most
+    ``ETABLERA_KPI_WORKERS`` at once), or one after another where other connections could not
+    see the same data: inside a transaction (its writes are not yet visible to them) and on an
+    in-memory SQLite database (every connection has its own)."""
+    workers = min(len(tasks), max(1, settings.ETABLERA_KPI_WORKERS))
+    if workers == 1 or connection.in_atomic_block or _in_memory():
+        return {name: task() for name, task in tasks.items()}
+
+    language = translation.get_language()
+
+    def on_own_connection(task: Callable[[], Any]) -> Any:
+        try:
+            with translation.override(language):  # labels as the caller would get them
+                return task()
+        finally:
+            connections.close_all()  # the worker thread's own connections
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kpis") as pool:
+        futures = {name: pool.submit(on_own_connection, task) for name, task in tasks.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def _in_memory() -> bool:
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+
+def _total(period, scope: Scope, as_of, ctx: _Context, kpis: set[str]) -> Raw:
+    """The total alone (a trend's point): one aggregate over the facts, and the lengths of
+    the ended enrolments for the median if it is wanted."""
+    first, ended, days = _ended_and_days(period, as_of)
+    money = DecimalField(max_digits=20, decimal_places=2)
+    monthly = ctx.by_intervention("intervention_id", ctx.costs, Decimal(0))
+    aggregates: dict[str, Any] = {
+        "active": Count("participant_id", distinct=True),
+        "new": Count("participant_id", distinct=True, filter=Q(first_day__gte=first)),
+        "ended": Count("pk", filter=ended),
+        "exit_ws": Count("pk", filter=ended & _in("exit_status_id", ctx.ws)),
+        "exit_work": Count("pk", filter=ended & _in("exit_status_id", ctx.work)),
+        "cost": Sum(ExpressionWrapper(days * monthly, output_field=money), output_field=money),
+    }
+    for d in FOLLOW_UP_DAYS:
+        aggregates[f"n{d}"] = Count("pk", filter=ended & Q(**{f"status_{d}__isnull": False}))
+        aggregates[f"k{d}"] = Count("pk", filter=ended & _in(f"status_{d}", ctx.ws))
+    row = _facts_in(period, scope).aggregate(**aggregates)
+    raw = Raw(
+        active=row["active"] or 0,
+        new=row["new"] or 0,
+        ended=row["ended"] or 0,
+        exit_ws=row["exit_ws"] or 0,
+        exit_work=row["exit_work"] or 0,
+        cost=Decimal(row["cost"] or 0).quantize(OERE, rounding=ROUND_HALF_UP),
+    )
+    for d in FOLLOW_UP_DAYS:
+        raw.observed[d], raw.observed_ws[d] = row[f"n{d}"] or 0, row[f"k{d}"] or 0
+    if "median_days_in_intervention" in kpis:
+        raw.median = _histograms(period, scope, (), ctx).get(TOTAL)
+    return raw
+
+
+def _one_way(
+    period, scope: Scope, dims: Sequence[str], as_of, ctx: _Context, kpis: set[str]
+) -> dict[GroupKey, Raw]:
+    """The unprotected aggregates of the total and of every one-way breakdown in ``dims``, in
+    three queries of the facts run side by side (see the comment above :data:`FINE`)."""
+    if not dims:
+        return {TOTAL: _total(period, scope, as_of, ctx, kpis)}
+    fine = _fine(dims)
+    tasks: dict[str, Callable[[], Any]] = {
+        "sums": lambda: _fine_sums(period, scope, fine, as_of, ctx),
+        "people": lambda: _people(period, scope, dims, ctx),
+    }
+    if "median_days_in_intervention" in kpis:
+        tasks["medians"] = lambda: _histograms(period, scope, dims, ctx)
+    done = run_side_by_side(tasks)
+
+    decode = {d: {1 << i: v for i, v in enumerate(_band_values(d))} for d in BANDED}
+    at = {d: i for i, d in enumerate(fine)}
+    width = len(SUMS)
+    sums: dict[GroupKey, list[int]] = defaultdict(lambda: [0] * width)
+    days: dict[GroupKey, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for row in done["sums"]:
+        intervention = row[at["intervention"]]
+        values = [v or 0 for v in row[len(fine) :]]
+        keys = [TOTAL]
+        for d in dims:
+            if d == "category":
+                keys.append(((d, ctx.categories.get(intervention, "other")),))
+            elif d in BANDED:
+                keys.append(((d, decode[d][row[at[d]]]),))
+            else:
+                keys.append(((d, row[at[d]]),))
+        for key in keys:
+            total = sums[key]
+            for i in range(width):
+                total[i] += values[i]
+            days[key][intervention] += values[0]
+
+    result: dict[GroupKey, Raw] = defaultdict(Raw)
+    result[TOTAL] = Raw()
+    for key, total in sums.items():
+        figures = dict(zip(SUMS, total, strict=True))
+        raw = result[key]
+        raw.ended, raw.exit_ws, raw.exit_work = (
+            figures["ended"],
+            figures["exit_ws"],
+            figures["exit_work"],
+        )
+        # Exact: monthly costs are in öre, days whole.
+        raw.cost = sum(
+            (ctx.costs.get(pk, Decimal(0)) * n for pk, n in days[key].items()), Decimal(0)
+        )
+        for after in FOLLOW_UP_DAYS:
+            raw.observed[after] = figures[f"n{after}"]
+            raw.observed_ws[after] = figures[f"k{after}"]
+    for key, counted in done["people"].items():
+        result[key].active, result[key].new = counted.active, counted.new
+    for key, median in done.get("medians", {}).items():
+        result[key].median = median
+    return dict(result)
+
+
 def raw_figures(
     period, scope: Scope, grouping: Sequence[str] = (), *, as_of: datetime.date | None = None
 ) -> dict[GroupKey, Raw]:
@@ -722,7 +1184,11 @@ def raw_figures(
     from django.utils import timezone
 
     dims = parse_breakdown(list(grouping))
-    return _raw(period, scope, dims, as_of or timezone.localdate(), _Context.load(), set(KPIS))
+    as_of, ctx = as_of or timezone.localdate(), _Context.load()
+    if len(dims) < 2:
+        raw = _one_way(period, scope, dims, as_of, ctx, set(KPIS))
+        return {key: value for key, value in raw.items() if len(key) == len(dims)}
+    return _raw(period, scope, dims, as_of, ctx, set(KPIS))
 
 
 # --- protection -----------------------------------------------------------------------------
@@ -808,8 +1274,8 @@ def compute(
     plan = _plan(dims, extra)
     dim_order = [d for d in DIMENSIONS]
 
-    raw: dict[GroupKey, Raw] = {}
-    groupings: list[tuple[str, ...]] = [(), *((d,) for d in plan.one_way)]
+    raw: dict[GroupKey, Raw] = dict(_one_way(period, scope, plan.one_way, as_of, ctx, wanted))
+    groupings: list[tuple[str, ...]] = []
     if plan.two_way:
         groupings.append(plan.two_way)
     if plan.extra_two_way:

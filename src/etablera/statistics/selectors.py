@@ -11,6 +11,7 @@ scope by subtraction, a figure no suppression looked at.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -263,16 +264,24 @@ def trend(
     ``current``, the chosen period's report when already computed, is reused for its point."""
     from etablera.followup.periods import PeriodRange
 
-    points = []
-    for label, start, end in trend_periods(period):
+    periods = trend_periods(period)
+    reports: dict[str, KpiReport] = {}
+    tasks = {}
+    for label, start, end in periods:
         if current is not None and (start, end) == (current.period.start, current.period.end):
-            points.append(TrendPoint(label, current))
-            continue
-        rng = PeriodRange(start, end, label)
-        points.append(
-            TrendPoint(label, compute(rng, scope, (), kpis_wanted=TREND_KPIS, as_of=as_of))
-        )
-    return points
+            reports[label] = current
+        else:
+            tasks[label] = functools.partial(
+                compute,
+                PeriodRange(start, end, label),
+                scope,
+                (),
+                kpis_wanted=TREND_KPIS,
+                as_of=as_of,
+            )
+    # The periods are independent: computed side by side, each on its own connection.
+    reports |= kpis.run_side_by_side(tasks)
+    return [TrendPoint(label, reports[label]) for label, *_ in periods]
 
 
 def period_query(period) -> str:

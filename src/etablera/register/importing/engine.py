@@ -38,6 +38,7 @@ from ..models import (
     Participant,
     StatusCategory,
 )
+from ..signals import register_changed
 from . import fields
 from .fields import FieldError, HeaderProblem
 from .sources import FileProblem, Formula, Table, open_table
@@ -193,6 +194,14 @@ class _Importer:
 
     def title(self, name: str) -> str:
         return self.titles.get(name, name)
+
+    def changed_participants(self, model: Any) -> list[int]:
+        """The participants whose rows this import wrote to ``model``: every written row
+        carries the import's time in ``updated_at`` (rows that would not change are not
+        written)."""
+        written = model.objects.filter(updated_at__gte=self.now)
+        field = "pk" if model is Participant else "participant_id"
+        return list(written.values_list(field, flat=True).distinct())
 
     # --- helpers used per row ---------------------------------------------------------------
 
@@ -1061,6 +1070,11 @@ def _validate_and_write(importer, result, table, dry_run, progress, scope, user,
     if sink.count or writer is None:
         return
     changed = writer.finish()
+    # What is derived from the register follows, in the same transaction: everyone after a
+    # bulk load, else the participants whose rows this import wrote (stamped with its time).
+    register_changed.send(
+        sender=model, participant_ids=None if bulk else importer.changed_participants(model)
+    )
     result.created = model.objects.count() - before
     result.updated = max(changed - result.created, 0)
     result.unchanged = result.rows - result.created - result.updated
