@@ -452,12 +452,11 @@ def time_engine(repeat: int) -> dict:
     with override_settings(ETABLERA_KPI_WORKERS=1):
         one_after_another = best(run, repeat)
 
-    ctx = kpis._Context.load()
     from_register: dict = {}
 
     def register_based():
         for grouping in [(), *((d,) for d in DIMENSIONS)]:
-            from_register.update(kpis._raw(period, scope, grouping, AS_OF, ctx, set(kpis.KPIS)))
+            from_register.update(kpis.raw_from_register(period, scope, grouping, as_of=AS_OF))
 
     register_s = best(register_based, 1)
     raw = {}

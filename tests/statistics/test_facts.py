@@ -181,3 +181,21 @@ def test_the_cached_statement_is_per_database(enrolment):
     facts.refresh([enrolment.participant_id])
     assert connection.alias in facts._ONE
     assert in_step()
+
+
+def test_a_value_outside_the_known_ones_still_gets_its_median(enrolment):
+    """Histograms have a column per known education level; a participant whose level is
+    none of them (an old code) is counted directly, so their group keeps its median."""
+    participant = ParticipantFactory(owning_unit=enrolment.participant.owning_unit)
+    Participant.objects.filter(pk=participant.pk).update(education_level="legacy_code")
+    EnrolmentFactory(
+        participant=Participant.objects.get(pk=participant.pk),
+        intervention=enrolment.intervention,
+        start=dt.date(2025, 3, 1),
+        end=dt.date(2025, 3, 10),
+        exit="work",
+    )
+    raw = kpis.raw_figures(YEAR, municipality_scope(), ("education",), as_of=AS_OF)
+    assert raw[(("education", "legacy_code"),)].median == 10
+    assert raw[(("education", enrolment.participant.education_level),)].median == 120
+    assert in_step()

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, connections
@@ -624,6 +624,14 @@ def _scoped(queryset: QuerySet, scope: Scope, prefix: str = "") -> QuerySet:
     return queryset.filter(**{f"{prefix}participant__owning_unit_id__in": sorted(scope.unit_ids)})
 
 
+# --- straight from the register -------------------------------------------------------------
+#
+# The figures of one grouping computed from the register's own tables, without the facts: three
+# grouped queries over the enrolments joined to their participants. The engine does not use
+# this; it is the independent second computation that the facts-based one is checked against
+# (``raw_from_register``: in the tests, and in the benchmark at full size).
+
+
 def _names(dims: Sequence[str], context: _Context, prefix: str = "") -> dict[str, Any]:
     return {f"g_{d}": DIMENSIONS[d].expression(context, prefix) for d in dims}
 
@@ -731,6 +739,7 @@ def _medians(period, scope: Scope, dims: Sequence[str], ctx: _Context) -> dict[G
 
 
 def _raw(period, scope: Scope, dims: Sequence[str], as_of, ctx: _Context, kpis: set[str]) -> dict:
+    """The unprotected aggregates of each group of ``dims``, straight from the register."""
     result: dict[GroupKey, Raw] = {}
     for key, row in _main(period, scope, dims, as_of, ctx).items():
         result[key] = Raw(
@@ -755,8 +764,8 @@ def _raw(period, scope: Scope, dims: Sequence[str], as_of, ctx: _Context, kpis: 
 
 # --- every one-way breakdown at once ---------------------------------------------------------
 #
-# A breakdown asked for alone costs three grouped queries over the register (:func:`_raw`);
-# the total and all six one-way breakdowns that way would cost 21, each reading the period's
+# Computed straight from the register (:func:`_raw`), a breakdown costs three grouped queries;
+# the total and all six one-way breakdowns that way cost 21, each reading the period's
 # enrolments and their participants again. Instead, the total and every one-way breakdown come
 # from the enrolments' facts (``statistics.models.EnrolmentFact``: banded, dates as day
 # numbers, no join) in three queries, run side by side (:func:`run_side_by_side`):
@@ -1038,7 +1047,7 @@ def _histograms(period, scope: Scope, dims: Sequence[str], ctx: _Context) -> dic
     medians = {key: _median(histogram) for key, histogram in counts.items() if histogram}
     for d in incomplete:
         medians = {k: v for k, v in medians.items() if k == TOTAL or k[0][0] != d}
-        medians |= _medians(period, scope, (d,), ctx)
+        medians |= _lengths(period, scope, (d,), ctx)
     return medians
 
 
@@ -1081,46 +1090,13 @@ def _in_memory() -> bool:
     return connection.vendor == "sqlite" and connection.is_in_memory_db()
 
 
-def _total(period, scope: Scope, as_of, ctx: _Context, kpis: set[str]) -> Raw:
-    """The total alone (a trend's point): one aggregate over the facts, and the lengths of
-    the ended enrolments for the median if it is wanted."""
-    first, ended, days = _ended_and_days(period, as_of)
-    money = DecimalField(max_digits=20, decimal_places=2)
-    monthly = ctx.by_intervention("intervention_id", ctx.costs, Decimal(0))
-    aggregates: dict[str, Any] = {
-        "active": Count("participant_id", distinct=True),
-        "new": Count("participant_id", distinct=True, filter=Q(first_day__gte=first)),
-        "ended": Count("pk", filter=ended),
-        "exit_ws": Count("pk", filter=ended & _in("exit_status_id", ctx.ws)),
-        "exit_work": Count("pk", filter=ended & _in("exit_status_id", ctx.work)),
-        "cost": Sum(ExpressionWrapper(days * monthly, output_field=money), output_field=money),
-    }
-    for d in FOLLOW_UP_DAYS:
-        aggregates[f"n{d}"] = Count("pk", filter=ended & Q(**{f"status_{d}__isnull": False}))
-        aggregates[f"k{d}"] = Count("pk", filter=ended & _in(f"status_{d}", ctx.ws))
-    row = _facts_in(period, scope).aggregate(**aggregates)
-    raw = Raw(
-        active=row["active"] or 0,
-        new=row["new"] or 0,
-        ended=row["ended"] or 0,
-        exit_ws=row["exit_ws"] or 0,
-        exit_work=row["exit_work"] or 0,
-        cost=Decimal(row["cost"] or 0).quantize(OERE, rounding=ROUND_HALF_UP),
-    )
-    for d in FOLLOW_UP_DAYS:
-        raw.observed[d], raw.observed_ws[d] = row[f"n{d}"] or 0, row[f"k{d}"] or 0
-    if "median_days_in_intervention" in kpis:
-        raw.median = _histograms(period, scope, (), ctx).get(TOTAL)
-    return raw
-
-
 def _one_way(
     period, scope: Scope, dims: Sequence[str], as_of, ctx: _Context, kpis: set[str]
 ) -> dict[GroupKey, Raw]:
     """The unprotected aggregates of the total and of every one-way breakdown in ``dims``, in
     three queries of the facts run side by side (see the comment above :data:`FINE`)."""
-    if not dims:
-        return {TOTAL: _total(period, scope, as_of, ctx, kpis)}
+    if not dims:  # the total alone (a trend's point): one aggregate
+        return {TOTAL: _by_groups(period, scope, (), as_of, ctx, kpis).get(TOTAL, Raw())}
     fine = _fine(dims)
     tasks: dict[str, Callable[[], Any]] = {
         "sums": lambda: _fine_sums(period, scope, fine, as_of, ctx),
@@ -1176,6 +1152,93 @@ def _one_way(
     return dict(result)
 
 
+# --- two dimensions at a time ---------------------------------------------------------------
+
+
+def _fact_group(dim: str, ctx: _Context) -> Any:
+    """The group value of ``dim`` in the facts (category from intervention by CASE)."""
+    if dim == "category":
+        return ctx.by_intervention("intervention_id", ctx.categories, "other")
+    return F(FACT_COLUMN[dim])
+
+
+def _by_groups(
+    period, scope: Scope, dims: Sequence[str], as_of, ctx: _Context, kpis: set[str]
+) -> dict[GroupKey, Raw]:
+    """The unprotected aggregates of each group of ``dims`` (two at a time, or none: the
+    total), from the facts: one grouped query for the counts, distinct participants, costs and
+    observations, and one for the lengths of the ended enrolments (:func:`_lengths`). Costs
+    and observations are left out when no KPI asked for needs them (a trend's points)."""
+    first, ended, days = _ended_and_days(period, as_of)
+    aggregates: dict[str, Any] = {
+        "active": Count("participant_id", distinct=True),
+        "new": Count("participant_id", distinct=True, filter=Q(first_day__gte=first)),
+        "ended": Count("pk", filter=ended),
+        "exit_ws": Count("pk", filter=ended & _in("exit_status_id", ctx.ws)),
+        "exit_work": Count("pk", filter=ended & _in("exit_status_id", ctx.work)),
+    }
+    if kpis & {"cost_per_participant", "cost_per_exit_work_or_studies"}:
+        money = DecimalField(max_digits=20, decimal_places=2)
+        monthly = ctx.by_intervention("intervention_id", ctx.costs, Decimal(0))
+        cost = ExpressionWrapper(days * monthly, output_field=money)
+        aggregates["cost"] = Sum(cost, output_field=money)
+    observed = FOLLOW_UP_DAYS if any(k.startswith("work_or_studies_") for k in kpis) else ()
+    for d in observed:
+        aggregates[f"n{d}"] = Count("pk", filter=ended & Q(**{f"status_{d}__isnull": False}))
+        aggregates[f"k{d}"] = Count("pk", filter=ended & _in(f"status_{d}", ctx.ws))
+    groups = {f"g_{d}": _fact_group(d, ctx) for d in dims}
+    facts = _facts_in(period, scope)
+    rows = cast(
+        Iterable[dict[str, Any]],
+        facts.values(**groups).annotate(**aggregates).order_by()
+        if groups
+        else [facts.aggregate(**aggregates)],
+    )
+    result: dict[GroupKey, Raw] = {}
+    for row in rows:
+        raw = Raw(
+            active=row["active"] or 0,
+            new=row["new"] or 0,
+            ended=row["ended"] or 0,
+            exit_ws=row["exit_ws"] or 0,
+            exit_work=row["exit_work"] or 0,
+            cost=Decimal(row.get("cost") or 0).quantize(OERE, rounding=ROUND_HALF_UP),
+        )
+        for d in observed:
+            raw.observed[d], raw.observed_ws[d] = row[f"n{d}"] or 0, row[f"k{d}"] or 0
+        result[tuple((d, _decoded(d, row[f"g_{d}"])) for d in dims)] = raw
+    if "median_days_in_intervention" in kpis:
+        for key, median in _lengths(period, scope, dims, ctx).items():
+            result.setdefault(key, Raw()).median = median
+    return result
+
+
+def _lengths(period, scope: Scope, dims: Sequence[str], ctx: _Context) -> dict[GroupKey, float]:
+    """The median days in intervention of each group of ``dims``, read off each group's
+    histogram of lengths (one grouped query of the ended enrolments' facts)."""
+    first, last = day_number(period.start), day_number(period.end)
+    groups = {f"g_{d}": _fact_group(d, ctx) for d in dims}
+    ended = _facts_in(period, scope).filter(end_day__gte=first, end_day__lte=last)
+    counted = ended.values(**groups, duration=F("end_day") - F("start_day") + 1)
+    rows = cast(Iterable[dict[str, Any]], counted.annotate(n=Count("pk")).order_by())
+    histograms: dict[GroupKey, dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        key = tuple((d, _decoded(d, row[f"g_{d}"])) for d in dims)
+        histograms[key][row["duration"]] = row["n"]
+    return {key: _median(histogram) for key, histogram in histograms.items()}
+
+
+def raw_from_register(
+    period, scope: Scope, grouping: Sequence[str] = (), *, as_of: datetime.date | None = None
+) -> dict[GroupKey, Raw]:
+    """:func:`raw_figures` computed straight from the register, without the facts: the
+    second computation the facts-based one is checked against (tests and benchmark only)."""
+    from django.utils import timezone
+
+    dims = parse_breakdown(list(grouping))
+    return _raw(period, scope, dims, as_of or timezone.localdate(), _Context.load(), set(KPIS))
+
+
 def raw_figures(
     period, scope: Scope, grouping: Sequence[str] = (), *, as_of: datetime.date | None = None
 ) -> dict[GroupKey, Raw]:
@@ -1188,7 +1251,7 @@ def raw_figures(
     if len(dims) < 2:
         raw = _one_way(period, scope, dims, as_of, ctx, set(KPIS))
         return {key: value for key, value in raw.items() if len(key) == len(dims)}
-    return _raw(period, scope, dims, as_of, ctx, set(KPIS))
+    return _by_groups(period, scope, dims, as_of, ctx, set(KPIS))
 
 
 # --- protection -----------------------------------------------------------------------------
@@ -1281,7 +1344,7 @@ def compute(
     if plan.extra_two_way:
         groupings.append(plan.extra_two_way)
     for grouping in groupings:
-        for key, value in _raw(period, scope, grouping, as_of, ctx, wanted).items():
+        for key, value in _by_groups(period, scope, grouping, as_of, ctx, wanted).items():
             raw[_canonical(key, dim_order)] = value
     raw.setdefault(TOTAL, Raw())
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -262,26 +263,51 @@ def trend(
 ) -> list[TrendPoint]:
     """The trend KPIs for each period of :func:`trend_periods` (one query set per period);
     ``current``, the chosen period's report when already computed, is reused for its point."""
+    tasks = _trend_tasks(period, scope, as_of, current)
+    # The periods are independent: computed side by side, each on its own connection.
+    return _trend_points(period, kpis.run_side_by_side(tasks), current)
+
+
+def report_with_trend(
+    user, period, scope: Scope, one_way: Any = (), as_of: datetime.date | None = None
+) -> tuple[KpiReport, list[TrendPoint]]:
+    """A dashboard's figures: the period's report with ``one_way`` breakdowns and the trend
+    over earlier periods, all computed side by side (none depends on another)."""
+    tasks: dict[Any, Callable[[], Any]] = {
+        "report": functools.partial(compute, period, scope, (), one_way=one_way, as_of=as_of),
+        **_trend_tasks(period, scope, as_of, None, skip=(period.start, period.end)),
+    }
+    done = kpis.run_side_by_side(tasks)
+    report = done["report"]
+    return report, _trend_points(period, done, report)
+
+
+def _trend_tasks(period, scope, as_of, current, skip=None) -> dict[Any, Callable[[], Any]]:
     from etablera.followup.periods import PeriodRange
 
-    periods = trend_periods(period)
-    reports: dict[str, KpiReport] = {}
-    tasks = {}
-    for label, start, end in periods:
-        if current is not None and (start, end) == (current.period.start, current.period.end):
-            reports[label] = current
-        else:
-            tasks[label] = functools.partial(
-                compute,
-                PeriodRange(start, end, label),
-                scope,
-                (),
-                kpis_wanted=TREND_KPIS,
-                as_of=as_of,
-            )
-    # The periods are independent: computed side by side, each on its own connection.
-    reports |= kpis.run_side_by_side(tasks)
-    return [TrendPoint(label, reports[label]) for label, *_ in periods]
+    if current is not None:
+        skip = (current.period.start, current.period.end)
+    return {
+        ("trend", label): functools.partial(
+            compute,
+            PeriodRange(start, end, label),
+            scope,
+            (),
+            kpis_wanted=TREND_KPIS,
+            as_of=as_of,
+        )
+        for label, start, end in trend_periods(period)
+        if (start, end) != skip
+    }
+
+
+def _trend_points(period, done: dict, current: KpiReport | None) -> list[TrendPoint]:
+    points = []
+    for label, _start, _end in trend_periods(period):
+        report = done.get(("trend", label), current)
+        if report is not None:
+            points.append(TrendPoint(label, report))
+    return points
 
 
 def period_query(period) -> str:

@@ -40,10 +40,11 @@ def _dashboard_data(request: HttpRequest, action: str):
     if not form.is_valid():
         return form, None, [], []
     period, scope = form.cleaned_data["period"], form.cleaned_data["scope"]
-    report = selectors.report(request.user, period, (), scope=scope, one_way=DASHBOARD_DIMENSIONS)
+    report, points = selectors.report_with_trend(
+        request.user, period, scope, one_way=DASHBOARD_DIMENSIONS
+    )
     if report.is_empty:
         return form, report, [], []
-    points = selectors.trend(request.user, period, scope, current=report)
     return form, report, points, presentation.sections(report, DASHBOARD_DIMENSIONS, points)
 
 
