@@ -15,6 +15,7 @@ import threading
 import pytest
 
 from etablera.followup.periods import resolve_period
+from etablera.register.status_defaults import ensure_default_status_categories
 from etablera.statistics import kpis, selectors
 from etablera.statistics.kpis import municipality_scope
 from tests.factories import UnitFactory
@@ -34,6 +35,8 @@ def snapshot(report: kpis.KpiReport) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_side_by_side_gives_the_same_figures(settings, monkeypatch):
+    # Another transactional test may have emptied the tables, migration data included.
+    ensure_default_status_categories()
     unit = UnitFactory()
     interventions = [InterventionFactory(category=c) for c in ("internship", "guidance")]
     for n in range(60):
