@@ -133,15 +133,16 @@ def test_the_page_references_are_the_same_as_pydyfs():
     assert renderers._page_references(pdf) is renderers._page_references(pdf)
 
 
-def test_the_pdf_is_the_same_whether_rendered_in_a_child_or_here(
-    approved_world,  # noqa: F811
-    strategist,
-    no_contributors,  # noqa: F811
-    monkeypatch,
-):
-    html = renderers.render_document(
+@pytest.fixture
+def print_html(approved_world, strategist, no_contributors) -> str:  # noqa: F811
+    """The PDF's source document for the approved period, as a strategist reads it."""
+    return renderers.render_document(
         consolidated.build(approved_world.period, strategist), pdf=True
     )
+
+
+def test_the_pdf_is_the_same_whether_rendered_in_a_child_or_here(print_html, monkeypatch):
+    html = print_html
     forked = renderers._in_child(html)
     assert forked is not None and forked.startswith(b"%PDF")
     # A process with more threads does not fork: it renders in place, to the same document.
@@ -156,15 +157,8 @@ def test_the_pdf_is_the_same_whether_rendered_in_a_child_or_here(
     assert "Organens rapporter" in texts[0][0]
 
 
-def test_a_failing_child_falls_back_to_rendering_here(
-    approved_world,  # noqa: F811
-    strategist,
-    no_contributors,  # noqa: F811
-    monkeypatch,
-):
-    html = renderers.render_document(
-        consolidated.build(approved_world.period, strategist), pdf=True
-    )
+def test_a_failing_child_falls_back_to_rendering_here(print_html, monkeypatch):
+    html = print_html
     parent = os.getpid()
     real = renderers._layout_and_write
 
