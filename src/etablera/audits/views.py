@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -40,6 +44,27 @@ def _recommendation(request: HttpRequest, pk: int | None) -> Recommendation:
     return policy.get_or_404(
         request.user, "audits.view", Recommendation.objects.select_related("audit"), pk=pk
     )
+
+
+def _submit(
+    request: HttpRequest,
+    form: BaseForm,
+    save: Callable[[], Any],
+    *,
+    done: str,
+    then: Any = None,
+    context: dict[str, Any],
+    template: str = "audits/simple_form.html",
+) -> HttpResponse:
+    """The shape of every form page here: a valid POST goes through the service (``save``,
+    called only then), says ``done`` and goes on to ``then`` (default: what was saved); any
+    other request, or an error the service put on the form, shows the form again."""
+    if request.method == "POST" and form.is_valid():
+        saved = save()
+        if saved:
+            messages.success(request, done)
+            return redirect(saved if then is None else then)
+    return render(request, template, {"form": form, **context})
 
 
 # --- audits ----------------------------------------------------------------------------------
@@ -93,18 +118,20 @@ def audit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     policy.require(request.user, "audits.audit.change")
     audit = policy.get_or_404(request.user, "audits.view", Audit.objects, pk=pk) if pk else Audit()
     form = AuditForm(request.POST or None, request.FILES or None, instance=audit)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
+    return _submit(
+        request,
+        form,
+        lambda: run_service(
             form,
             services.save_audit,
             form.save(commit=False),
             by=request.user,
             audited_bodies=form.cleaned_data["audited_bodies"],
-        )
-        if saved:
-            messages.success(request, _("Granskningen har sparats."))
-            return redirect(saved)
-    return render(request, "audits/audit_form.html", {"form": form, "audit": audit})
+        ),
+        done=_("Granskningen har sparats."),
+        context={"audit": audit},
+        template="audits/audit_form.html",
+    )
 
 
 @login_required
@@ -130,16 +157,13 @@ def question_edit(request: HttpRequest, audit_pk: int, pk: int | None = None) ->
         else AuditQuestion(audit=audit, number=audit.questions.count() + 1)
     )
     form = QuestionForm(request.POST or None, instance=question)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_question, form.save(commit=False), by=request.user)
-        if saved:
-            messages.success(request, _("Revisionsfrågan har sparats."))
-            return redirect(audit)
-    return render(
+    return _submit(
         request,
-        "audits/simple_form.html",
-        {
-            "form": form,
+        form,
+        lambda: run_service(form, services.save_question, form.save(commit=False), by=request.user),
+        done=_("Revisionsfrågan har sparats."),
+        then=audit,
+        context={
             "audit": audit,
             "title": _("Ändra revisionsfråga") if pk else _("Ny revisionsfråga"),
         },
@@ -156,22 +180,19 @@ def recommendation_edit(request: HttpRequest, audit_pk: int, pk: int | None = No
         else Recommendation(audit=audit, number=audit.recommendations.count() + 1)
     )
     form = RecommendationForm(request.POST or None, instance=recommendation)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
+    return _submit(
+        request,
+        form,
+        lambda: run_service(
             form,
             services.save_recommendation,
             form.save(commit=False),
             by=request.user,
             addressed_to=form.cleaned_data["addressed_to"],
-        )
-        if saved:
-            messages.success(request, _("Rekommendationen har sparats."))
-            return redirect(audit)
-    return render(
-        request,
-        "audits/simple_form.html",
-        {
-            "form": form,
+        ),
+        done=_("Rekommendationen har sparats."),
+        then=audit,
+        context={
             "audit": audit,
             "title": _("Ändra rekommendation") if pk else _("Ny rekommendation"),
         },
@@ -216,15 +237,13 @@ def response_edit(request: HttpRequest, audit_pk: int, pk: int | None = None) ->
     form = ResponseForm(
         request.POST or None, instance=response, audit=audit, user=request.user, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_response, form.save(commit=False), by=request.user)
-        if saved:
-            messages.success(request, _("Svaret har sparats."))
-            return redirect(audit)
-    return render(
+    return _submit(
         request,
-        "audits/simple_form.html",
-        {"form": form, "audit": audit, "title": _("Ändra svar") if pk else _("Registrera svar")},
+        form,
+        lambda: run_service(form, services.save_response, form.save(commit=False), by=request.user),
+        done=_("Svaret har sparats."),
+        then=audit,
+        context={"audit": audit, "title": _("Ändra svar") if pk else _("Registrera svar")},
     )
 
 
@@ -248,16 +267,13 @@ def action_edit(
     form = ActionForm(
         request.POST or None, instance=action, recommendation=recommendation, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_action, form.save(commit=False), by=request.user)
-        if saved:
-            messages.success(request, _("Åtgärden har sparats."))
-            return redirect(recommendation)
-    return render(
+    return _submit(
         request,
-        "audits/simple_form.html",
-        {
-            "form": form,
+        form,
+        lambda: run_service(form, services.save_action, form.save(commit=False), by=request.user),
+        done=_("Åtgärden har sparats."),
+        then=recommendation,
+        context={
             "audit": recommendation.audit,
             "recommendation": recommendation,
             "title": _("Ändra åtgärd") if pk else _("Ny åtgärd"),
@@ -282,25 +298,20 @@ def evidence_add(
     else:
         source = recommendation = _recommendation(request, recommendation_pk)
     form = EvidenceForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        content_type_id, object_id = form.cleaned_data["target"]
-        saved = run_service(
+    return _submit(
+        request,
+        form,
+        lambda: run_service(
             form,
             services.add_evidence_by_reference,
             source,
-            content_type_id,
-            object_id,
+            *form.cleaned_data["target"],  # content type id, object id
             by=request.user,
             note=form.cleaned_data["note"],
-        )
-        if saved:
-            messages.success(request, _("Underlaget har länkats."))
-            return redirect(recommendation)
-    return render(
-        request,
-        "audits/simple_form.html",
-        {
-            "form": form,
+        ),
+        done=_("Underlaget har länkats."),
+        then=recommendation,
+        context={
             "audit": recommendation.audit,
             "recommendation": recommendation,
             "source": source,
@@ -333,18 +344,15 @@ def follow_up_create(request: HttpRequest, recommendation_pk: int) -> HttpRespon
     recommendation = _recommendation(request, recommendation_pk)
     follow_up = AuditorFollowUp(recommendation=recommendation, date=timezone.localdate())
     form = FollowUpForm(request.POST or None, instance=follow_up)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, services.record_follow_up, form.save(commit=False), by=request.user
-        )
-        if saved:
-            messages.success(request, _("Revisorernas bedömning har registrerats."))
-            return redirect(recommendation)
-    return render(
+    return _submit(
         request,
-        "audits/simple_form.html",
-        {
-            "form": form,
+        form,
+        lambda: run_service(
+            form, services.record_follow_up, form.save(commit=False), by=request.user
+        ),
+        done=_("Revisorernas bedömning har registrerats."),
+        then=recommendation,
+        context={
             "audit": recommendation.audit,
             "recommendation": recommendation,
             "title": _("Revisorernas uppföljning"),
