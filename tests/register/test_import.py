@@ -523,3 +523,15 @@ def test_the_callers_file_stays_open(coach_unit, numbers):
     run_import("participants", early, file_name="x.csv", scope=ImportScope(default_unit=coach_unit))
     gc.collect()
     assert not early.closed
+
+
+def test_reserve_numbers_twice_in_a_file_or_under_another_unit_are_refused(coach_unit, other_unit):
+    rows = [["Reservnummer", "Kön"], ["R2024-00007", "K"], ["R2024-00007", "K"]]
+    result = do_import("participants", encode(rows), coach_unit)
+    assert not result.committed
+    assert result.errors.first[0].message == "Reservnumret finns redan på rad 2 i filen."
+    assert do_import("participants", encode(rows[:2]), other_unit).committed
+    result = do_import("participants", encode(rows[:2]), coach_unit)
+    assert not result.committed
+    assert result.errors.first[0].message.startswith("Reservnumret finns redan i registret hos")
+    assert Participant.objects.get().owning_unit == other_unit

@@ -404,6 +404,26 @@ class ParticipantImporter(_Importer):
             return _Bad(_("Du kan bara importera deltagare till dina egna enheter."))
         return unit
 
+    def _unique(
+        self,
+        number: int,
+        name: str,
+        raw: str,
+        first: int | None,
+        existing: tuple[int, str] | None,
+        in_file: str,
+        elsewhere: str,
+    ) -> bool:
+        """Whether a person's number is new in the file and, if already in the register, is
+        there under a unit of this import; else the row's error (``in_file`` takes the row)."""
+        if first is not None:
+            self.error(number, name, raw, in_file % {"row": first})
+            return False
+        if existing is not None and not self.scope.covers(existing[1]):
+            self.error(number, name, raw, elsewhere)
+            return False
+        return True
+
     def rows(self) -> Iterator[tuple[list[tuple], list[tuple]]]:
         col = self.col
         i_id, i_res = col.get("identity"), col.get("reserve_number")
@@ -491,27 +511,19 @@ class ParticipantImporter(_Importer):
                     ok = False
                 else:
                     hashed = crypto.lookup_hash(parsed.canonical, keys)
-                    first = seen_hash.get(hashed)
                     existing = self.by_hash.get(hashed)
-                    if first is not None:
-                        self.error(
-                            number,
-                            "identity",
-                            raw_id,
-                            _("Personen finns redan på rad %(row)s i filen.") % {"row": first},
-                        )
-                        ok = False
-                    elif existing is not None and not self.scope.covers(existing[1]):
-                        self.error(
-                            number,
-                            "identity",
-                            raw_id,
-                            _(
-                                "Personen finns redan i registret hos en annan enhet. "
-                                "Kontakta registeransvarig."
-                            ),
-                        )
-                        ok = False
+                    ok &= self._unique(
+                        number,
+                        "identity",
+                        raw_id,
+                        seen_hash.get(hashed),
+                        existing,
+                        _("Personen finns redan på rad %(row)s i filen."),
+                        _(
+                            "Personen finns redan i registret hos en annan enhet. "
+                            "Kontakta registeransvarig."
+                        ),
+                    )
                     seen_hash[hashed] = number
                     kind = parsed.kind
                     masked = parsed.masked
@@ -527,27 +539,19 @@ class ParticipantImporter(_Importer):
                     self.error(number, "reserve_number", raw_res, str(exc.message))
                     ok = False
                 else:
-                    first = seen_reserve.get(reserve)
                     existing = self.by_reserve.get(reserve)
-                    if first is not None:
-                        self.error(
-                            number,
-                            "reserve_number",
-                            raw_res,
-                            _("Reservnumret finns redan på rad %(row)s i filen.") % {"row": first},
-                        )
-                        ok = False
-                    elif existing is not None and not self.scope.covers(existing[1]):
-                        self.error(
-                            number,
-                            "reserve_number",
-                            raw_res,
-                            _(
-                                "Reservnumret finns redan i registret hos en annan enhet. "
-                                "Kontakta registeransvarig."
-                            ),
-                        )
-                        ok = False
+                    ok &= self._unique(
+                        number,
+                        "reserve_number",
+                        raw_res,
+                        seen_reserve.get(reserve),
+                        existing,
+                        _("Reservnumret finns redan på rad %(row)s i filen."),
+                        _(
+                            "Reservnumret finns redan i registret hos en annan enhet. "
+                            "Kontakta registeransvarig."
+                        ),
+                    )
                     seen_reserve[reserve] = number
                     kind = IdentityKind.RESERVE
             else:
