@@ -199,3 +199,27 @@ def test_a_value_outside_the_known_ones_still_gets_its_median(enrolment):
     assert raw[(("education", "legacy_code"),)].median == 10
     assert raw[(("education", enrolment.participant.education_level),)].median == 120
     assert in_step()
+
+
+def test_interventions_far_apart_count_a_person_once_per_category(unit):
+    """Intervention ids fall in bit sets of 62; a person in two interventions of one category
+    whose ids lie in different bit sets still counts once in that category."""
+    near = InterventionFactory(pk=7, category="internship")
+    far = InterventionFactory(pk=7 + 2 * kpis.WORD, category="internship")
+    other = InterventionFactory(pk=7 + 3 * kpis.WORD, category="guidance")
+    person = ParticipantFactory(owning_unit=unit)
+    for n, intervention in enumerate([near, far, other]):
+        EnrolmentFactory(
+            participant=person,
+            intervention=intervention,
+            start=dt.date(2025, 2, 1) + dt.timedelta(days=n),
+            end=dt.date(2025, 4, 1),
+            exit="work",
+        )
+    for grouping in [("category",), ("intervention",)]:
+        raw = kpis.raw_figures(YEAR, municipality_scope(), grouping, as_of=AS_OF)
+        assert raw == kpis.raw_from_register(YEAR, municipality_scope(), grouping, as_of=AS_OF)
+    by_category = kpis.raw_figures(YEAR, municipality_scope(), ("category",), as_of=AS_OF)
+    assert by_category[(("category", "internship"),)].active == 1
+    assert by_category[(("category", "guidance"),)].active == 1
+    assert kpis.raw_figures(YEAR, municipality_scope(), (), as_of=AS_OF)[()].active == 1

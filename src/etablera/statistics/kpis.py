@@ -895,9 +895,10 @@ def _people(period, scope: Scope, dims: Sequence[str], ctx: _Context) -> dict[Gr
     statement: the facts grouped by participant, then the participants grouped by each
     dimension in turn."""
     banded = [d for d in BANDED if d in dims]
-    words = (
-        sorted({pk // WORD for pk in ctx.names}) if {"intervention", "category"} & set(dims) else []
-    )
+    words = sorted({pk // WORD for pk in ctx.names}) if "intervention" in dims else []
+    # Categories get a bit set of their own: a person's interventions may lie in several
+    # words, and a category spanning two of them must still count the person once.
+    categories = sorted({*ctx.categories.values(), "other"}) if "category" in dims else []
     columns: dict[str, Any] = {
         # New in the period: the participant's first enrolment started in it or later.
         "is_new": Max(
@@ -928,6 +929,19 @@ def _people(period, scope: Scope, dims: Sequence[str], ctx: _Context) -> dict[Gr
         columns[f"w{w}"] = Sum(bit, distinct=True, output_field=BigIntegerField())
     for d in banded:
         columns[f"b_{d}"] = Sum(d, distinct=True, output_field=IntegerField())
+    if categories:
+        by_category: dict[str, list[int]] = defaultdict(list)
+        for pk, category in ctx.categories.items():
+            by_category[category].append(pk)
+        category_bit = Case(
+            *(
+                When(intervention_id__in=sorted(pks), then=Value(1 << categories.index(c)))
+                for c, pks in sorted(by_category.items())
+            ),
+            default=Value(1 << categories.index("other")),
+            output_field=BigIntegerField(),
+        )
+        columns["c_category"] = Sum(category_bit, distinct=True, output_field=BigIntegerField())
     per_person = CTE(
         _facts_in(period, scope)
         .values("participant_id", "gender", "education")
@@ -943,11 +957,14 @@ def _people(period, scope: Scope, dims: Sequence[str], ctx: _Context) -> dict[Gr
         "education": CharField(),
         **{f"b_{d}": IntegerField() for d in banded},
         **{f"w{w}": BigIntegerField() for w in words},
+        **({"c_category": BigIntegerField()} if categories else {}),
     }
     groupings = [["gender", "education"]]
     if banded:
         groupings.append([f"b_{d}" for d in banded])
     groupings += [[f"w{w}"] for w in words]
+    if categories:
+        groupings.append(["c_category"])
     branches = []
     for grouped in groupings:
         shown = {
@@ -973,12 +990,9 @@ def _people(period, scope: Scope, dims: Sequence[str], ctx: _Context) -> dict[Gr
         for d in banded:
             keys += [((d, _decoded(d, 1 << b)),) for b in _bits(row[f"o_b_{d}"])]
         for w in words:
-            interventions = [w * WORD + b for b in _bits(row[f"o_w{w}"])]
-            if "intervention" in dims:
-                keys += [(("intervention", pk),) for pk in interventions]
-            if "category" in dims:
-                categories = {ctx.categories.get(pk, "other") for pk in interventions}
-                keys += [(("category", c),) for c in sorted(categories)]
+            keys += [(("intervention", w * WORD + b),) for b in _bits(row[f"o_w{w}"])]
+        if categories:
+            keys += [(("category", categories[b]),) for b in _bits(row["o_c_category"])]
         for key in keys:
             result[key].active += row["people"]
             if row["o_new"]:
