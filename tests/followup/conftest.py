@@ -29,12 +29,6 @@ from tests.goals.factories import (
 from tests.mandates.factories import DecisionFactory, MandateFactory, PolicyAreaFactory
 
 
-@pytest.fixture(autouse=True)
-def pdf_cache_in_tmp(settings, tmp_path):
-    """Rendered PDFs are cached under VAR_DIR; keep the tests' out of the working tree."""
-    settings.VAR_DIR = tmp_path
-
-
 @pytest.fixture
 def world(municipality):
     ks = BodyFactory(

@@ -287,20 +287,3 @@ def test_the_command_writes_each_format(approved_world, tmp_path):
         call_command("report", period="2019H", fmt="pdf", output=str(tmp_path / "x.pdf"))
     with pytest.raises(CommandError, match="Okänd period"):
         call_command("report", period="nonsens", fmt="pdf", output=str(tmp_path / "x.pdf"))
-
-
-def test_a_cached_pdf_is_reused_only_while_the_content_is_the_same(
-    approved_world, strategist, no_contributors, settings
-):
-    from etablera.followup.models import ReportEntry
-
-    first = renderers.render_pdf(consolidated.build(approved_world.period, strategist))
-    cached = list((settings.VAR_DIR / "cache" / "followup").glob("*.pdf"))
-    assert len(cached) == 1
-    again = renderers.render_pdf(consolidated.build(approved_world.period, strategist))
-    assert again == first
-    ReportEntry.objects.filter(report=approved_world.ks_report).update(analysis="Ny lydelse.")
-    changed = renderers.render_pdf(consolidated.build(approved_world.period, strategist))
-    assert changed != first
-    assert "Ny lydelse." in " ".join(pdf_text(changed)[1].split())
-    assert len(list((settings.VAR_DIR / "cache" / "followup").glob("*.pdf"))) == 2

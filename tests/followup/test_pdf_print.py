@@ -1,33 +1,27 @@
-"""The consolidated report's print document: leaner markup than the page, the same content.
+"""The consolidated report's PDF, typeset by Typst: the same content as the page.
 
-The PDF uses print versions of the table, chart and entry templates (``renderers.
-PRINT_TEMPLATES``); these tests open the produced PDF and check that nothing was lost on the
-way: every entry's facts and texts, every chart as a tagged figure with its text alternative
-and its data table, the table of contents with the right page numbers, page numbers on every
-page.
+The PDF is made from the report's data (``followup.typeset``), not from the page's HTML; these
+tests open the produced PDF and check that nothing was lost on the way: every entry's facts
+and texts, every chart as a tagged figure with its text alternative and its data table, the
+table of contents with the right page numbers, page numbers on every page, PDF/UA-1.
 """
 
 from __future__ import annotations
 
-import gc
 import io
-import os
 import re
-from urllib.parse import unquote
 
-import pydyf
 import pytest
 from pypdf import PdfReader
 
-from etablera.followup import consolidated, renderers
-from etablera.followup.templatetags.followup_print import svg_data_uri
+from etablera.followup import consolidated, renderers, typeset
 from tests.followup.test_consolidated import approved_world, no_contributors  # noqa: F401
 
 
 @pytest.fixture
 def printed(approved_world, strategist, no_contributors):  # noqa: F811
     report = consolidated.build(approved_world.period, strategist)
-    reader = PdfReader(io.BytesIO(renderers.render_pdf(report, cache=False)))
+    reader = PdfReader(io.BytesIO(renderers.render_pdf(report)))
     pages = [page.extract_text() for page in reader.pages]
     return report, reader, pages
 
@@ -106,69 +100,60 @@ def test_the_table_of_contents_gives_the_page_of_each_part(printed):
     assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "sv"
 
 
-def test_a_chart_becomes_an_image_the_svg_unchanged():
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" id="chart7">'
-        '<text fill="#0b4f8a">Å &amp; Ä</text></svg>'
-    )
-    uri = svg_data_uri(svg)
-    assert uri.startswith("data:image/svg+xml,")
-    body = uri.split(",", 1)[1]
-    # Nothing that ends an attribute or a URL: quotes, fragment marks, spaces, angle brackets.
-    assert not set('"#<> ') & set(body)
-    assert unquote(body) == svg
-    # The element ids stay legible, so the cache's content key can leave them out.
-    assert "chart7" in body
+def _read(data: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(data))
+    return reader, _flat("\n".join(page.extract_text() for page in reader.pages))
 
 
-def test_the_page_references_are_the_same_as_pydyfs():
-    pdf = pydyf.PDF()
-    pages = []
-    for _ in range(3):
-        page = pydyf.Dictionary({"Type": "/Page"})
-        pdf.add_page(page)
-        pages.append(page)
-        expected = tuple(f"{p.number} 0 R".encode("ascii") for p in pages)
-        assert renderers._page_references(pdf) == expected
-    assert renderers._page_references(pdf) is renderers._page_references(pdf)
+def test_the_pdf_declares_pdf_ua_and_its_title(printed):
+    report, reader, _pages = printed
+    metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfuaid:part(>|=\")1", metadata)
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert reader.metadata.title == report.title
+    assert reader.metadata.author == report.municipality
 
 
 @pytest.fixture
-def print_html(approved_world, strategist, no_contributors) -> str:  # noqa: F811
-    """The PDF's source document for the approved period, as a strategist reads it."""
-    return renderers.render_document(
-        consolidated.build(approved_world.period, strategist), pdf=True
-    )
+def built(approved_world, strategist, no_contributors):  # noqa: F811
+    return consolidated.build(approved_world.period, strategist)
 
 
-def test_the_pdf_is_the_same_whether_rendered_in_a_child_or_here(print_html, monkeypatch):
-    html = print_html
-    forked = renderers._in_child(html)
-    assert forked is not None and forked.startswith(b"%PDF")
-    # A process with more threads does not fork: it renders in place, to the same document.
-    monkeypatch.setattr(renderers.threading, "active_count", lambda: 2)
-    assert renderers._in_child(html) is None
-    here = renderers._weasyprint(html)
-    texts = [
-        [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
-        for data in (forked, here)
+@pytest.mark.parametrize(
+    "text",
+    [
+        '#panic("nej") #read("/etc/passwd")',
+        "*fet* _kursiv_ $x^2$ <etikett> @hänvisning",
+        "] [ } { \\ // ingen kommentar /* heller */",
+        "= Ingen rubrik\n- ingen lista\n+ ingen numrering",
+    ],
+)
+def test_text_in_the_report_is_set_as_text_never_read_as_markup(built, text):
+    report = built
+    entry = report.bodies[0].entries[0]
+    entry.analysis = text
+    entry.title = text.splitlines()[0]
+    _reader, flat = _read(renderers.render_pdf(report))
+    assert f"{report.labels['analysis']}: {_flat(text)}" in flat
+
+
+def test_a_written_line_break_stays_a_line_break(built):
+    report = built
+    report.bodies[0].entries[0].measures = "Första steget.\r\nAndra steget."
+    reader, _flat_text = _read(renderers.render_pdf(report))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert re.search(r"Första steget\.\s*\n\s*Andra steget\.", text)
+
+
+def test_the_pdf_says_its_parts_in_the_order_of_the_contents(built):
+    report = built
+    blocks = typeset.document(report)["blocks"]
+    headed = [
+        b["anchor"] for b in blocks if b["kind"] in ("part", "heading") and b.get("level", 2) <= 3
     ]
-    assert texts[0] == texts[1]
-    assert "Organens rapporter" in texts[0][0]
-
-
-def test_a_failing_child_falls_back_to_rendering_here(print_html, monkeypatch):
-    html = print_html
-    parent = os.getpid()
-    real = renderers._layout_and_write
-
-    def only_here(source: str) -> bytes:
-        if os.getpid() != parent:
-            raise RuntimeError("the child fails")
-        return real(source)
-
-    monkeypatch.setattr(renderers, "_layout_and_write", only_here)
-    assert renderers._in_child(html) is None
-    data = renderers._weasyprint(html)
-    assert "Organens rapporter" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
-    assert gc.isenabled()
+    assert headed == [item.anchor for top in report.toc() for item in (top, *top.children)]
+    entries = [b["anchor"] for b in blocks if b["kind"] == "entry"]
+    assert len(entries) == len(set(entries))
+    assert len(entries) == len(report.all_entries()) + sum(
+        len(p.commissioned) for p in report.bodies
+    )
