@@ -516,6 +516,13 @@ def test_matrix_pdf_is_landscape_and_says_what_the_page_says(client, reader, ks,
         "Ingen uppföljningsansvarig",
     ):
         assert expected in text, expected
+    # Tagged for assistive technology (PDF/UA-1), in Swedish, with the page's title.
+    root = reader_pdf.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "sv"
+    assert reader_pdf.metadata.title.startswith("Ansvarsmatris")
+    metadata = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "pdfuaid" in metadata
 
 
 def test_matrix_page_has_a_legend_and_text_marks(client, reader, ks, sn):

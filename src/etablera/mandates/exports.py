@@ -204,7 +204,11 @@ def matrix_workbook(data: Matrix, municipality_name: str, filter_text: str) -> W
 
 
 def matrix_pdf(data: Matrix, municipality_name: str, filter_text: str) -> bytes:
-    """The matrix as a landscape PDF with its legend (A3 when there are many bodies)."""
+    """The matrix as a landscape PDF with its legend (A3 when there are many bodies).
+
+    Tagged as PDF/UA-1, like the consolidated report: headings, the table with its header
+    cells, the document's language and title, so a screen reader can read it.
+    """
     from weasyprint import HTML
 
     html = render_to_string(
@@ -218,4 +222,4 @@ def matrix_pdf(data: Matrix, municipality_name: str, filter_text: str) -> bytes:
             "page_size": "A3" if len(data.columns) > 12 else "A4",
         },
     )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
