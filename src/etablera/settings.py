@@ -342,7 +342,5 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
-        "weasyprint": {"level": "ERROR"},
-        "fontTools": {"level": "ERROR"},
     },
 }

@@ -525,6 +525,16 @@ def test_matrix_pdf_is_landscape_and_says_what_the_page_says(client, reader, ks,
     assert "pdfuaid" in metadata
 
 
+def test_matrix_pdf_sets_a_title_with_markup_characters_as_written(client, reader, ks, sn):
+    title = '#panic("nej") *Bostad* [för] alla $x$ <a> @b'
+    MandateFactory(owner=ks, performer_body=sn, title=title)
+    client.force_login(reader)
+    response = client.get(reverse("mandates:matrix-pdf"))
+    assert response.status_code == 200
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert title in " ".join(text.split())
+
+
 def test_matrix_page_has_a_legend_and_text_marks(client, reader, ks, sn):
     MandateFactory(owner=ks, performer_body=sn, title="Bostadsprogram", level="strategic")
     client.force_login(reader)

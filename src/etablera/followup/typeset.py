@@ -12,44 +12,30 @@ same text with no styling at all took over 6 s; Typst typesets it in under a sec
 How: ``document(report)`` walks the report in the order of the web page
 (``followup/consolidated_content.html``) and writes it as plain data — a list of blocks
 (part, heading, text, status, entry, table, chart) with every text translated and formatted
-here. The Typst template ``followup/templates/followup/consolidated.typ`` receives that data
-as JSON and only lays it out, so the template holds no wording of its own, and no text from
-the data is ever read as Typst markup.
+here. The Typst template ``followup/templates/followup/consolidated.typ`` lays it out
+(``web.pdf``), so the template holds no wording of its own, and no text from the data is ever
+read as Typst markup.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
-import typst
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from etablera.web import pdf
 from etablera.web.tables import SUPPRESSED_EXPLANATION, Chart, Section, Table
 
 from .consolidated import BodyPart, ConsolidatedReport, EntryBlock
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "followup" / "consolidated.typ"
-PDF_STANDARD: Final = "ua-1"
 
 Block = dict[str, Any]
-
-
-@functools.cache
-def _template() -> bytes:
-    return TEMPLATE.read_bytes()
-
-
-@functools.cache
-def _fonts() -> typst.Fonts:
-    """The machine's fonts and Typst's own, found once per process."""
-    return typst.Fonts()
 
 
 def _text(value: Any) -> str:
@@ -303,11 +289,4 @@ def document(report: ConsolidatedReport) -> dict[str, Any]:
 
 def render(report: ConsolidatedReport) -> bytes:
     """The report as a tagged PDF/UA-1 document."""
-    data = json.dumps(document(report), ensure_ascii=False)
-    return typst.compile(
-        _template(),
-        font_paths=_fonts(),
-        sys_inputs={"data": data},
-        pdf_standards=PDF_STANDARD,
-        timestamp=int(report.generated_at.timestamp()),
-    )
+    return pdf.render(TEMPLATE, document(report), created=report.generated_at)

@@ -7,14 +7,17 @@ says something the page does not.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from etablera.web import pdf
 from etablera.web.tables import Table
 from etablera.web.xlsx import safe_text, write_table
 
@@ -203,23 +206,65 @@ def matrix_workbook(data: Matrix, municipality_name: str, filter_text: str) -> W
     return workbook
 
 
+MATRIX_TEMPLATE = Path(__file__).resolve().parent / "templates" / "mandates" / "matrix.typ"
+
+
+def _matrix_cell(entries: list[MatrixEntry]) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": entry.mandate.title,
+            "line": f"{entry.role_label} · {entry.labels.level} · {entry.labels.origin}",
+            "follow_up": (
+                f"{_('Uppföljning:')} {entry.labels.follow_up}" if entry.labels.follow_up else None
+            ),
+            "missing_decision": bool(entry.mandate.missing_decision),
+        }
+        for entry in entries
+    ]
+
+
 def matrix_pdf(data: Matrix, municipality_name: str, filter_text: str) -> bytes:
     """The matrix as a landscape PDF with its legend (A3 when there are many bodies).
 
-    Tagged as PDF/UA-1, like the consolidated report: headings, the table with its header
-    cells, the document's language and title, so a screen reader can read it.
+    Typeset by Typst from the same matrix as the page (``web.pdf``, ADR 5) and tagged as
+    PDF/UA-1, like the consolidated report: headings, the table with its header row, the
+    document's language and title, so a screen reader can read it.
     """
-    from weasyprint import HTML
-
-    html = render_to_string(
-        "mandates/matrix_pdf.html",
-        {
-            "matrix": data,
-            "municipality_name": municipality_name,
-            "filter_text": filter_text,
-            "legend": legend_lines(),
-            "generated": timezone.localtime(),
-            "page_size": "A3" if len(data.columns) > 12 else "A4",
-        },
+    generated = timezone.localtime()
+    count = len(data.mandates)
+    intro = [
+        _("Urval: %(filters)s. Uttag %(date)s.")
+        % {"filters": filter_text, "date": f"{generated:%Y-%m-%d %H:%M}"},
+        ngettext("%(n)s uppdrag.", "%(n)s uppdrag.", count) % {"n": count},
+        _("Beställda uppdrag utan beslut: %(a)s. Uppdrag utan uppföljningsansvarig: %(b)s.")
+        % {"a": len(data.missing_decision), "b": len(data.missing_follow_up)},
+    ]
+    title = (
+        f"{_('Ansvarsmatris')} – {municipality_name}" if municipality_name else _("Ansvarsmatris")
     )
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    document = {
+        "lang": (get_language() or "sv").split("-")[0],
+        "title": title,
+        "author": municipality_name or "Etablera",
+        "description": filter_text,
+        "paper": "a3" if len(data.columns) > 12 else "a4",
+        "intro": " ".join(intro),
+        "legend": [str(line) for line in legend_lines()],
+        "words": {
+            "legend": _("Teckenförklaring"),
+            "matrix": _("Matrisen"),
+            "area": _("Politikområde"),
+            "empty": _("Inga uppdrag matchar urvalet."),
+            "no-follow-up": _("Ingen uppföljningsansvarig"),
+            "no-decision": _("Beslut saknas"),
+            "footer": f"{_('Ansvarsmatris')} {generated:%Y-%m-%d}",
+            "page": _("Sida"),
+            "of": _("av"),
+        },
+        "columns": [{"short": body.short_name, "name": body.name} for body in data.columns],
+        "rows": [
+            {"area": row.area.name, "cells": [_matrix_cell(cell) for cell in row.cells]}
+            for row in data.rows
+        ],
+    }
+    return pdf.render(MATRIX_TEMPLATE, document, created=generated)
