@@ -7,7 +7,8 @@ database (or in ``DATABASE_URL`` if set to a scratch PostgreSQL), then times, si
 * ``fetch``  — reading the N mandates with their relations (the floor: one query, no work);
 * ``matrix`` — ``selectors.matrix``: the same read plus placing each mandate in its cells;
 * ``naive``  — one query per cell (15 × 30), the obvious way to fill such a table;
-* ``page``   — the whole matrix page through Django's test client (query + template).
+* ``page``   — the whole matrix page through Django's test client (query + template);
+* ``pdf``    — the matrix's PDF download (query + typesetting by Typst).
 
 It prints the median of several runs and the ratios to ``fetch``, and the query counts.
 """
@@ -140,8 +141,14 @@ def run(sizes: list[int], runs: int = 5) -> None:
             assert response.status_code == 200
             return response
 
+        def pdf(client=client):
+            response = client.get("/uppdrag/ansvarsmatris/ansvarsmatris.pdf?status=")
+            assert response.status_code == 200 and response.content.startswith(b"%PDF")
+            return response
+
+        steps = (("fetch", fetch), ("matrix", matrix), ("naive", naive), ("page", page))
         base = None
-        for name, fn in (("fetch", fetch), ("matrix", matrix), ("naive", naive), ("page", page)):
+        for name, fn in (*steps, ("pdf", pdf)):
             median = _median(fn, runs)
             base = base or median
             queries = _queries(fn)
