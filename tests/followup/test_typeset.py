@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 
+import pytest
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -192,3 +194,63 @@ def test_a_wide_table_gives_every_column_at_least_its_longest_word(columns, rows
     if sum(n * 1.2 + 2 for n in longest_word) < line:
         # Room to spare: the line is shared out in full.
         assert abs(sum(widths) - line) < len(columns) * 0.1 + 0.01
+
+
+def _declared_ua(data: bytes) -> bool:
+    root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root  # tagged either way
+    return "pdfuaid" in root["/Metadata"].get_object().get_data().decode("utf-8")
+
+
+def _blank_title(report):
+    report.bodies[0].entries[0].title = "   "
+
+
+def _blank_body(report):
+    report.bodies[0].name = report.bodies[0].short_name = ""
+
+
+def _table_without_columns(report):
+    report.summary.tables = [Table("", [], [])]
+
+
+def _chart_without_alternative(report):
+    chart = chart_with_table("bar", "Poster", ["A"], {"Antal": [1]}, label_heading="Organ")
+    chart.alt = ""
+    report.summary.charts = [chart]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_blank_title, _blank_body, _table_without_columns, _chart_without_alternative],
+)
+def test_odd_shapes_of_report_still_make_a_pdf_ua_document(change):
+    report = _report()
+    change(report)
+    assert _declared_ua(typeset.render(report))
+
+
+def test_control_characters_are_left_out_and_the_rest_is_kept():
+    report = _report(analysis="Före\x00\x0b\x1b\x7f efter\tflik")
+    data = typeset.render(report)
+    assert _declared_ua(data)
+    assert "Analys: Före efter flik" in _text(data)
+
+
+def test_text_no_font_can_show_still_makes_a_tagged_pdf(caplog):
+    """Tigrinya, a language of many newly arrived, has no glyphs in DejaVu Sans."""
+    report = _report(analysis="ሰላም ትግርኛ – och svenska.")
+    with caplog.at_level(logging.WARNING, logger="etablera.web.pdf"):
+        data = typeset.render(report)
+    assert not _declared_ua(data)
+    assert "PDF/UA-1" in caplog.text
+    text = _text(data)
+    assert "och svenska." in text and "Fortsätta." in text
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(analysis=st.text(max_size=60))
+def test_any_text_at_all_makes_a_tagged_pdf(analysis):
+    data = typeset.render(_report(analysis=analysis))
+    assert data.startswith(b"%PDF")
+    _declared_ua(data)

@@ -38,8 +38,12 @@ TEMPLATE = Path(__file__).resolve().parent / "templates" / "followup" / "consoli
 Block = dict[str, Any]
 
 
-def _text(value: Any) -> str:
-    return str(value).replace("\r\n", "\n").replace("\r", "\n")
+_text = pdf.text
+
+
+def _title(value: Any) -> str:
+    """A heading's text; PDF/UA-1 allows no empty heading."""
+    return _text(value).strip() or "–"
 
 
 def _table(table: Table, *, share: float = 1.0, size: float = 9.0) -> Block:
@@ -54,7 +58,8 @@ def _table(table: Table, *, share: float = 1.0, size: float = 9.0) -> Block:
         sum(1 for row in rows if i < len(row) and row[i][1]) * 2 > len(rows) > 0
         for i in range(len(table.columns))
     ]
-    columns = [_text(column) for column in table.columns]
+    # A table needs at least one column to be a table.
+    columns = [_text(column) for column in table.columns] or ["–"]
     if len(columns) > 6:
         size -= 1  # Wide tables in smaller type.
     line = TEXT_WIDTH_PT * share / (CHARACTER_EM * size)
@@ -122,14 +127,15 @@ def _chart(chart: Chart) -> Block:
     return {
         "kind": "chart",
         "svg": str(chart.svg),
-        "alt": _text(chart.alt),
+        # PDF/UA-1 requires every figure to have an alternative text.
+        "alt": _title(chart.alt or chart.table.caption),
         "ratio": ratio,
         "table": _table(chart.table, share=CHART_TABLE_SHARE, size=8.5),
     }
 
 
 def _part(title: str, anchor: str) -> Block:
-    return {"kind": "part", "title": _text(title), "anchor": anchor}
+    return {"kind": "part", "title": _title(title), "anchor": anchor}
 
 
 def _paragraphs(value: str) -> Block:
@@ -146,8 +152,8 @@ def _entry(entry: EntryBlock, labels: dict[str, str], prefix: str = "") -> list[
     if prefix:
         after += f" {labels['reported_by']}: {entry.reporting_body_name}."
     lines = [
-        f"{labels['analysis']}: {_text(entry.analysis or '–')}",
-        f"{labels['measures']}: {_text(entry.measures or '–')}",
+        f"{labels['analysis']}: {entry.analysis or '–'}",
+        f"{labels['measures']}: {entry.measures or '–'}",
     ]
     if entry.indicator_names:
         lines.append(f"{labels['indicators']}: {', '.join(entry.indicator_names)}")
@@ -156,11 +162,11 @@ def _entry(entry: EntryBlock, labels: dict[str, str], prefix: str = "") -> list[
             "kind": "entry",
             "level": 5 if prefix else 4,
             "anchor": f"{prefix}-{entry.anchor}" if prefix else entry.anchor,
-            "title": _text(entry.title),
-            "lead": f"{entry.kind_label}, {entry.policy_area}. {labels['assessment']}: ",
+            "title": _title(entry.title),
+            "lead": _text(f"{entry.kind_label}, {entry.policy_area}. {labels['assessment']}: "),
             "assessment": _text(entry.assessment_label),
             "after": _text(after),
-            "lines": lines,
+            "lines": [_text(line) for line in lines],
             "tables": [_table(t) for t in entry.tables],
         }
     ]
@@ -171,7 +177,7 @@ def _body(part: BodyPart, labels: dict[str, str]) -> list[Block]:
     if part.decision:
         rest = " – " + _("godkänd genom %(decision)s") % {"decision": part.decision}
     blocks: list[Block] = [
-        {"kind": "heading", "level": 3, "title": _text(part.title), "anchor": part.anchor},
+        {"kind": "heading", "level": 3, "title": _title(part.title), "anchor": part.anchor},
         {
             "kind": "status",
             "badge": part.badge if part.status else None,
@@ -190,8 +196,10 @@ def _body(part: BodyPart, labels: dict[str, str]) -> list[Block]:
             {
                 "kind": "heading",
                 "level": 4,
-                "title": _("Uppdrag som andra organ utför på uppdrag av %(body)s")
-                % {"body": part.short_name},
+                "title": _title(
+                    _("Uppdrag som andra organ utför på uppdrag av %(body)s")
+                    % {"body": part.short_name}
+                ),
                 "anchor": f"{part.anchor}-r7",
             }
         )
@@ -247,7 +255,12 @@ def _blocks(report: ConsolidatedReport) -> list[Block]:
         )
         for section in report.indicators:
             blocks.append(
-                {"kind": "heading", "level": 3, "title": section.title, "anchor": section.anchor}
+                {
+                    "kind": "heading",
+                    "level": 3,
+                    "title": _title(section.title),
+                    "anchor": section.anchor,
+                }
             )
             blocks.extend(_section_body(section, charts_first=False))
 
@@ -268,7 +281,7 @@ def document(report: ConsolidatedReport) -> dict[str, Any]:
     ]
     return {
         "lang": (get_language() or "sv").split("-")[0],
-        "title": _text(report.title),
+        "title": _title(report.title),
         "author": report.municipality or "Etablera",
         "description": _(
             "Sammanställd uppföljning för %(period)s: organens rapporter, indikatorer och "

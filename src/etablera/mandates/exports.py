@@ -212,10 +212,12 @@ MATRIX_TEMPLATE = Path(__file__).resolve().parent / "templates" / "mandates" / "
 def _matrix_cell(entries: list[MatrixEntry]) -> list[dict[str, Any]]:
     return [
         {
-            "title": entry.mandate.title,
-            "line": f"{entry.role_label} · {entry.labels.level} · {entry.labels.origin}",
+            "title": pdf.text(entry.mandate.title).strip() or "–",
+            "line": pdf.text(f"{entry.role_label} · {entry.labels.level} · {entry.labels.origin}"),
             "follow_up": (
-                f"{_('Uppföljning:')} {entry.labels.follow_up}" if entry.labels.follow_up else None
+                pdf.text(f"{_('Uppföljning:')} {entry.labels.follow_up}")
+                if entry.labels.follow_up
+                else None
             ),
             "missing_decision": bool(entry.mandate.missing_decision),
         }
@@ -261,9 +263,12 @@ def matrix_pdf(data: Matrix, municipality_name: str, filter_text: str) -> bytes:
             "page": _("Sida"),
             "of": _("av"),
         },
-        "columns": [{"short": body.short_name, "name": body.name} for body in data.columns],
+        "columns": [
+            {"short": pdf.text(body.short_name), "name": pdf.text(body.name)}
+            for body in data.columns
+        ],
         "rows": [
-            {"area": row.area.name, "cells": [_matrix_cell(cell) for cell in row.cells]}
+            {"area": pdf.text(row.area.name), "cells": [_matrix_cell(cell) for cell in row.cells]}
             for row in data.rows
         ],
     }

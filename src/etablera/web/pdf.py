@@ -14,12 +14,27 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import logging
+import re
 from pathlib import Path
 from typing import Any, Final
 
 import typst
 
+logger = logging.getLogger(__name__)
+
 STANDARD: Final = "ua-1"
+
+#: Control characters other than line feed: they have no glyph, and PDF/UA-1 refuses text
+#: that cannot be shown.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def text(value: Any) -> str:
+    """A text for a document: line ends as line feeds, a tab as a space, other control
+    characters left out."""
+    value = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _CONTROL.sub("", value)
 
 
 @functools.cache
@@ -34,11 +49,24 @@ def _fonts() -> typst.Fonts:
 
 
 def render(template: Path, data: dict[str, Any], *, created: datetime.datetime) -> bytes:
-    """``template`` typeset with ``data`` as a tagged PDF/UA-1 document made at ``created``."""
-    return typst.compile(
-        _source(template),
-        font_paths=_fonts(),
-        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-        pdf_standards=STANDARD,
-        timestamp=int(created.timestamp()),
-    )
+    """``template`` typeset with ``data`` as a tagged PDF/UA-1 document made at ``created``.
+
+    PDF/UA-1 refuses a document with text that no installed font can show, and a report may
+    quote a script the machine has no font for (Tigrinya, Chinese …). The download must not
+    fail for that: the document is then written again, still tagged, but not declared
+    PDF/UA-1 (the missing characters show as empty boxes), and a warning is logged so that
+    the operator can install the fonts.
+    """
+    options: dict[str, Any] = {
+        "font_paths": _fonts(),
+        "sys_inputs": {"data": json.dumps(data, ensure_ascii=False)},
+        "timestamp": int(created.timestamp()),
+    }
+    source = _source(template)
+    try:
+        return typst.compile(source, pdf_standards=STANDARD, **options)
+    except typst.TypstError as error:
+        if "PDF/UA-1" not in str(error):
+            raise
+        logger.warning("%s: written without the PDF/UA-1 declaration: %s", template.name, error)
+        return typst.compile(source, pdf_tags=True, **options)
