@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import datetime as dt
+import logging
 import os
 import shutil
 import statistics
@@ -208,6 +209,10 @@ def main(argv: list[str]) -> None:
     from django.template import Context, Template
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    # WeasyPrint is only the baseline here: its progress messages would bury the figures.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
     from weasyprint import HTML
 
     from etablera.followup import consolidated, renderers
