@@ -106,7 +106,7 @@ def _column_widths(columns: list[str], rows: list[list[str]], line: float) -> li
     least, most = [], []
     for i, heading in enumerate(columns):
         texts = [(heading, _BOLD)] + [(row[i], 1.0) for row in rows if i < len(row)]
-        words = [len(w) * k for text, k in texts for w in text.split()] or [1.0]
+        words = [len(w) * k for text, k in texts for w in text.split()] or [0.0]
         least.append(max(words) + _CELL_PADDING)
         most.append(max(len(text) * k for text, k in texts) + _CELL_PADDING)
     if sum(most) <= line:
