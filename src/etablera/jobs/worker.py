@@ -1,0 +1,66 @@
+"""Running the queue: in this process (tests, ``--batch``), or as a process of its own beside
+the web server (the embedded default of ``etablera serve`` and ``etablera demo``)."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from .services import recover_abandoned
+
+
+def make_worker(*, batch: bool, interval: float = 1.0, worker_id: str | None = None) -> Worker:
+    return Worker(
+        queue_names=["default"],
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id or get_random_string(32),
+        excluded_queue_names=[],
+    )
+
+
+def run_pending() -> None:
+    """Run every queued job here and now, then return (tests, ``etablera worker --batch``)."""
+    recover_abandoned()
+    make_worker(batch=True, interval=0).run()
+
+
+def exit_with_parent(parent: int) -> None:
+    """Stop this worker when the server that started it is gone, however it ended."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def start_embedded(stdout=None) -> subprocess.Popen:
+    """Start ``etablera worker`` as a child process, stopped when this process exits."""
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+        [sys.executable, "-m", "etablera", "worker", "--exit-with-parent", str(os.getpid())],
+        stdout=stdout,
+    )
+
+    def stop() -> None:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    atexit.register(stop)
+    return process
