@@ -295,6 +295,10 @@ ETABLERA_JOB_FILES_DIR = Path(os.environ.get("ETABLERA_JOB_FILES_DIR", VAR_DIR /
 #: A running job whose worker has not reported for this long (seconds) is taken as abandoned.
 ETABLERA_JOB_STALE_SECONDS = _env_int("ETABLERA_JOB_STALE_SECONDS", 3600)
 
+# Retention (etablera retention): direct identifiers are removed this many years after a
+# participant's last enrolment ended (docs/operations.md gives the reasoning).
+ETABLERA_RETENTION_YEARS = _env_int("ETABLERA_RETENTION_YEARS", 5)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

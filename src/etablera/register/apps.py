@@ -11,3 +11,8 @@ class RegisterConfig(AppConfig):
         from etablera.web.discovery import import_app_module
 
         import_app_module(self.name, "rules")
+        from django.db.models.signals import post_migrate
+
+        from .keycheck import record_after_migrate
+
+        post_migrate.connect(record_after_migrate, sender=self)
