@@ -82,9 +82,9 @@ class Side:
             text=True,
         )
 
-    def kill_at_marker(self, process: subprocess.Popen, marker: Path, limit: float = 300) -> None:
-        """SIGKILL the child once it has written ``marker``; fails if it ends or never gets
-        there (``limit`` seconds, a safety net for a broken test, not a measurement)."""
+    def wait_for(self, process: subprocess.Popen, marker: Path, limit: float = 300) -> None:
+        """Wait until the child has written ``marker``; fails if it ends or never gets there
+        (``limit`` seconds, a safety net for a broken test, not a measurement)."""
         deadline = time.monotonic() + limit
         while not marker.exists():
             if process.poll() is not None:
@@ -93,12 +93,18 @@ class Side:
                 process.kill()
                 pytest.fail("the child never reached midway")
             time.sleep(0.05)
+
+    def kill_at_marker(self, process: subprocess.Popen, marker: Path, limit: float = 300) -> None:
+        """SIGKILL the child once it has written ``marker``."""
+        self.wait_for(process, marker, limit)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         assert process.returncode == -signal.SIGKILL
 
     def tables(self, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
         """Every table's rows, sorted, read with sqlite3 itself (which also recovers the WAL)."""
+        if not self.db.exists():
+            return {}
         with sqlite3.connect(self.db) as conn:
             names = [
                 row[0]

@@ -20,6 +20,7 @@ KEY_CHECK_EXEMPT = frozenset(
         "check",
         "generate_data_key",
         "rotate-data-key",
+        "backup",
         "restore",
         "makemigrations",
         "makemessages",

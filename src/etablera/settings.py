@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "etablera.audits",
     "etablera.governance",
     "etablera.jobs",
+    "etablera.operations",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,106 @@
+"""Backup while the server writes, restore into an empty database, every table the same; a
+restore with another data key, or into a database that is not empty, restores nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.sidedb import ROOT, Side
+
+WRITER = """
+import sys
+from pathlib import Path
+from django.db import transaction
+from etablera.jobs.models import Job
+signal = Path(sys.argv[1])
+for batch in range(100000):
+    with transaction.atomic():
+        for row in range(10):
+            Job.objects.create(kind="test.write", params={"batch": batch, "row": row})
+    if batch == 5:
+        (signal / "writing").write_text("yes")
+    if (signal / "stop").exists():
+        break
+"""
+
+
+def etablera(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "etablera", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_a_backup_under_concurrent_writes_restores_every_table(side, tmp_path):
+    side.python(
+        "from tests.register.factories import ParticipantFactory, EnrolmentFactory\n"
+        "EnrolmentFactory.create_batch(3)\n"
+        "ParticipantFactory.create_batch(2)\n"
+    )
+    writer = subprocess.Popen(
+        [sys.executable, "-c", "import django; django.setup()\n" + WRITER, str(side.var)],
+        env=side.env,
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        side.wait_for(writer, side.var / "writing")
+        file = tmp_path / "backup.sqlite3"
+        made = etablera(side.env, "backup", str(file))
+        assert made.returncode == 0, made.stderr
+        assert "Backup written" in made.stdout
+    finally:
+        (side.var / "stop").write_text("stop")
+        writer.wait(timeout=120)
+    assert writer.returncode == 0, writer.stderr.read()
+
+    restored = Side(tmp_path / "restored" / "etablera.sqlite3", tmp_path / "restored")
+    restored.var.mkdir()
+    done = etablera(restored.env, "restore", str(file))
+    assert done.returncode == 0, done.stderr
+    assert "the data key matches" in done.stdout
+
+    snapshot = Side(file, tmp_path).tables()
+    assert restored.tables() == snapshot
+    assert len(snapshot["register_participant"]) == 5
+    # One moment: every transaction of the writer is in the copy whole, or not at all.
+    with sqlite3.connect(restored.db) as conn:
+        sizes = conn.execute(
+            "SELECT COUNT(*) FROM jobs_job WHERE kind = 'test.write' "
+            "GROUP BY json_extract(params, '$.batch')"
+        ).fetchall()
+    assert len(sizes) >= 6 and {size for (size,) in sizes} == {10}
+    # The restored database is in use at once, with the key checked.
+    started = etablera(restored.env, "shell", "-c", "print('started')")
+    assert started.returncode == 0 and "started" in started.stdout
+
+
+def test_a_restore_with_another_key_or_into_a_used_database_restores_nothing(side, tmp_path):
+    side.python("from tests.register.factories import ParticipantFactory\nParticipantFactory()\n")
+    file = tmp_path / "backup.sqlite3"
+    assert etablera(side.env, "backup", str(file)).returncode == 0
+    again = etablera(side.env, "backup", str(file))
+    assert again.returncode == 1 and "exists already" in again.stderr
+
+    target = Side(tmp_path / "other" / "etablera.sqlite3", tmp_path / "other")
+    target.var.mkdir()
+    wrong = etablera(dict(target.env, ETABLERA_DATA_KEY="not-the-key"), "restore", str(file))
+    assert wrong.returncode == 1 and "another data key" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+    assert target.tables() == {}
+
+    used = etablera(side.env, "restore", str(file))
+    assert used.returncode == 1 and "not empty" in used.stderr
+
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"not a database at all" * 100)
+    bad = etablera(target.env, "restore", str(junk))
+    assert bad.returncode == 1 and "cannot be read" in bad.stderr
+    assert Path(target.db).exists() is False or target.tables() == {}
