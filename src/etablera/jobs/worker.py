@@ -13,6 +13,8 @@ import time
 
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
 
 from .services import recover_abandoned
 
@@ -31,9 +33,21 @@ def make_worker(*, batch: bool, interval: float = 1.0, worker_id: str | None = N
 
 
 def run_pending() -> None:
-    """Run every queued job here and now, then return (tests, ``etablera worker --batch``)."""
+    """Run every queued job here and now, then return (tests, and code that must wait).
+
+    The library's loop, less its connection housekeeping: that closes a connection inside a
+    transaction, which would end a test's transaction on PostgreSQL.
+    """
     recover_abandoned()
-    make_worker(batch=True, interval=0).run()
+    worker = make_worker(batch=True, interval=0)
+    while True:
+        with exclusive_transaction():
+            pending = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if pending is not None:
+                pending.claim(worker.worker_id)
+        if pending is None:
+            return
+        worker.run_task(pending)
 
 
 def exit_with_parent(parent: int) -> None:
