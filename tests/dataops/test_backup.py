@@ -3,12 +3,18 @@ restore with another data key, or into a database that is not empty, restores no
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-from tests.sidedb import ROOT, Side
+import pytest
+
+from tests.sidedb import ROOT, Side, child_env
 
 WRITER = """
 import sys
@@ -104,3 +110,116 @@ def test_a_restore_with_another_key_or_into_a_used_database_restores_nothing(sid
     bad = etablera(target.env, "restore", str(junk))
     assert bad.returncode == 1 and "cannot be read" in bad.stderr
     assert Path(target.db).exists() is False or target.tables() == {}
+
+
+# --- PostgreSQL: when the tests run on PostgreSQL and pg_dump is installed ------------------
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")) and shutil.which("pg_dump"):
+        return url
+    return None
+
+
+POSTGRES = [_postgres_url()] if _postgres_url() else []
+
+
+class PgSide:
+    """A database of the test's own on the PostgreSQL server the tests use."""
+
+    def __init__(self, server_url: str, name: str, var: Path) -> None:
+        self.server = urlsplit(server_url)
+        self.name = name
+        self.var = var
+        self.url = urlunsplit(self.server._replace(path=f"/{name}"))
+        self.env = dict(child_env(var / "unused.sqlite3", var), DATABASE_URL=self.url)
+
+    def connect(self, database: str):
+        import psycopg
+
+        return psycopg.connect(
+            urlunsplit(self.server._replace(path=f"/{database}")), autocommit=True
+        )
+
+    def create(self) -> None:
+        with self.connect("postgres") as conn:
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self) -> None:
+        with self.connect("postgres") as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def tables(self) -> dict[str, list[tuple]]:
+        with self.connect(self.name) as conn:
+            names = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+                )
+            ]
+            return {
+                name: sorted(conn.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)  # noqa: S608
+                for name in names
+            }
+
+
+@pytest.mark.parametrize("server_url", POSTGRES)
+def test_a_postgresql_backup_under_concurrent_writes_restores_every_table(server_url, tmp_path):
+    tag = uuid.uuid4().hex[:10]
+    source = PgSide(server_url, f"etablera_backup_{tag}", tmp_path)
+    target = PgSide(server_url, f"etablera_restore_{tag}", tmp_path)
+    source.create()
+    target.create()
+    try:
+        assert etablera(source.env, "migrate", "-v", "0").returncode == 0
+        populate = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup()\n"
+                "from tests.register.factories import EnrolmentFactory\n"
+                "EnrolmentFactory.create_batch(3)\n",
+            ],
+            env=source.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert populate.returncode == 0, populate.stderr
+        writer = subprocess.Popen(
+            [sys.executable, "-c", "import django; django.setup()\n" + WRITER, str(tmp_path)],
+            env=source.env,
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            Side(tmp_path / "x", tmp_path).wait_for(writer, tmp_path / "writing")
+            file = tmp_path / "backup.dump"
+            made = etablera(source.env, "backup", str(file))
+            assert made.returncode == 0, made.stderr
+        finally:
+            (tmp_path / "stop").write_text("stop")
+            writer.wait(timeout=120)
+        wrong = etablera(dict(target.env, ETABLERA_DATA_KEY="not-the-key"), "restore", str(file))
+        assert wrong.returncode == 1 and "another data key" in wrong.stderr
+        assert target.tables() == {}
+        done = etablera(target.env, "restore", str(file))
+        assert done.returncode == 0, done.stderr
+        restored = target.tables()
+        assert len(restored["register_enrolment"]) == 3
+        batches: dict[int, int] = {}
+        for row in restored["jobs_job"]:
+            params = next(value for value in row if isinstance(value, dict))
+            batches[params["batch"]] = batches.get(params["batch"], 0) + 1
+        assert len(batches) >= 6 and set(batches.values()) == {10}
+        # The restored database equals the source as it was at the backup: the writer's later
+        # batches aside, every table is the same.
+        now = source.tables()
+        now["jobs_job"] = [row for row in now["jobs_job"] if row in restored["jobs_job"]]
+        now["django_tasks_database_dbtaskresult"] = restored["django_tasks_database_dbtaskresult"]
+        assert now == restored
+    finally:
+        source.drop()
+        target.drop()
