@@ -101,3 +101,24 @@ def test_a_job_on_another_machine_is_failed_only_when_it_has_gone_quiet(make_use
     assert services.recover_abandoned() == []
     settings.ETABLERA_JOB_STALE_SECONDS = -1
     assert services.recover_abandoned() == [job.pk]
+
+
+#: Pinned, and the same for 3 and 15 jobs: one page of jobs is read with its owners.
+QUERIES = 6
+
+
+def test_the_job_list_takes_the_same_queries_for_few_and_many(
+    client, make_user, town, django_assert_num_queries
+):
+    admin = make_user(Role.ADMIN)
+    client.force_login(admin)
+    for _ in range(3):
+        services.enqueue("test.rename", actor=make_user(Role.COACH), name="x")
+    client.get(reverse("jobs:list"))  # session and grants warmed alike for both counts
+    with django_assert_num_queries(QUERIES):
+        client.get(reverse("jobs:list"))
+    for _ in range(12):
+        services.enqueue("test.rename", actor=make_user(Role.COACH), name="x")
+    with django_assert_num_queries(QUERIES):
+        page = client.get(reverse("jobs:list")).content.decode()
+    assert page.count("/jobb/") >= 15
