@@ -68,8 +68,11 @@ def start_embedded(stdout=None) -> subprocess.Popen:
         stdout=stdout,
     )
 
+    starter = os.getpid()
+
     def stop() -> None:
-        if process.poll() is None:
+        # Forked children (gunicorn's workers) inherit this handler; only the starter stops.
+        if os.getpid() == starter and process.poll() is None:
             process.terminate()
             try:
                 process.wait(timeout=30)
