@@ -33,9 +33,12 @@ KEY_CHECK_EXEMPT = frozenset(
 )
 
 
-def _check_data_key(command: str) -> None:
+def _check_data_key(argv: list[str]) -> None:
+    command = argv[1] if len(argv) > 1 else "help"
     if command in KEY_CHECK_EXEMPT or command.startswith("-"):
         return
+    if command == "demo" and "--reset" in argv:
+        return  # the demo database is deleted and made anew with the current key
     import django
 
     django.setup()
@@ -59,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         from django.core.management import execute_from_command_line
 
-        _check_data_key(argv[1] if len(argv) > 1 else "help")
+        _check_data_key(argv)
         execute_from_command_line(argv)
     except ImproperlyConfigured as exc:
         sys.stderr.write(f"etablera: configuration error: {exc}\n")

@@ -207,3 +207,22 @@ def test_old_error_reports_are_deleted(
 def test_a_bad_date_is_explained(db):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("retention", "--today", "igår")
+
+
+def test_a_deidentified_participant_still_opens_and_shows_no_number(
+    client, register, make_user, coach_unit
+):
+    from django.urls import reverse
+
+    retention.run(apply=True, today=TODAY)
+    coach = make_user(Role.COACH, unit=coach_unit)
+    client.force_login(coach)
+    person = register["old"][0]
+    page = client.get(reverse("register:participant-detail", args=[person.pk]))
+    assert page.status_code == 200
+    assert f"Gallrad ({person.pk})" in page.content.decode()
+    shown = client.post(reverse("register:participant-reveal", args=[person.pk]))
+    assert shown.status_code == 200
+    assert register["first_number"][:8] not in shown.content.decode()
+    form = client.get(reverse("register:participant-create")).content.decode()
+    assert 'value="removed"' not in form

@@ -429,6 +429,7 @@ def _import_upload(request: HttpRequest, limit: int) -> HttpResponse:
             "form": form,
             "result": result,
             "limit_mb": limit // (1024 * 1024),
+            "background_kb": settings.ETABLERA_BACKGROUND_IMPORT_KB,
             "runs": selectors.import_runs(request.user)[:10],
         },
     )
