@@ -61,6 +61,28 @@ def exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def recover_periodically(every: float = 60.0) -> None:
+    """Look for jobs abandoned by dead workers every ``every`` seconds while this worker runs,
+    so a job does not stay "running" until someone opens its page."""
+    import logging
+
+    from django.db import connections
+
+    def loop() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                recover_abandoned()
+            except Exception:  # a locked or lost database: try again next round
+                logging.getLogger(__name__).warning(
+                    "Looking for abandoned jobs failed", exc_info=True
+                )
+            finally:
+                connections.close_all()
+
+    threading.Thread(target=loop, name="recover-abandoned", daemon=True).start()
+
+
 def start_embedded(stdout=None) -> subprocess.Popen:
     """Start ``etablera worker`` as a child process, stopped when this process exits."""
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and command

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from etablera.jobs.services import recover_abandoned
 from etablera.jobs.worker import exit_with_parent as watch_parent
-from etablera.jobs.worker import make_worker
+from etablera.jobs.worker import make_worker, recover_periodically
 
 
 class Command(BaseCommand):
@@ -34,5 +34,7 @@ class Command(BaseCommand):
         if exit_with_parent:
             watch_parent(exit_with_parent)
         worker = make_worker(batch=batch, interval=interval)
+        if not batch:
+            recover_periodically()
         worker.configure_signals()
         worker.run()
