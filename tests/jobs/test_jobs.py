@@ -122,3 +122,19 @@ def test_the_job_list_takes_the_same_queries_for_few_and_many(
     with django_assert_num_queries(QUERIES):
         page = client.get(reverse("jobs:list")).content.decode()
     assert page.count("/jobb/") >= 15
+
+
+def test_a_job_whose_queue_entry_was_taken_but_never_started_is_failed(make_user, town):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    job = services.enqueue("test.rename", actor=make_user(Role.ADMIN), name="Efter")
+    assert services.recover_abandoned() == []  # waiting in the queue is no fault
+    earlier = timezone.now() - dt.timedelta(hours=2)
+    Job.objects.filter(pk=job.pk).update(created_at=earlier)
+    assert services.recover_abandoned() == []  # still waiting for a worker
+    DBTaskResult.objects.filter(pk=job.task_id).update(status="RUNNING", started_at=earlier)
+    assert services.recover_abandoned() == [job.pk]
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED

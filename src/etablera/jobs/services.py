@@ -108,6 +108,23 @@ def _alive_here(worker: str) -> bool | None:
     return True
 
 
+def _lost_in_the_queue(jobs, stale_before) -> list[Job]:
+    """Queued jobs whose queue entry a worker took but never started (it died in between)."""
+    from django_tasks_db.models import DBTaskResult
+
+    queued = (jobs if jobs is not None else Job.objects).filter(
+        status=JobStatus.QUEUED, created_at__lt=timezone.now() - timedelta(minutes=1)
+    )
+    lost = []
+    for job in queued.order_by("pk")[:100]:
+        entry = DBTaskResult.objects.filter(pk=job.task_id).first() if job.task_id else None
+        if entry is None or entry.status in {"FAILED", "SUCCESSFUL"}:
+            lost.append(job)
+        elif entry.status == "RUNNING" and entry.started_at and entry.started_at < stale_before:
+            lost.append(job)
+    return lost
+
+
 def recover_abandoned(jobs=None) -> list[int]:
     """Mark running jobs whose worker has died as failed; their ids.
 
@@ -126,6 +143,7 @@ def recover_abandoned(jobs=None) -> list[int]:
         stale = job.heartbeat_at is None or job.heartbeat_at < stale_before
         if alive is False or (alive is None and stale):
             abandoned.append(job)
+    abandoned += _lost_in_the_queue(jobs, stale_before)
     for job in abandoned:
         _end(
             job,
