@@ -118,9 +118,14 @@ def _lost_in_the_queue(jobs, stale_before) -> list[Job]:
     lost = []
     for job in queued.order_by("pk")[:100]:
         entry = DBTaskResult.objects.filter(pk=job.task_id).first() if job.task_id else None
-        if entry is None or entry.status in {"FAILED", "SUCCESSFUL"}:
-            lost.append(job)
-        elif entry.status == "RUNNING" and entry.started_at and entry.started_at < stale_before:
+        finished = entry is None or entry.status in {"FAILED", "SUCCESSFUL"}
+        silent = (
+            entry is not None
+            and entry.status == "RUNNING"
+            and entry.started_at is not None
+            and entry.started_at < stale_before
+        )
+        if finished or silent:
             lost.append(job)
     return lost
 
