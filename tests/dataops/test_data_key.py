@@ -116,5 +116,17 @@ def test_a_command_started_with_another_key_refuses_with_one_line(side):
     assert refused.stderr.count("\n") == 1 and "ETABLERA_DATA_KEY" in refused.stderr
     assert "Traceback" not in refused.stderr and "started" not in refused.stdout
     assert etablera("migrate", "-v", "0", key="a-typo-in-the-key").returncode == 2
+    # gunicorn's workers load the WSGI application, which refuses alike.
+    wsgi = subprocess.run(
+        [sys.executable, "-c", "import etablera.wsgi"],
+        env=dict(side.env, ETABLERA_DATA_KEY="a-typo-in-the-key"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert wsgi.returncode == 2 and wsgi.stderr.count("\n") == 1
+    assert "ETABLERA_DATA_KEY" in wsgi.stderr
+    # Commands that put a wrong key right, or need none, still run.
+    assert etablera("showmigrations", "jobs", key="a-typo-in-the-key").returncode == 0
     started = etablera("shell", "-c", "print('started')", key=side.env["ETABLERA_DATA_KEY"])
     assert started.returncode == 0 and "started" in started.stdout
