@@ -106,3 +106,20 @@ def test_progress_reported_inside_a_transaction_is_seen_at_once(coach, transacti
     Progress(job)(5, 10, "Fem av tio.", force=True)
     job.refresh_from_db()
     assert (job.progress_done, job.progress_total, job.message) == (5, 10, "Fem av tio.")
+
+
+def test_a_progress_report_never_waits_for_a_row_its_own_transaction_holds(coach, transactional_db):
+    """A caller whose transaction holds the job's row (it changed it) and reports progress:
+    on PostgreSQL the report is left out after a short wait instead of waiting for ever; on
+    SQLite it goes to the side file."""
+    from django.db import transaction
+
+    from etablera.jobs import selectors, services
+
+    job = services.enqueue("test.rename", actor=coach, name="x")
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+        Progress(job)(1, 4, "En av fyra.", force=True)
+        seen = selectors.with_latest_progress(Job.objects.get(pk=job.pk))
+    assert seen.status == JobStatus.RUNNING
+    assert seen.progress_done in (0, 1)

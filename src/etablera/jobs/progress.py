@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from .models import Job
@@ -50,8 +50,15 @@ def _write_row(job_id: int, fields: dict) -> None:
 
 def _write_row_elsewhere(job_id: int, fields: dict) -> None:
     def write() -> None:
+        # Progress is worth a short wait, never a hang: when the job's own transaction holds
+        # the row (a caller that enqueued and runs the job in one transaction), skip the report.
         try:
-            _write_row(job_id, fields)
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                _write_row(job_id, fields)
+        except OperationalError:
+            pass
         finally:
             connections.close_all()
 
