@@ -96,6 +96,8 @@ class RowImporter:
         )
         self._date_cache: dict[str, tuple[str, int] | Bad] = {}
         self.rows_read = 0
+        #: Rows that passed their check (all rows read, while no row has failed).
+        self.rows_valid = 0
 
     # --- what a kind declares ---------------------------------------------------------------
 
@@ -118,7 +120,7 @@ class RowImporter:
 
     def map_header(self) -> list[str]:
         self.col, unknown = fields.map_header(self.table.header, self.columns)
-        self.titles = {name: self.table.header[i].strip() for name, i in self.col.items()}
+        self.titles = {name: shown(self.table.header[i].strip()) for name, i in self.col.items()}
         if "identity" not in self.col and "reserve_number" not in self.col:
             raise HeaderProblem(
                 _("Filen saknar kolumnen Personnummer (eller Samordningsnummer, Reservnummer).")
@@ -150,6 +152,7 @@ class RowImporter:
                 if self.rows_read % BATCH == 0:
                     yield [], []
                 continue
+            self.rows_valid += 1
             row, is_fresh = checked
             (fresh if is_fresh else batch).append(row)
             if len(batch) + len(fresh) >= BATCH:
@@ -217,7 +220,10 @@ class RowImporter:
             return
         for number, values in self.table.rows:
             self.rows_read += 1
-            if len(values) != width and not self._width_ok(number, values):
+            if len(values) < width:
+                # A sheet's row ends with its last cell that holds anything.
+                values = [*values, *([None] * (width - len(values)))]
+            elif len(values) > width and not self._width_ok(number, values):
                 continue
             out = []
             formula = None
@@ -234,7 +240,7 @@ class RowImporter:
             if formula is not None:
                 self.sink.add(
                     number,
-                    self.table.header[formula].strip(),
+                    shown(self.table.header[formula].strip()),
                     shown(out[formula]),
                     _(
                         "Cellen innehåller en formel. Spara värdena i stället för formlerna "

@@ -33,6 +33,10 @@ from .writers import writer_for
 
 __all__ = ["ErrorSink", "ImportResult", "ImportScope", "run_import", "save_error_report"]
 
+#: Unknown columns named in the run's notes; the notes are capped at ``MAX_NOTES`` characters,
+#: so nothing from a file reaches the database beyond a bounded report.
+MAX_NAMED = 10
+MAX_NOTES = 2000
 #: From this many rows (estimated from the file) an import is a bulk load: see writers.py.
 BULK_ROWS = 50_000
 
@@ -92,9 +96,9 @@ def run_import(
         importer = IMPORTERS[kind](table, scope, sink, today)
         unknown = importer.map_header()
         if unknown:
+            names = ", ".join(unknown[:MAX_NAMED]) + (" …" if len(unknown) > MAX_NAMED else "")
             result.notes.append(
-                _("Kolumner som inte känns igen och inte lästes: %(names)s.")
-                % {"names": ", ".join(unknown)}
+                _("Kolumner som inte känns igen och inte lästes: %(names)s.") % {"names": names}
             )
     except (FileProblem, HeaderProblem) as exc:
         sink.add(0, "", "", exc.message)
@@ -164,6 +168,10 @@ def _validate_and_write(run: ImportRunContext) -> None:
     except UnicodeDecodeError:
         sink.add(0, "", "", _("Filen innehåller tecken som inte går att läsa."))
     result.rows = importer.rows_read
+    result.encoding = table.encoding or result.encoding
+    result.notes.extend(table.notes)
+    if not sink.count and not importer.rows_valid:
+        sink.add(0, "", "", _("Filen har inga rader att importera under rubrikraden."))
     if sink.count or writer is None:
         return
     changed = writer.finish()
@@ -198,7 +206,7 @@ def _finish(result: ImportResult, scope: ImportScope, user, started: float) -> I
         updated=result.updated,
         error_count=result.errors.count,
         seconds=round(result.seconds, 3),
-        notes="\n".join(result.notes),
+        notes="\n".join(result.notes)[:MAX_NOTES],
     )
     result.run = run
     detail = (
