@@ -338,14 +338,14 @@ def map_header(
             continue
         found_name = lookup.get(key)
         if found_name is None:
-            alias = garbled.get(_garbled_key(text)) if not text.isascii() or "?" in text else None
-            if alias is not None:
+            meant = garbled.get(_garbled_key(text)) if not text.isascii() or "?" in text else None
+            if meant is not None:
                 raise HeaderProblem(
                     _(
                         "Kolumnen ”%(title)s” ser ut att vara ”%(known)s” med fel teckenkodning. "
                         "Spara filen som UTF-8 (eller Excel) och försök igen."
                     )
-                    % {"title": _short(text), "known": alias[:1].upper() + alias[1:]}
+                    % {"title": _short(text), "known": meant[:1].upper() + meant[1:]}
                 )
             unknown.append(_short(text))
             continue
