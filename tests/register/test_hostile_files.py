@@ -203,3 +203,35 @@ def test_a_line_in_no_known_encoding_is_named(coach_unit, numbers):
 def test_a_file_with_only_a_header_is_not_committed(coach_unit):
     result = do_import("participants", encode([P_HEADER]), coach_unit)
     assert_refused(result, "inga rader")
+
+
+def test_the_error_report_neutralises_formulas(coach_unit, numbers, tmp_path):
+    from etablera.register.importing.engine import save_error_report
+
+    rows = participant_rows(numbers)
+    rows[1][4] = "=1+2"
+    rows[2][4] = "@SUM(A1)"
+    rows[3][4] = "=cmd|' /C calc'!A0"
+    data = encode(rows)
+    result = do_import("participants", data, coach_unit)
+    assert_refused(result)
+    name = save_error_report(result, tmp_path)
+    report = (tmp_path / name).read_text(encoding="utf-8-sig")
+    out = tmp_path / "fel.csv"
+    path = tmp_path / "in.csv"
+    path.write_bytes(data)
+    with pytest.raises(CommandError):
+        call_command(
+            "import",
+            "participants",
+            str(path),
+            "--unit",
+            coach_unit.name,
+            "--no-progress",
+            "--errors",
+            str(out),
+        )
+    for text in (report, out.read_text(encoding="utf-8-sig")):
+        cells = [cell for line in text.splitlines() for cell in line.split(";")]
+        assert "'=1+2" in cells and "'@SUM(A1)" in cells
+        assert not any(cell[:1] in "=@+-" for cell in cells if cell)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+
+from etablera.web.tables import SafeCSVWriter
 
 from .. import identity
 from ..models import ImportRun
@@ -40,7 +41,7 @@ class ErrorSink:
         self.first: list[RowError] = []
         self.count = 0
         self.rows: set[int] = set()
-        self._writer = csv.writer(out, delimiter=";") if out is not None else None
+        self._writer = SafeCSVWriter(out, delimiter=";") if out is not None else None
         if self._writer:
             self._writer.writerow(self.HEADER)
 
@@ -96,7 +97,7 @@ def save_error_report(result: ImportResult, directory: Path) -> str:
     directory.mkdir(parents=True, exist_ok=True)
     name = f"import-{result.run.pk if result.run else 'x'}-fel.csv"
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = SafeCSVWriter(buffer, delimiter=";")
     writer.writerow(ErrorSink.HEADER)
     for error in result.errors.first:
         writer.writerow([error.row, error.column, error.value, error.message])
