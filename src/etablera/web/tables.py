@@ -9,13 +9,14 @@ shows the suppression symbol and never the value.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
+
+from .text_input import CONTROL_CHARACTERS
 
 #: Shown instead of a suppressed value, in every format.
 SUPPRESSED_SYMBOL = ".."
@@ -25,9 +26,8 @@ SUPPRESSED_EXPLANATION = _(
 )
 
 #: Characters no export may carry: XML (Excel) cannot hold them, and a spreadsheet may act on
-#: them. Input refuses them (``web.forms.refuse_control_characters``); what might still be
-#: stored is left out here.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: them. Input refuses them (``web.text_input``); what might still be stored is left out here.
+_CONTROL = CONTROL_CHARACTERS
 #: A cell starting with one of these is run as a formula by Excel and LibreOffice.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
