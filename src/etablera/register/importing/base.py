@@ -98,6 +98,9 @@ class RowImporter:
         self.rows_read = 0
         #: Rows that passed their check (all rows read, while no row has failed).
         self.rows_valid = 0
+        #: (participant, requested unit) of valid rows that are not written but held for the
+        #: participant's unit to review (a person registered under a unit out of scope).
+        self.held: list[tuple[int, int]] = []
 
     # --- what a kind declares ---------------------------------------------------------------
 
@@ -110,6 +113,9 @@ class RowImporter:
 
     def targets(self) -> list[Target]:
         raise NotImplementedError
+
+    def finish(self, run: Any, user: Any) -> None:
+        """After a committed import, inside its transaction (the run is recorded)."""
 
     def row_check(self) -> RowCheck:
         """A function that validates one row: the row for the writer, or None (the errors

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from etablera.organisation.models import Unit
 
-from .. import crypto, identity
-from ..models import IdentityKind, ImportKind, Participant
+from .. import crypto, identity, services
+from ..models import ConflictSource, IdentityKind, ImportKind, ImportRun, Participant
 from . import fields
 from .base import MISSING, Bad, CheckedRow, RowCheck, RowImporter
 from .fields import FieldError, HeaderProblem
@@ -116,26 +116,28 @@ class ParticipantImporter(RowImporter):
             return Bad(_("Du kan bara importera deltagare till dina egna enheter."))
         return unit
 
-    def _unique(
-        self,
-        number: int,
-        name: str,
-        raw: str,
-        *,
-        first: int | None,
-        existing: tuple[int, str] | None,
-        in_file: str,
-        elsewhere: str,
-    ) -> bool:
-        """Whether a person's number is new in the file and, if already in the register, is
-        there under a unit of this import; else the row's error (``in_file`` takes the row)."""
-        if first is not None:
-            self.error(number, name, raw, in_file % {"row": first})
-            return False
+    def _held(self, existing: tuple[int, str] | None) -> int | None:
+        """The participant a row names who is registered under a unit outside this import:
+        the row is not written but becomes a conflict for that unit (never an error that would
+        say the person exists elsewhere; see ``services.HELD_FOR_REVIEW``)."""
         if existing is not None and not self.scope.covers(existing[1]):
-            self.error(number, name, raw, elsewhere)
-            return False
-        return True
+            return existing[0]
+        return None
+
+    def finish(self, run: ImportRun, user) -> None:
+        """After a committed import: the held rows become conflicts for the owning units."""
+        if not self.held:
+            return
+        participants = Participant.objects.in_bulk({pk for pk, _unit in self.held})
+        units = Unit.objects.in_bulk({unit for _pk, unit in self.held})
+        for pk, unit in dict.fromkeys(self.held):
+            services.record_conflict(
+                user,
+                participants[pk],
+                units[unit],
+                source=ConflictSource.IMPORT,
+                import_run=run,
+            )
 
     def row_check(self) -> RowCheck:
         col = self.col
@@ -225,18 +227,15 @@ class ParticipantImporter(RowImporter):
                 else:
                     hashed = crypto.lookup_hash(parsed.canonical, keys)
                     existing = self.by_hash.get(hashed)
-                    ok &= self._unique(
-                        number,
-                        "identity",
-                        raw_id,
-                        first=seen_hash.get(hashed),
-                        existing=existing,
-                        in_file=_("Personen finns redan på rad %(row)s i filen."),
-                        elsewhere=_(
-                            "Personen finns redan i registret hos en annan enhet. "
-                            "Kontakta registeransvarig."
-                        ),
-                    )
+                    first = seen_hash.get(hashed)
+                    if first is not None:
+                        self.error(
+                            number,
+                            "identity",
+                            raw_id,
+                            _("Personen finns redan på rad %(row)s i filen.") % {"row": first},
+                        )
+                        ok = False
                     seen_hash[hashed] = number
                     kind = parsed.kind
                     masked = parsed.masked
@@ -253,18 +252,15 @@ class ParticipantImporter(RowImporter):
                     ok = False
                 else:
                     existing = self.by_reserve.get(reserve)
-                    ok &= self._unique(
-                        number,
-                        "reserve_number",
-                        raw_res,
-                        first=seen_reserve.get(reserve),
-                        existing=existing,
-                        in_file=_("Reservnumret finns redan på rad %(row)s i filen."),
-                        elsewhere=_(
-                            "Reservnumret finns redan i registret hos en annan enhet. "
-                            "Kontakta registeransvarig."
-                        ),
-                    )
+                    first = seen_reserve.get(reserve)
+                    if first is not None:
+                        self.error(
+                            number,
+                            "reserve_number",
+                            raw_res,
+                            _("Reservnumret finns redan på rad %(row)s i filen.") % {"row": first},
+                        )
+                        ok = False
                     seen_reserve[reserve] = number
                     kind = IdentityKind.RESERVE
             else:
@@ -286,6 +282,11 @@ class ParticipantImporter(RowImporter):
                 )
                 ok = False
             if not ok:
+                return None
+            held = self._held(existing)
+            if held is not None:
+                self.held.append((held, unit.pk))  # type: ignore[union-attr]
+                self.rows_valid += 1
                 return None
             row = (
                 kind,
