@@ -38,7 +38,8 @@ __all__ = ["ErrorSink", "ImportResult", "ImportScope", "run_import", "save_error
 #: so nothing from a file reaches the database beyond a bounded report.
 MAX_NAMED = 10
 MAX_NOTES = 2000
-#: From this many rows (estimated from the file) an import is a bulk load: see writers.py.
+#: From this many rows (estimated from the file) an import is a bulk load: the facts derived
+#: from the register are rebuilt whole afterwards instead of per participant.
 BULK_ROWS = 50_000
 
 IMPORTERS: dict[str, type[RowImporter]] = {
