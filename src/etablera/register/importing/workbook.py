@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -60,7 +61,8 @@ def inspect_workbook(raw: IO[bytes], limits: ImportLimits) -> None:
     try:
         archive = zipfile.ZipFile(raw)
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except Exception as exc:  # a damaged directory raises anything from BadZipFile to
+        # NotImplementedError ("zip file version 6.4")
         raise FileProblem(
             _("Excel-filen går inte att öppna. Den kan vara skadad eller avkortad.")
         ) from exc
@@ -87,7 +89,9 @@ def inspect_workbook(raw: IO[bytes], limits: ImportLimits) -> None:
         if name.endswith((".xml", ".rels", ".vml")):
             try:
                 _inspect_part(archive, member, limits, column_ref)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
+            except FileProblem:
+                raise
+            except Exception as e:  # the same for a damaged member
                 raise FileProblem(
                     _("Excel-filen går inte att läsa. Den kan vara skadad eller avkortad.")
                 ) from e
@@ -143,23 +147,19 @@ def open_xlsx(raw: IO[bytes], limits: ImportLimits | None = None) -> Table:
     raw.seek(0)
     try:
         workbook = load_workbook(raw, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, TypeError) as exc:
+    except Exception as exc:
+        # A damaged workbook makes openpyxl raise whatever its parsing meets (KeyError,
+        # TypeError, zlib.error, XML errors …); the limits above have already bounded it.
         raise FileProblem(
             _("Excel-filen går inte att öppna. Den kan vara skadad eller avkortad.")
         ) from exc
-    except Exception as exc:  # openpyxl raises what its XML parser raises
-        if type(exc).__module__.startswith(("xml.", "openpyxl", "lxml", "defusedxml")):
-            raise FileProblem(
-                _("Excel-filen går inte att öppna. Den kan vara skadad eller avkortad.")
-            ) from exc
-        raise
     sheet = workbook.worksheets[0] if workbook.worksheets else None
     if sheet is None:
         raise FileProblem(_("Excel-filen har inga arbetsblad."))
     try:
         with sheet._get_source() as source:
             merged = _merged_ranges(source)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError) as exc:
         raise FileProblem(
             _("Excel-filen går inte att läsa. Den kan vara skadad eller avkortad.")
         ) from exc
@@ -194,18 +194,18 @@ def open_xlsx(raw: IO[bytes], limits: ImportLimits | None = None) -> Table:
                     else:
                         values.append(cell.value)
                 yield number, values
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, TypeError) as exc:
+        except FileProblem:
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise FileProblem(
                 _("Excel-filen tar slut efter rad %(row)s. Den verkar vara avkortad.")
                 % {"row": state["row"]}
             ) from exc
-        except Exception as exc:
-            if type(exc).__module__.startswith(("xml.", "openpyxl", "lxml")):
-                raise FileProblem(
-                    _("Excel-filen går inte att läsa efter rad %(row)s. Den kan vara skadad.")
-                    % {"row": state["row"]}
-                ) from exc
-            raise
+        except Exception as exc:  # whatever openpyxl meets in a damaged sheet, as above
+            raise FileProblem(
+                _("Excel-filen går inte att läsa efter rad %(row)s. Den kan vara skadad.")
+                % {"row": state["row"]}
+            ) from exc
         finally:
             workbook.close()
 
