@@ -15,7 +15,7 @@ from tests.register.factories import next_number
 from tests.register.test_import import P_HEADER, participant_rows, xlsx
 
 FUZZ = settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
