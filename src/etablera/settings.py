@@ -93,6 +93,35 @@ if not ETABLERA_DATA_KEY:
         )
     ETABLERA_DATA_KEY = "dev-" + SECRET_KEY
 
+# Key of the access log's MAC chain (accounts.access_log). Kept apart from the database and from
+# the data key, so that whoever can write the database cannot rewrite the log and its chain.
+ETABLERA_AUDIT_KEY = os.environ.get("ETABLERA_AUDIT_KEY", "")
+if not ETABLERA_AUDIT_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "ETABLERA_AUDIT_KEY is not set. It keys the chain of the access log: generate one "
+            "with `etablera generate_data_key` and keep it apart from the database."
+        )
+    ETABLERA_AUDIT_KEY = "dev-audit-" + SECRET_KEY
+# Where anchors of the access log's chain are appended (accounts.anchors): a directory outside
+# the database's reach. ETABLERA_AUDIT_SYSLOG (a socket path such as /dev/log, or host:port)
+# sends each anchor to the system log as well.
+ETABLERA_AUDIT_ANCHOR_DIR = Path(
+    os.environ.get("ETABLERA_AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors")
+)
+ETABLERA_AUDIT_SYSLOG = os.environ.get("ETABLERA_AUDIT_SYSLOG", "")
+# Log review (accounts.review): who receives `etablera audit review --email`, what counts as
+# office hours (whole hours, local time, weekdays) and as many participants in one day.
+ETABLERA_REVIEW_RECIPIENTS = _env_list("ETABLERA_REVIEW_RECIPIENTS", "")
+ETABLERA_OFFICE_HOURS = os.environ.get("ETABLERA_OFFICE_HOURS", "7-18")
+_hours = ETABLERA_OFFICE_HOURS.partition("-")
+if not (_hours[0].isdigit() and _hours[2].isdigit() and 0 <= int(_hours[0]) < int(_hours[2]) <= 24):
+    raise ImproperlyConfigured(
+        "ETABLERA_OFFICE_HOURS must be two whole hours such as 7-18, "
+        f"not {ETABLERA_OFFICE_HOURS!r}."
+    )
+ETABLERA_REVIEW_MANY_PARTICIPANTS = _env_int("ETABLERA_REVIEW_MANY_PARTICIPANTS", 30)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -344,3 +373,17 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+if ETABLERA_AUDIT_SYSLOG:
+    # Anchors of the access log also go to the system log (see accounts.anchors).
+    _syslog_address: str | tuple[str, int] = ETABLERA_AUDIT_SYSLOG
+    if ":" in ETABLERA_AUDIT_SYSLOG and not ETABLERA_AUDIT_SYSLOG.startswith("/"):
+        _syslog_host, _sep, _syslog_port = ETABLERA_AUDIT_SYSLOG.rpartition(":")
+        _syslog_address = (_syslog_host, int(_syslog_port))
+    _logging_handlers: dict = LOGGING["handlers"]  # type: ignore[assignment]
+    _logging_loggers: dict = LOGGING["loggers"]  # type: ignore[assignment]
+    _logging_handlers["syslog"] = {
+        "class": "logging.handlers.SysLogHandler",
+        "address": _syslog_address,
+        "formatter": "plain",
+    }
+    _logging_loggers["etablera.audit"] = {"handlers": ["console", "syslog"], "propagate": False}
