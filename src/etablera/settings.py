@@ -139,6 +139,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "etablera.web",
     "etablera.accounts",
     "etablera.organisation",
@@ -160,11 +164,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "etablera.accounts.twofactor.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "etablera.urls"
@@ -238,6 +244,45 @@ AUTH_PASSWORD_VALIDATORS = [
 if ENVIRONMENT == "test":
     # Hashing is not what tests are about; the fast hasher keeps the suite quick.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Two-factor sign-in (accounts.twofactor): required for roles that see personal data and for
+# administrators. The test settings leave it to the tests that are about it.
+ETABLERA_2FA_REQUIRED = _env_bool("ETABLERA_2FA_REQUIRED", ENVIRONMENT != "test")
+OTP_TOTP_ISSUER = os.environ.get("ETABLERA_2FA_ISSUER", "Etablera")
+# Users of personal data are signed out after this many minutes without a request.
+ETABLERA_IDLE_TIMEOUT_MINUTES = _env_int("ETABLERA_IDLE_TIMEOUT_MINUTES", 30)
+
+# Single sign-on with the municipality's identity provider (accounts.sso, OpenID Connect). On
+# when OIDC_RP_CLIENT_ID is set; the endpoints are the provider's (see its discovery document).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_NONCE = True
+ETABLERA_OIDC_USERNAME_CLAIM = os.environ.get("ETABLERA_OIDC_USERNAME_CLAIM", "preferred_username")
+ETABLERA_OIDC_CREATE_USERS = _env_bool("ETABLERA_OIDC_CREATE_USERS", True)
+if OIDC_RP_CLIENT_ID:
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not os.environ.get(name)
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID is set, so single sign-on needs {', '.join(_missing)} too."
+        )
+    AUTHENTICATION_BACKENDS.append("etablera.accounts.sso.MunicipalityOIDCBackend")
+LOGIN_REDIRECT_URL_FAILURE = "/konto/logga-in/?sso=fel"
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -80,5 +80,5 @@ def test_access_log_query_count_is_pinned(
     admin = make_user(Role.ADMIN)
     log_access(admin, "view", [body] * rows)
     client.force_login(admin)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("accounts:access-log")).status_code == 200

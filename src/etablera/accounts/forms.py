@@ -56,3 +56,23 @@ class AccessLogFilterForm(forms.Form):
             if (end.date() < start.date()) if whole_day else (end < start):
                 self.add_error("date_to", _("Slutdatum kan inte ligga före startdatum."))
         return data
+
+
+class TokenForm(forms.Form):
+    """The second factor: a six-digit code from the app, or a recovery code."""
+
+    token = forms.CharField(
+        label=_("Kod"),
+        max_length=32,
+        help_text=_("Sex siffror från autentiseringsappen, eller en av dina reservkoder."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
+    )
+
+
+class ConfirmDeviceForm(forms.Form):
+    token = forms.CharField(
+        label=_("Kod från appen"),
+        max_length=8,
+        help_text=_("Sex siffror."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
