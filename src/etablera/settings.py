@@ -423,6 +423,11 @@ if ETABLERA_AUDIT_SYSLOG:
     _syslog_address: str | tuple[str, int] = ETABLERA_AUDIT_SYSLOG
     if ":" in ETABLERA_AUDIT_SYSLOG and not ETABLERA_AUDIT_SYSLOG.startswith("/"):
         _syslog_host, _sep, _syslog_port = ETABLERA_AUDIT_SYSLOG.rpartition(":")
+        if not _syslog_port.isdigit():
+            raise ImproperlyConfigured(
+                "ETABLERA_AUDIT_SYSLOG must be a socket path or host:port, "
+                f"not {ETABLERA_AUDIT_SYSLOG!r}."
+            )
         _syslog_address = (_syslog_host, int(_syslog_port))
     _logging_handlers: dict = LOGGING["handlers"]  # type: ignore[assignment]
     _logging_loggers: dict = LOGGING["loggers"]  # type: ignore[assignment]

@@ -252,3 +252,15 @@ def test_an_anchor_of_an_empty_log_verifies(db):
 def test_anchor_timestamps_are_readable(trail):
     written, _ = anchor()
     assert dt.datetime.fromisoformat(written.at).tzinfo is not None
+
+
+def test_the_server_anchors_at_start_and_never_fails_to_start(trail, settings, caplog, tmp_path):
+    from etablera.accounts.startup import anchor_at_start
+
+    anchor_at_start()
+    assert [a.seq for a in anchors.read()] == [10]
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    settings.ETABLERA_AUDIT_ANCHOR_DIR = blocked
+    anchor_at_start()
+    assert "no access-log anchor written at start" in caplog.text
