@@ -1,5 +1,5 @@
-"""WSGI entry point for gunicorn (`etablera serve`). A server started with another data key than
-the database's refuses to start (``register.keycheck``)."""
+"""WSGI entry point for gunicorn (`etablera serve`) and `runserver`. A server started with another
+data key than the database's refuses to start (``register.keycheck``)."""
 
 import os
 import sys
@@ -16,3 +16,7 @@ try:
 except DataKeyMismatch as exc:
     sys.stderr.write(f"etablera: {exc}\n")
     sys.exit(2)
+
+from etablera.accounts.startup import anchor_at_start  # noqa: E402  (needs Django set up)
+
+anchor_at_start()

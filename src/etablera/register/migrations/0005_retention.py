@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisation', '0001_initial'),
-        ('register', '0003_data_key_check'),
+        ('register', '0004_data_key_check'),
     ]
 
     operations = [

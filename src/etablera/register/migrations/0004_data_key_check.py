@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0002_status_categories'),
+        ('register', '0003_registration_conflict'),
     ]
 
     operations = [
