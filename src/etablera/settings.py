@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "etablera.statistics",
     "etablera.audits",
     "etablera.governance",
+    "etablera.kolada",
 ]
 
 MIDDLEWARE = [
