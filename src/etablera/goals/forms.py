@@ -80,6 +80,26 @@ class IndicatorForm(forms.ModelForm):
         self.fields["goals"].required = False
         self.fields["goals"].widget.attrs["size"] = 8
 
+    def clean(self):
+        cleaned = super().clean()
+        key = (cleaned.get("source_key") or "").strip()
+        if cleaned.get("source") == "kolada" and key:
+            from etablera.kolada.models import Kpi
+
+            key = key.upper()
+            if not Kpi.objects.filter(pk=key).exists():
+                self.add_error(
+                    "source_key",
+                    _(
+                        "%(key)s finns inte i Kolada-katalogen. Lägg till nyckeltalet under "
+                        "Kolada först, så visas dess titel och beskrivning."
+                    )
+                    % {"key": key},
+                )
+            cleaned["source_key"] = key
+            self.instance.source_key = key
+        return cleaned
+
 
 class TargetForm(forms.ModelForm):
     value = forms.DecimalField(label=_("Målvärde"), max_digits=14, decimal_places=2, localize=True)

@@ -110,3 +110,43 @@ def comparison_chart(comparison: Comparison, indicator: Any = None, title: str =
         note=credit(comparison),
     )
     return Chart(svg=svg, table=table, alt=description)
+
+
+GENDER_LABELS = {"T": "totalt", "K": "kvinnor", "M": "män"}
+
+
+def indicator_blocks(indicators) -> list[dict[str, Any]]:
+    """For each indicator sourced from Kolada: its KPI (title, description, flag) and the
+    comparison charts, total first and women and men when the indicator is reported by gender.
+    An indicator whose key is not in the catalogue gets a block that says so."""
+    from .models import Kpi
+    from .selectors import comparison
+
+    wanted = [i for i in indicators if i.source == "kolada" and i.source_key.strip()]
+    if not wanted:
+        return []
+    kpis = Kpi.objects.in_bulk([i.source_key.strip().upper() for i in wanted])
+    blocks = []
+    for indicator in wanted:
+        kpi = kpis.get(indicator.source_key.strip().upper())
+        charts = []
+        if kpi is not None:
+            genders = indicator.genders if kpi.is_divided_by_gender else ["T"]
+            for gender in genders:
+                found = comparison(kpi.id, gender=gender)
+                if found is None:
+                    continue
+                title = indicator.name
+                if len(genders) > 1:
+                    title = f"{indicator.name} ({_(GENDER_LABELS[gender])})"
+                charts.append(comparison_chart(found, indicator, title=title))
+        blocks.append(
+            {
+                "indicator": indicator,
+                "kpi": kpi,
+                "key": indicator.source_key,
+                "charts": charts,
+                "uid": indicator.pk,
+            }
+        )
+    return blocks
