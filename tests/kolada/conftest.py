@@ -29,6 +29,6 @@ def waits() -> list[float]:
 
 
 @pytest.fixture
-def client(waits):
+def kolada_client(waits):
     with KoladaClient(BASE, sleep=waits.append, backoff=0.5) as c:
         yield c

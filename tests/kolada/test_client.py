@@ -1,4 +1,4 @@
-"""The Kolada client against a mocked transport, with answers in exactly the v3 shape."""
+"""The Kolada kolada_client against a mocked transport, with answers in exactly the v3 shape."""
 
 from __future__ import annotations
 
@@ -31,18 +31,18 @@ def kolada():
 
 def test_base_url_comes_from_the_setting(settings):
     settings.ETABLERA_KOLADA_URL = "https://kolada.example/v3"
-    with KoladaClient() as client:
-        assert client.base_url == "https://kolada.example/v3/"
+    with KoladaClient() as kolada_client:
+        assert kolada_client.base_url == "https://kolada.example/v3/"
 
 
-def test_pages_are_followed_until_next_url_is_null(kolada, client):
+def test_pages_are_followed_until_next_url_is_null(kolada, kolada_client):
     second = kolada.get(path__startswith=DATA, params={"page": "2"}).mock(
         return_value=httpx.Response(200, json=recorded("data_N00973_page2"))
     )
     first = kolada.get(path__startswith=DATA).mock(
         return_value=httpx.Response(200, json=recorded("data_N00973_page1"))
     )
-    rows = list(client.data(["N00973"], ["1487", "1488", "1490", "0000"], [2023, 2024]))
+    rows = list(kolada_client.data(["N00973"], ["1487", "1488", "1490", "0000"], [2023, 2024]))
     assert first.call_count == 1 and second.call_count == 1
     assert [(r["municipality"], r["year"]) for r in rows] == [
         ("1487", 2023),
@@ -56,77 +56,77 @@ def test_pages_are_followed_until_next_url_is_null(kolada, client):
     )
 
 
-def test_null_values_keep_their_status(kolada, client):
+def test_null_values_keep_their_status(kolada, kolada_client):
     kolada.get(path__startswith=DATA).mock(
         return_value=httpx.Response(200, json=recorded("data_N00973_page2"))
     )
-    rows = {r["municipality"]: r for r in client.data(["N00973"], ["1488"], [2024])}
+    rows = {r["municipality"]: r for r in kolada_client.data(["N00973"], ["1488"], [2024])}
     missing = rows["1488"]["values"][0]
     assert missing["value"] is None and missing["status"] == "Missing"
     assert rows["1490"]["values"][0]["value"] == Decimal("52.25")
 
 
-def test_a_deleted_row_is_marked(kolada, client):
+def test_a_deleted_row_is_marked(kolada, kolada_client):
     kolada.get(path__startswith=DATA).mock(
         return_value=httpx.Response(200, json=recorded("data_N00973_deleted"))
     )
-    (row,) = client.data(["N00973"], ["1490"], [2024])
+    (row,) = kolada_client.data(["N00973"], ["1490"], [2024])
     assert row["deleted"] is True
 
 
-def test_429_is_retried_after_what_retry_after_says(kolada, client, waits):
+def test_429_is_retried_after_what_retry_after_says(kolada, kolada_client, waits):
     route = kolada.get(BASE + "kpi/N00973").mock(
         side_effect=[
             httpx.Response(429, headers={"Retry-After": "7"}),
             httpx.Response(200, json=recorded("kpi_N00973")),
         ]
     )
-    (kpi,) = client.kpis(["N00973"])
+    (kpi,) = kolada_client.kpis(["N00973"])
     assert kpi["title"].startswith("Andel som lämnat etableringsuppdraget")
     assert route.call_count == 2
     assert waits == [7.0]
 
 
-def test_500_three_times_gives_up_with_one_clear_message(kolada, client, waits):
+def test_500_three_times_gives_up_with_one_clear_message(kolada, kolada_client, waits):
     route = kolada.get(BASE + "kpi/N00973").mock(return_value=httpx.Response(500))
     with pytest.raises(KoladaUnavailable) as exc:
-        client.kpis(["N00973"])
+        kolada_client.kpis(["N00973"])
     assert route.call_count == 3
     assert waits == [0.5, 1.0]  # exponential backoff between the three attempts
     assert "500" in str(exc.value) and "\n" not in str(exc.value)
 
 
-def test_a_timeout_is_retried_then_reported(kolada, client):
+def test_a_timeout_is_retried_then_reported(kolada, kolada_client):
     kolada.get(BASE + "kpi/N00973").mock(side_effect=httpx.ReadTimeout("slow"))
     with pytest.raises(KoladaUnavailable, match="i tid"):
-        client.kpis(["N00973"])
+        kolada_client.kpis(["N00973"])
 
 
-def test_no_network_is_one_clear_line(kolada, client):
+def test_no_network_is_one_clear_line(kolada, kolada_client):
     kolada.get(BASE + "kpi/N00973").mock(side_effect=httpx.ConnectError("no route to host"))
     with pytest.raises(KoladaUnavailable) as exc:
-        client.kpis(["N00973"])
+        kolada_client.kpis(["N00973"])
     assert "Kan inte nå Kolada" in str(exc.value) and "\n" not in str(exc.value)
 
 
-def test_sixty_ids_are_split_into_three_requests(kolada, client):
+def test_sixty_ids_are_split_into_three_requests(kolada, kolada_client):
     ids = [f"N{n:05d}" for n in range(60)]
     route = kolada.get(path__startswith="/v3/kpi/").mock(
         return_value=httpx.Response(200, json={"values": [], "count": 0, "next_url": None})
     )
-    assert client.kpis(ids) == []
+    assert kolada_client.kpis(ids) == []
     assert route.call_count == 3
     sent = [call.request.url.path.rsplit("/", 1)[1].split(",") for call in route.calls]
     assert [len(part) for part in sent] == [25, 25, 10]
     assert [i for part in sent for i in part] == ids
 
 
-def test_values_for_many_municipalities_ask_for_every_combination(kolada, client):
+def test_values_for_many_municipalities_ask_for_every_combination(kolada, kolada_client):
     route = kolada.get(path__startswith=DATA).mock(
         return_value=httpx.Response(200, json={"values": [], "count": 0, "next_url": None})
     )
     codes = [f"{n:04d}" for n in range(1400, 1430)]
-    assert list(client.data(["N00973"], codes, [2024])) == []
+    assert list(kolada_client.data(["N00973"], codes, [2024])) == []
     assert route.call_count == 2
 
 
@@ -144,17 +144,17 @@ def test_values_for_many_municipalities_ask_for_every_combination(kolada, client
         ' "values": [{"gender": "T", "value": "many"}]}]}',
     ],
 )
-def test_a_malformed_answer_is_refused(kolada, client, body):
+def test_a_malformed_answer_is_refused(kolada, kolada_client, body):
     kolada.get(path__startswith=DATA).mock(return_value=httpx.Response(200, text=body))
     with pytest.raises(KoladaResponseError):
-        list(client.data(["N00973"], ["1487"], [2024]))
+        list(kolada_client.data(["N00973"], ["1487"], [2024]))
 
 
-def test_municipality_groups_with_members(kolada, client):
+def test_municipality_groups_with_members(kolada, kolada_client):
     kolada.get(BASE + "municipality_groups").mock(
         return_value=httpx.Response(200, json=recorded("municipality_groups"))
     )
-    groups = client.municipality_groups()
+    groups = kolada_client.municipality_groups()
     assert groups[0]["id"] == "G124020"
     assert [m["id"] for m in groups[0]["members"]] == ["1488", "1490", "1492"]
 
