@@ -181,3 +181,39 @@ def test_an_indicator_cannot_take_a_kpi_outside_the_catalogue(client, make_user,
     )
     assert response.status_code == 200
     assert "N12345 finns inte i Kolada-katalogen" in response.content.decode()
+
+
+def test_the_api_serves_the_catalogue_and_the_values(client, make_user, indicator):
+    client.force_login(make_user(Role.COACH))
+    kpis = client.get("/api/kolada-kpis/").json()
+    rows = kpis["results"] if isinstance(kpis, dict) else kpis
+    assert [(k["id"], k["flagged"]) for k in rows] == [("N00973", False)]
+    values = client.get("/api/kolada-values/?kpi=N00973&municipality=1488").json()
+    rows = values["results"] if isinstance(values, dict) else values
+    assert [(v["year"], v["value"], v["status"]) for v in rows] == [
+        (2023, "50.0000", ""),
+        (2024, None, "Missing"),
+    ]
+    assert client.post("/api/kolada-values/", {}).status_code == 405
+
+
+#: Session, user, grants and the page frame, then the catalogue, the indicators using it and
+#: the recent runs: the same however many KPIs there are.
+QUERIES = 7
+
+
+def test_the_overview_reads_a_fixed_number_of_queries(
+    client, make_user, indicator, django_assert_num_queries
+):
+    from .factories import KpiFactory
+
+    for _ in range(5):
+        IndicatorFactory(source="kolada", source_key=KpiFactory().id)
+    client.force_login(make_user(Role.READER))
+    client.get(reverse("kolada:overview"))  # warms the session and the user's grants
+    with django_assert_num_queries(QUERIES):
+        client.get(reverse("kolada:overview"))
+    for _ in range(10):
+        IndicatorFactory(source="kolada", source_key=KpiFactory().id)
+    with django_assert_num_queries(QUERIES):
+        client.get(reverse("kolada:overview"))

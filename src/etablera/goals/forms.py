@@ -79,6 +79,13 @@ class IndicatorForm(forms.ModelForm):
         self.fields["goals"].queryset = Goal.objects.order_by("title")
         self.fields["goals"].required = False
         self.fields["goals"].widget.attrs["size"] = 8
+        # Offers the Kolada catalogue (id and title) while typing a source key.
+        self.fields["source_key"].widget.attrs["list"] = "kolada-kpis"
+
+    def kolada_choices(self):
+        from etablera.kolada.models import Kpi
+
+        return Kpi.objects.order_by("id").only("id", "title")
 
     def clean(self):
         cleaned = super().clean()

@@ -8,9 +8,10 @@ group (which admins may also set, as they set the municipality's other particula
 from etablera.accounts.policy import allow, anchor
 from etablera.accounts.roles import ALL_ROLES, Role
 
-from .models import Kpi
+from .models import Kpi, Value
 
 anchor(Kpi)
+anchor(Value)
 
 allow("kolada.view", *ALL_ROLES, description="Se Kolada-nyckeltal och jämförelser")
 allow(
