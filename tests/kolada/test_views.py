@@ -47,7 +47,7 @@ def test_indicator_page_shows_own_group_and_country_with_the_credit(client, make
     assert "Källa: Kolada (RKA), N00973, hämtat 2025-11-20." in html
     assert "ovägda medelvärdet" in html
     # 2024: own 41, group mean of 1490 only (1488 has no figure) 47, country 46.
-    table = html[html.index("<caption>Etablering: arbete eller studier: Testkommunen") :]
+    table = html[html.index("<caption>Etablering: arbete eller studier – jämfört med") :]
     row_2024 = table[table.index('<th scope="row">2024</th>') :].split("</tr>")[0]
     assert [c.split(">")[-1] for c in row_2024.split("</td>")[:-1]] == [
         "41,0\u00a0%",

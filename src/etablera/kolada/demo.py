@@ -55,10 +55,10 @@ YEARS = range(2015, 2025)
 GROUPS = [
     (
         "EX-LIKNANDE-AM",
-        "Exempel: liknande kommuner, arbetsmarknad (Vänersborg)",
+        "Liknande kommuner, arbetsmarknad (Vänersborg)",
         ["1488", "1490", "1492", "1494", "1495"],
     ),
-    ("EX-FYRBODAL", "Exempel: Fyrbodals kommuner", ["1487", "1488", "1492"]),
+    ("EX-FYRBODAL", "Fyrbodals kommuner", ["1487", "1488", "1492"]),
 ]
 
 INDICATOR = "Andel som lämnat etableringsuppdraget och arbetar eller studerar efter 90 dagar"

@@ -99,12 +99,7 @@ def comparison_chart(comparison: Comparison, indicator: Any = None, title: str =
         )
     group = comparison.group_name or _("Jämförelsegruppen")
     table = Table(
-        caption=_("%(title)s: %(own)s, %(group)s och riket")
-        % {
-            "title": title,
-            "own": own_label,
-            "group": group,
-        },
+        caption=_("%(title)s – jämfört med %(group)s och riket") % {"title": title, "group": group},
         columns=[_("År"), own_label, group_label, country_label, *member_columns],
         rows=rows,
         note=credit(comparison),
