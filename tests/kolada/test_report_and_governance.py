@@ -79,3 +79,27 @@ def test_the_demo_carries_labelled_example_figures(db):
     assert MunicipalityGroup.objects.filter(is_example=True).count() == 2
     (part,) = sections(Period(2025), None)
     assert part.charts[0].table.note.startswith("Exempeltal")
+
+
+def test_page_pdf_and_workbook_all_carry_the_comparison(db, indicator):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from etablera.followup import consolidated, renderers
+    from tests.followup.factories import PeriodFactory
+
+    report = consolidated.build(PeriodFactory(code="2024H"), None)
+    html = renderers.render_document(report)
+    assert "Jämförelse med andra kommuner (Kolada)" in html
+    assert "Källa: Kolada (RKA), N00973, hämtat 2025-11-20." in html
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(renderers.render_pdf(report))).pages
+    )
+    assert "Jämförelse med andra kommuner (Kolada)" in text and "Källa: Kolada (RKA)" in text
+    workbook = load_workbook(io.BytesIO(renderers.render_xlsx(report)))
+    sheet = next(s for s in workbook.worksheets if s.title.startswith("Jämförelse med andra"))
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "Riket" in cells
+    assert any("Källa: Kolada (RKA), N00973, hämtat 2025-11-20." in c for c in cells)
