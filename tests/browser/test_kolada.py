@@ -21,6 +21,15 @@ def test_comparison_chart_and_comparison_group(page, live_server, demo):
     assert "N00973" in page.inner_text("main") and "Exempeltal" in page.inner_text("main")
     check(page, problems, "overview")
 
+    page.click("text=N00973")
+    assert "Exempeltal" in page.inner_text("main")
+    assert page.locator("main svg[role=img]").count() == 3
+    check(page, problems, "kpi")
+
+    page.goto(f"{live_server.url}/kolada/nyckeltal/sok/?q=ab")
+    assert "minst tre tecken" in page.inner_text("main")
+    check(page, problems, "search")
+
     indicator = Indicator.objects.get(source="kolada")
     page.goto(f"{live_server.url}/mal/indikatorer/{indicator.pk}/")
     section = page.locator("section.kolada-comparison")

@@ -217,3 +217,34 @@ def test_the_overview_reads_a_fixed_number_of_queries(
         IndicatorFactory(source="kolada", source_key=KpiFactory().id)
     with django_assert_num_queries(QUERIES):
         client.get(reverse("kolada:overview"))
+
+
+def test_a_strategist_searches_kolada_and_adds_a_kpi(client, make_user, municipality):
+    client.force_login(make_user(Role.STRATEGIST))
+    with respx.mock(assert_all_called=False) as kolada:
+        kolada.get(BASE + "kpi", params={"title": "etablering"}).mock(
+            return_value=httpx.Response(200, json=recorded("kpi_N00973"))
+        )
+        kolada.get(BASE + "kpi/N00973").mock(
+            return_value=httpx.Response(200, json=recorded("kpi_N00973"))
+        )
+        html = client.get(reverse("kolada:kpi-search"), {"q": "etablering"}).content.decode()
+        assert "Lägg till N00973" in html
+        response = client.post(reverse("kolada:kpi-add"), {"kpi": "n00973"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("kolada:kpi-detail", args=["N00973"])
+    assert "Andel som lämnat etableringsuppdraget" in response.content.decode()
+
+
+def test_searching_without_network_says_so(client, make_user, municipality):
+    client.force_login(make_user(Role.STRATEGIST))
+    with respx.mock(assert_all_called=False) as kolada:
+        kolada.get(path__startswith="/v3/").mock(side_effect=httpx.ConnectError("down"))
+        html = client.get(reverse("kolada:kpi-search"), {"q": "etablering"}).content.decode()
+    assert "Kan inte nå Kolada" in html
+    assert client.get(reverse("kolada:kpi-search"), {"q": "ab"}).status_code == 200
+
+
+def test_a_reader_cannot_search_or_add(client, make_user, municipality):
+    client.force_login(make_user(Role.READER))
+    assert client.get(reverse("kolada:kpi-search"), {"q": "etablering"}).status_code == 403
+    assert client.post(reverse("kolada:kpi-add"), {"kpi": "N00973"}).status_code == 403

@@ -372,6 +372,28 @@ def add_kpi(kpi_id: str, *, client: KoladaClient | None = None) -> Kpi:
     return Kpi.objects.get(pk=kpi_id)
 
 
+def search_kolada(text: str, *, client: KoladaClient | None = None) -> list[dict[str, str]]:
+    """Kolada KPIs whose title contains ``text``: ``[{"id", "title", "description"}]``, at most
+    100, for choosing one to add to the catalogue."""
+    own_client = client is None
+    client = client or KoladaClient()
+    try:
+        rows = client.search_kpis(text)
+    finally:
+        if own_client:
+            client.close()
+    found = [
+        {
+            "id": str(r.get("id", "")),
+            "title": str(r.get("title", "")),
+            "description": str(r.get("description") or ""),
+        }
+        for r in rows
+        if KPI_ID.match(str(r.get("id", "")))
+    ]
+    return sorted(found, key=lambda r: r["id"])[:100]
+
+
 def accept_title(kpi: Kpi) -> Kpi:
     """A strategist has checked the indicator against the KPI's new title."""
     kpi.accepted_title = kpi.title

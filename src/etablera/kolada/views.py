@@ -63,6 +63,28 @@ def sync_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def kpi_search(request: HttpRequest) -> HttpResponse:
+    """Search Kolada's own catalogue by title (live), to find the id to add."""
+    policy.require(request.user, "kolada.sync")
+    query = request.GET.get("q", "").strip()[:100]
+    results: list[dict] = []
+    error = ""
+    if len(query) >= 3:
+        try:
+            results = services.search_kolada(query)
+        except KoladaError as exc:
+            error = str(exc)
+    elif query:
+        error = _("Skriv minst tre tecken.")
+    known = set(Kpi.objects.filter(id__in=[r["id"] for r in results]).values_list("id", flat=True))
+    return render(
+        request,
+        "kolada/kpi_search.html",
+        {"query": query, "results": results, "error": error, "known": known},
+    )
+
+
+@login_required
 @require_POST
 def kpi_add(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "kolada.sync")

@@ -1,4 +1,4 @@
-"""`etablera kolada sync|values|groups`: fetch Kolada's figures, and print what is stored.
+"""`etablera kolada sync|values|groups|search`: fetch Kolada's figures, and print what is stored.
 
 ``sync [--years 2015-2025] [--kpi ID,...]`` fetches every indicator's KPI (or those named) for
 the municipality, its comparison group and the country and prints, per KPI, what was added,
@@ -9,6 +9,8 @@ values of what was not fetched stay as they were), 2 for bad input or no network
 municipality, year and gender: ``kpi, municipality, year, gender, value, status, fetched``.
 
 ``groups`` fetches Kolada's municipality groups (the starting points for a comparison group).
+
+``search TEXT`` lists Kolada's KPIs with TEXT in the title (id and title), to find an id.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ class Command(BaseCommand):
         values.add_argument("--kpi", required=True, help="Kolada ids, comma-separated.")
         values.add_argument("--format", choices=["json", "csv"], default="csv")
         sub.add_parser("groups", help="Fetch Kolada's municipality groups.")
+        search = sub.add_parser("search", help="Search Kolada's KPIs by title.")
+        search.add_argument("text", help="Words in the title, e.g. etablering.")
 
     def handle(self, *args, action: str, **options) -> None:
         with translation.override("en"):
@@ -46,6 +50,9 @@ class Command(BaseCommand):
                     self._sync(options.get("years"), options.get("kpi"))
                 elif action == "values":
                     self._values(options["kpi"], options["format"])
+                elif action == "search":
+                    for row in services.search_kolada(options["text"]):
+                        self.stdout.write(f"{row['id']}\t{row['title']}")
                 else:
                     count = services.sync_municipality_groups()
                     self.stdout.write(f"{count} municipality group(s) fetched from Kolada.")
