@@ -69,9 +69,10 @@ def test_values_as_csv_and_json(db, municipality, kolada):
 def test_no_network_is_one_line_and_exit_code_2(db, municipality):
     with respx.mock(assert_all_called=False) as mock:
         mock.get(path__startswith="/v3/").mock(side_effect=httpx.ConnectError("down"))
+        out = io.StringIO()
         with pytest.raises(CommandError) as exc:
-            run("sync", "--kpi", "N00973")
-    assert exc.value.returncode == 2
+            call_command("kolada", "sync", "--kpi", "N00973", stdout=out)
+    assert exc.value.returncode == 2 and out.getvalue() == ""
     assert "\n" not in str(exc.value)
     assert not Value.objects.exists()
 

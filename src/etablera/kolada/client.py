@@ -178,7 +178,7 @@ class KoladaClient:
             except httpx.TimeoutException:
                 last = _("Kolada svarade inte i tid.")
             except httpx.TransportError as exc:
-                last = _("Kan inte nå Kolada (%(url)s): %(error)s") % {
+                last = _("Kan inte nå Kolada (%(url)s): %(error)s.") % {
                     "url": self.base_url,
                     "error": exc.__class__.__name__,
                 }

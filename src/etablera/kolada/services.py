@@ -315,8 +315,7 @@ def sync_kolada(
             if kpi_id not in found:
                 result.error = _("Kolada känner inte till nyckeltalet %(kpi)s.") % {"kpi": kpi_id}
                 continue
-            kpi = Kpi.objects.get(pk=kpi_id)
-            result.title_changed = kpi.title_changed
+            result.title_changed = Kpi.objects.get(pk=kpi_id).title_changed
             try:
                 rows = [r for r in client.data([kpi_id], codes, year_list) if r["kpi"] == kpi_id]
             except KoladaUnavailable as exc:
@@ -329,6 +328,8 @@ def sync_kolada(
                 result.error = str(exc)
                 continue
             with transaction.atomic():
+                # One writer per KPI at a time: a second sync waits here rather than colliding.
+                kpi = Kpi.objects.select_for_update().get(pk=kpi_id)
                 _write_kpi(kpi, rows, result)
         return report
     finally:

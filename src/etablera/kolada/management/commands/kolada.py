@@ -63,10 +63,10 @@ class Command(BaseCommand):
         years = services.parse_years(years_text) if years_text else None
         kpis = services.parse_kpi_ids(kpi_text) if kpi_text else None
         report = services.sync_kolada(kpis=kpis, years=years)
+        if report.error and not report.results:
+            raise CommandError(report.error, returncode=2)  # one line, nothing changed
         for line in report.lines():
             self.stdout.write(line)
-        if report.error and not report.results:
-            raise CommandError(report.error, returncode=2)
         if not report.ok:
             sys.exit(1)
 
