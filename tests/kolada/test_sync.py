@@ -209,3 +209,15 @@ def test_bad_years_are_refused(text):
 
 def test_years_are_read_as_ranges_and_lists():
     assert parse_years("2015-2017,2020") == [2015, 2016, 2017, 2020]
+
+
+def test_kolada_figures_replace_every_example_figure(db, municipality, kolada, fast_client):
+    from tests.kolada.factories import KpiFactory, ValueFactory
+
+    kpi = KpiFactory(id="N00973", is_example=True)
+    ValueFactory(kpi=kpi, municipality="1495", year=2016)  # a year Kolada will not send
+    _serve(kolada)
+    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client)
+    assert (report.results[0].added, report.results[0].removed) == (7, 1)
+    kpi.refresh_from_db()
+    assert not kpi.is_example and ("1495", 2016, "T") not in _stored()

@@ -191,7 +191,6 @@ def refresh_catalogue(client: KoladaClient, ids: list[str]) -> dict[str, dict[st
                 "operating_area": str(meta.get("operating_area") or "")[:255],
                 "is_divided_by_gender": bool(meta.get("is_divided_by_gender")),
                 "missing": False,
-                "is_example": False,
                 "checked_at": now,
             }
             if kpi is None:
@@ -204,8 +203,15 @@ def refresh_catalogue(client: KoladaClient, ids: list[str]) -> dict[str, dict[st
 
 
 def _write_kpi(kpi: Kpi, rows: list[dict[str, Any]], result: KpiResult) -> None:
-    """Upsert one KPI's rows in one transaction (the caller holds it)."""
+    """Upsert one KPI's rows in one transaction (the caller holds it).
+
+    A KPI that held the demo's example figures is emptied first: Kolada's figures replace them
+    all, and no made-up value stays beside real ones."""
     now = timezone.now()
+    if kpi.is_example:
+        result.removed += Value.objects.filter(kpi=kpi).delete()[0]
+        kpi.is_example = False
+        kpi.save(update_fields=["is_example"])
     municipalities = {r["municipality"] for r in rows}
     years = {r["year"] for r in rows}
     stored = {
