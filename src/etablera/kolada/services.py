@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -281,9 +282,11 @@ def sync_kolada(
     years: list[int] | None = None,
     actor: Any = None,
     client: KoladaClient | None = None,
+    progress: Callable[[int, int, str], Any] | None = None,
 ) -> SyncReport:
     """Fetch and store the values of ``kpis`` (default: every indicator sourced from Kolada).
 
+    ``progress(done, total, line)`` is called after each KPI (a background job shows it).
     Raises :class:`SyncInputError` for bad input before anything is fetched or recorded.
     Network failures and malformed answers do not raise: they are in the report (``ok`` is
     false), the run is recorded, and nothing of the affected KPI was written.
@@ -337,6 +340,8 @@ def sync_kolada(
                 # One writer per KPI at a time: a second sync waits here rather than colliding.
                 kpi = Kpi.objects.select_for_update().get(pk=kpi_id)
                 _write_kpi(kpi, rows, result)
+            if progress is not None:
+                progress(len(report.results), len(wanted), result.line())
         return report
     finally:
         if own_client:
