@@ -199,7 +199,7 @@ def test_the_api_serves_the_catalogue_and_the_values(client, make_user, indicato
 
 #: Session, user, grants and the page frame, then the catalogue, the indicators using it and
 #: the recent runs: the same however many KPIs there are.
-QUERIES = 7
+QUERIES = 9
 
 
 def test_the_overview_reads_a_fixed_number_of_queries(
