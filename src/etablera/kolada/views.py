@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from etablera.accounts import policy
 
 from . import presentation, selectors, services
-from .client import KoladaError
+from .client import KoladaClient, KoladaError
 from .forms import ComparisonGroupForm, KpiAddForm
 from .models import Kpi, SyncRun
 
@@ -44,7 +44,10 @@ def overview(request: HttpRequest) -> HttpResponse:
 def sync(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "kolada.sync")
     try:
-        report = services.sync_kolada(actor=request.user)
+        # In the request, a slow Kolada must fail well before the server's worker timeout
+        # (30 s): shorter waits and one retry; the command line keeps the patient defaults.
+        with KoladaClient(timeout=8.0, attempts=2, backoff=0.5) as client:
+            report = services.sync_kolada(actor=request.user, client=client)
     except KoladaError as exc:
         messages.error(request, str(exc))
         return redirect("kolada:overview")
