@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "etablera.governance",
     "etablera.jobs",
     "etablera.operations",
+    "etablera.kolada",
 ]
 
 MIDDLEWARE = [
