@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from etablera.accounts.models import User
+from etablera.accounts.policy import Operator
 from etablera.documents import selectors
 from etablera.documents.models import SteeringDocument, VersionStatus
 
@@ -40,7 +41,7 @@ def test_the_demo_tells_the_platforms_story(demo):
             assert len(row.acknowledgement.text) > 80
 
     # The guidelines are past their review date and kept as a real PDF.
-    past = list(selectors.documents_past_review(timezone.localdate()))
+    past = list(selectors.documents_past_review(Operator("test"), timezone.localdate()))
     assert [d.title for d in past] == ["Riktlinjer för arbetsmarknadsinsatser"]
     with past[0].versions.get().file.open("rb") as handle:
         assert handle.read(5) == b"%PDF-"

@@ -118,38 +118,19 @@ class InvalidScope(ValidationError):
 
 def scopes_for(user, action: str = VIEW) -> list[Scope]:
     """The scopes ``user`` may see KPIs for, widest first (empty: none at all)."""
-    clauses = policy.actions().get(action, [])
-    wide_roles = {c.role for c in clauses if not c.scoped}
-    scoped_roles = {c.role for c in clauses if c.scoped}
-    grants = policy.grants(user)
-    result: list[Scope] = []
-    if any(
-        g.role in wide_roles or (g.role in scoped_roles and g.municipality_wide) for g in grants
-    ):
-        result.append(municipality_scope())
-    seen = {s.key for s in result}
-    for grant in grants:
-        if grant.role not in scoped_roles or grant.municipality_wide:
-            continue
-        if grant.unit_id is not None:
-            key = f"enhet-{grant.unit_id}"
-            if key in seen:
-                continue
+    reach = policy.reach(user, action)
+    result: list[Scope] = [municipality_scope()] if reach.everywhere else []
+    for place in reach.places:
+        if place.unit_id is not None:
             units = list(
-                Unit.objects.filter(path__startswith=grant.unit_path).values_list(
-                    "pk", "name", "path"
-                )
+                Unit.objects.filter(path__startswith=place.unit_path).values_list("pk", "name")
             )
-            name = next((n for pk, n, _p in units if pk == grant.unit_id), "")
-            result.append(Scope(key, name, frozenset(pk for pk, _n, _p in units)))
+            name = next((n for pk, n in units if pk == place.unit_id), "")
+            result.append(Scope(f"enhet-{place.unit_id}", name, frozenset(pk for pk, _n in units)))
         else:
-            key = f"organ-{grant.body_id}"
-            if key in seen:
-                continue
-            body = Body.objects.get(pk=grant.body_id)
-            ids = frozenset(Unit.objects.filter(body_id=grant.body_id).values_list("pk", flat=True))
-            result.append(Scope(key, body.name, ids))
-        seen.add(key)
+            body = Body.objects.get(pk=place.body_id)
+            ids = frozenset(Unit.objects.filter(body_id=place.body_id).values_list("pk", flat=True))
+            result.append(Scope(f"organ-{place.body_id}", body.name, ids))
     return result
 
 
