@@ -35,6 +35,14 @@ def save_intervention(intervention: Intervention) -> Intervention:
     return intervention
 
 
+@transaction.atomic
+def save_status_category(category: StatusCategory) -> StatusCategory:
+    """Validate and save one of the managed exit and follow-up statuses."""
+    category.full_clean()
+    category.save()
+    return category
+
+
 def _next_reserve_number(year: int) -> str:
     prefix = f"R{year}-"
     last = (
