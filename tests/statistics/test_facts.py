@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from etablera.accounts.roles import Role
-from etablera.followup.periods import resolve_period
+from etablera.goals.periods import resolve_period
 from etablera.register import generator, services
 from etablera.register.importing import engine
 from etablera.register.models import Enrolment, OutcomeObservation, Participant

@@ -6,8 +6,3 @@ class AccountsConfig(AppConfig):
     name = "etablera.accounts"
     label = "accounts"
     verbose_name = _("Användare och behörighet")
-
-    def ready(self) -> None:
-        from etablera.web.discovery import import_app_module
-
-        import_app_module(self.name, "rules")

@@ -23,16 +23,8 @@ from etablera.accounts import policy
 
 from . import selectors
 from .evidence import ResolvedEvidence
+from .kpi_trace import KpiSeries, kpi_series
 from .models import Recommendation
-
-
-@dataclass
-class KpiSeries:
-    """One KPI for the traced interventions over time, as a publishable table."""
-
-    title: str
-    table: object  # etablera.web.tables.Table
-    chart: object | None = None  # etablera.web.tables.Chart
 
 
 @dataclass
@@ -104,8 +96,6 @@ def recommendation_trace(user, recommendation: Recommendation, today: dt.date) -
         )
 
     if trace.interventions:
-        from .kpi_trace import kpi_series
-
         trace.kpis, trace.kpi_note = kpi_series(user, trace.interventions, recommendation, today)
 
     if _installed("followup.reportentry"):

@@ -24,7 +24,7 @@ Extension point: ``<app>/report_sections.py``
 
 Any Etablera app may contribute to the consolidated report with a module
 ``etablera/<app>/report_sections.py`` (found by
-``etablera.web.discovery.etablera_modules("report_sections")``). It may define either or both
+``etablera.web.plugins.contributions("report_sections")``). It may define either or both
 of:
 
 ``sections(period, user) -> list[Section]``
@@ -70,16 +70,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from etablera.goals.models import Goal, Indicator, Target
+from etablera.goals.periods import earlier_codes, parse_standard
 from etablera.goals.sources import bulk_indicator_values, value_cell
 from etablera.mandates.models import PolicyArea
 from etablera.web.charts import chart_with_table
-from etablera.web.discovery import etablera_modules
+from etablera.web.plugins import contributions
 from etablera.web.tables import Cell, Section, Table
 
 from . import selectors
 from .indicators import GENDER_LABELS, snapshot_table
 from .models import Assessment, Period, PeriodKind, Report, ReportEntry, ReportStatus
-from .periods import earlier_codes, parse_standard
 
 #: How many periods (this one included) the indicator trends show.
 TREND_LENGTH = 5
@@ -261,7 +261,7 @@ def _values_table(blocks: list[EntryBlock], caption: str, year: int) -> Table | 
 
 
 def _contributor_modules() -> list[Any]:
-    return etablera_modules("report_sections")
+    return contributions("report_sections")
 
 
 def entry_extras_for(period: Period, entries: list[ReportEntry], user) -> dict[int, list[Table]]:

@@ -12,7 +12,7 @@ from django.db import transaction
 from rest_framework import serializers
 
 from etablera.accounts import policy
-from etablera.followup.periods import InvalidPeriod, resolve_period
+from etablera.goals.periods import InvalidPeriod, resolve_period
 from etablera.web.api import PolicyModelViewSet, router
 
 from . import services

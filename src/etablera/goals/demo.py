@@ -13,7 +13,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from etablera.followup.periods import parse_standard
+from etablera.goals.periods import parse_standard
 from etablera.mandates.models import Mandate, PolicyArea
 from etablera.organisation.models import Body
 

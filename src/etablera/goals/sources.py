@@ -47,8 +47,8 @@ Reading values
 ==============
 
 ``indicator_values(indicator, period_or_range, *, user) -> list[SourceValue]``
-    ``period_or_range`` is a ``followup.Period``, a ``followup.periods.PeriodRange``, a
-    ``(start, end)`` tuple or a code/year/range string (see ``followup.periods.resolve_period``).
+    ``period_or_range`` is a ``followup.Period``, a ``goals.periods.PeriodRange``, a
+    ``(start, end)`` tuple or a code/year/range string (see ``goals.periods.resolve_period``).
 
 ``bulk_indicator_values(indicators, ranges, *, user)``
     ``-> dict[(indicator.pk, start, end), list[SourceValue]]`` for every indicator and every
@@ -159,7 +159,7 @@ def _as_range(period_or_range: Any) -> tuple[datetime.date, datetime.date]:
     if isinstance(period_or_range, tuple) and len(period_or_range) == 2:
         return period_or_range[0], period_or_range[1]
     if isinstance(period_or_range, str):
-        from etablera.followup.periods import resolve_period
+        from etablera.goals.periods import resolve_period
 
         resolved = resolve_period(period_or_range)
         return resolved.start, resolved.end

@@ -6,8 +6,3 @@ class RegisterConfig(AppConfig):
     name = "etablera.register"
     label = "register"
     verbose_name = _("Arbetsmarknadsregister")
-
-    def ready(self) -> None:
-        from etablera.web.discovery import import_app_module
-
-        import_app_module(self.name, "rules")

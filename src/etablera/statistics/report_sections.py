@@ -29,7 +29,7 @@ def _scope(user) -> Scope | None:
 
 
 def _range(period):
-    from etablera.followup.periods import PeriodRange
+    from etablera.goals.periods import PeriodRange
 
     return PeriodRange(period.start, period.end, period.name, period)
 

@@ -158,7 +158,7 @@ def scope_for(user, key: str | None = None, action: str = VIEW) -> Scope:
 def resolve(text: str):
     """A period text (code, year or date range) as a ``PeriodRange``; see ``kpis`` for why date
     ranges must cover whole months."""
-    from etablera.followup.periods import resolve_period
+    from etablera.goals.periods import resolve_period
 
     period = resolve_period(text)
     if period.period is None and "." in (text or ""):
@@ -206,7 +206,7 @@ def trend_periods(period) -> list[tuple[str, datetime.date, datetime.date]]:
     """The chosen period and the ``TREND_LENGTH - 1`` before it, of the same kind, oldest
     first: standard codes step back a code, other ranges step back their own length in months.
     Periods of one kind never overlap, so no figure of one is a sum of another's."""
-    from etablera.followup.periods import code_for_range, earlier_codes, parse_standard
+    from etablera.goals.periods import code_for_range, earlier_codes, parse_standard
 
     code = period.code or code_for_range(period.start, period.end)
     if code and parse_standard(code) is not None:
@@ -264,7 +264,7 @@ def report_with_trend(
 
 
 def _trend_tasks(period, scope, as_of, current, skip=None) -> dict[Any, Callable[[], Any]]:
-    from etablera.followup.periods import PeriodRange
+    from etablera.goals.periods import PeriodRange
 
     if current is not None:
         skip = (current.period.start, current.period.end)

@@ -45,7 +45,7 @@ class RegisterKpiSource:
         )
 
     def bulk_values(self, requests, *, user: Any) -> dict:
-        from etablera.followup.periods import PeriodRange, label_for_range
+        from etablera.goals.periods import PeriodRange, label_for_range
 
         result: dict[tuple[int, datetime.date, datetime.date], list[SourceValue]] = {}
         scope = _scope(user)

@@ -8,6 +8,7 @@ class WebConfig(AppConfig):
     verbose_name = _("Webbgränssnitt")
 
     def ready(self) -> None:
-        from etablera.web.discovery import import_app_module
+        # Every app's contributions (access rules, navigation, report parts …): see plugins.
+        from etablera.web import plugins
 
-        import_app_module(self.name, "rules")
+        plugins.load()

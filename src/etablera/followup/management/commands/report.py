@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from etablera.accounts.policy import Operator
 from etablera.followup import consolidated, renderers
-from etablera.followup.periods import InvalidPeriod, resolve_period
+from etablera.goals.periods import InvalidPeriod, resolve_period
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from etablera.followup import services
 from etablera.followup.models import Period
-from etablera.followup.periods import (
+from etablera.goals.periods import (
     InvalidPeriod,
     code_for_range,
     earlier_codes,
