@@ -8,6 +8,7 @@ the figures computed from them must follow.
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -171,9 +172,13 @@ def test_a_bulk_write_that_does_not_announce_itself_is_found_and_repaired(enrolm
     with pytest.raises(CommandError) as failed:
         call_command("rebuild_facts", "--check")
     assert failed.value.returncode == 1
-    call_command("rebuild_facts")
+    assert "The facts of 1 enrolment(s) differ from the register" in str(failed.value)
+    out = StringIO()
+    call_command("rebuild_facts", stdout=out)
+    assert out.getvalue().startswith("Rebuilt the facts of 1 enrolment(s) in ")
     assert EnrolmentFact.objects.get(enrolment=enrolment).gender == "X"
-    call_command("rebuild_facts", "--check")
+    call_command("rebuild_facts", "--check", stdout=out)
+    assert "The facts match the register" in out.getvalue()
 
 
 def test_the_cached_statement_is_per_database(enrolment):

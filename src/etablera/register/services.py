@@ -228,8 +228,8 @@ def record_observation(user, observation: OutcomeObservation) -> OutcomeObservat
 def reveal_identity(user, participant: Participant, *, purpose: str) -> str:
     """The participant's number in clear, for a coach who needs it; always logged.
 
-    Shown only on explicit request on the participant page (and the API detail with
-    ``?visa_nummer=1``), never in lists, URLs or error messages.
+    Shown only on explicit request: the participant page's "show the number" button (a POST)
+    and ``GET /api/participants/{id}/identity/``; never in lists, URLs or error messages.
     """
     if participant.identity_kind == IdentityKind.RESERVE or not participant.identity_encrypted:
         return participant.reserve_number or ""
