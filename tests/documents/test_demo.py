@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from etablera.accounts.models import User
@@ -15,9 +12,8 @@ from etablera.documents.models import SteeringDocument, VersionStatus
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("loaddemo", small=True, quiet_users=True, stdout=StringIO())
+def demo(small_demo, db):
+    """The small demo, loaded once for this module (``tests/conftest.py``)."""
 
 
 def test_the_demo_tells_the_platforms_story(demo):

@@ -9,11 +9,9 @@ short list below of pages meant for every signed-in user.
 from __future__ import annotations
 
 import re
-from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -67,9 +65,8 @@ def _walk(patterns, prefix: str = ""):
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("loaddemo", small=True, quiet_users=True, stdout=StringIO())
+def demo(small_demo, db):
+    """The small demo, loaded once for this module (``tests/conftest.py``)."""
 
 
 def _refuses(client, response, hops: int = 3) -> bool:
