@@ -75,7 +75,7 @@ def test_every_change_through_the_services_is_followed(enrolment, make_user):
     participant = enrolment.participant
     participant.gender = "M"
     participant.received_on = dt.date(2020, 1, 1)
-    services.update_participant(user, participant)
+    services.update_participant(participant, actor=user)
     fact = EnrolmentFact.objects.get(enrolment=enrolment)
     assert fact.gender == "M"
     assert fact.reception == 1 << kpis._band_values("reception").index("5+")
@@ -86,23 +86,25 @@ def test_every_change_through_the_services_is_followed(enrolment, make_user):
         start=dt.date(2024, 6, 1),
         status_at_start=status("job_seeking"),
     )
-    services.enrol(user, earlier)
+    services.enrol(earlier, actor=user)
     # An earlier start makes the participant not new in 2025, in every one of their facts.
     assert set(EnrolmentFact.objects.values_list("first_day", flat=True)) == {
         facts.day_number(dt.date(2024, 6, 1))
     }
     assert in_step()
 
-    services.end_enrolment(user, earlier, end=dt.date(2024, 12, 31), exit_status=status("studies"))
+    services.end_enrolment(
+        earlier, actor=user, end=dt.date(2024, 12, 31), exit_status=status("studies")
+    )
     assert EnrolmentFact.objects.get(enrolment=earlier).exit_status_id == status("studies").pk
     services.record_observation(
-        user,
         OutcomeObservation(
             enrolment=enrolment,
             days_after_exit=90,
             observed_on=dt.date(2025, 8, 29),
             status=status("work"),
         ),
+        actor=user,
     )
     assert EnrolmentFact.objects.get(enrolment=enrolment).status_90 == status("work").pk
     assert in_step()

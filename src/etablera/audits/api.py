@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response as ApiResponse
@@ -37,7 +39,7 @@ class _ServiceSerializer(serializers.ModelSerializer):
         extra = {name: validated_data.pop(name) for name in self.m2m if name in validated_data}
         for key, value in validated_data.items():
             setattr(instance, key, value)
-        return self.service(instance, by=self.context["request"].user, **extra)
+        return self.service(instance, actor=self.context["request"].user, **extra)
 
     def service(self, instance, *, by, **extra):
         raise TypeError("subclasses name their service")
@@ -69,7 +71,7 @@ class AuditSerializer(_ServiceSerializer):
         ]
 
     def service(self, instance, *, by, **extra):
-        return services.save_audit(instance, by=by, **extra)
+        return services.save_audit(instance, actor=by, **extra)
 
 
 class AuditQuestionSerializer(_ServiceSerializer):
@@ -78,7 +80,7 @@ class AuditQuestionSerializer(_ServiceSerializer):
         fields = ["id", "audit", "number", "text", "verdict", "comment"]
 
     def service(self, instance, *, by, **extra):
-        return services.save_question(instance, by=by)
+        return services.save_question(instance, actor=by)
 
 
 class RecommendationSerializer(_ServiceSerializer):
@@ -93,7 +95,7 @@ class RecommendationSerializer(_ServiceSerializer):
             addressed_to = extra["addressed_to"]
         else:  # a partial update that leaves the bodies as they are
             addressed_to = list(instance.addressed_to.all())
-        return services.save_recommendation(instance, by=by, addressed_to=addressed_to)
+        return services.save_recommendation(instance, actor=by, addressed_to=addressed_to)
 
 
 class ResponseSerializer(_ServiceSerializer):
@@ -102,7 +104,7 @@ class ResponseSerializer(_ServiceSerializer):
         fields = ["id", "audit", "recommendation", "body", "decision", "date", "text"]
 
     def service(self, instance, *, by, **extra):
-        return services.save_response(instance, by=by)
+        return services.save_response(instance, actor=by)
 
 
 class ActionSerializer(_ServiceSerializer):
@@ -127,7 +129,7 @@ class ActionSerializer(_ServiceSerializer):
         return obj.is_overdue(timezone.localdate())
 
     def service(self, instance, *, by, **extra):
-        return services.save_action(instance, by=by)
+        return services.save_action(instance, actor=by)
 
 
 class AuditorFollowUpSerializer(_ServiceSerializer):
@@ -137,13 +139,15 @@ class AuditorFollowUpSerializer(_ServiceSerializer):
         read_only_fields = ["recorded_by"]
 
     def service(self, instance, *, by, **extra):
-        return services.record_follow_up(instance, by=by)
+        return services.record_follow_up(instance, actor=by)
 
 
 class EvidenceLinkSerializer(serializers.ModelSerializer):
     target_type = serializers.CharField(
-        help_text="The target's model: mandates.mandate, documents.documentversion, goals.goal, "
-        "goals.indicator, followup.report or register.intervention."
+        help_text=gettext_lazy(
+            "Målets modell: mandates.mandate, documents.documentversion, goals.goal, "
+            "goals.indicator, followup.report eller register.intervention."
+        )
     )
     target_id = serializers.IntegerField(source="object_id")
     target_label = serializers.SerializerMethodField()
@@ -170,12 +174,12 @@ class EvidenceLinkSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         if bool(attrs.get("action")) == bool(attrs.get("recommendation")):
             raise serializers.ValidationError(
-                {"non_field_errors": ["Ange antingen en åtgärd eller en rekommendation."]}
+                {"non_field_errors": [_("Ange antingen en åtgärd eller en rekommendation.")]}
             )
         kind = evidence.kind_for_model(attrs["target_type"].lower())
         if kind is None:
             raise serializers.ValidationError(
-                {"target_type": ["Den här typen av objekt kan inte länkas som underlag."]}
+                {"target_type": [_("Den här typen av objekt kan inte länkas som underlag.")]}
             )
         attrs["content_type"] = ContentType.objects.get_for_model(kind.model_class)
         return attrs
@@ -186,7 +190,7 @@ class EvidenceLinkSerializer(serializers.ModelSerializer):
             source,
             validated_data["content_type"].pk,
             validated_data["object_id"],
-            by=self.context["request"].user,
+            actor=self.context["request"].user,
             note=validated_data.get("note", ""),
         )
 
@@ -281,7 +285,7 @@ class EvidenceLinkViewSet(PolicyModelViewSet):
         return ApiResponse(self.get_serializer(instance).data)
 
     def perform_destroy(self, instance):
-        services.remove_evidence(instance, by=self.request.user)
+        services.remove_evidence(instance, actor=self.request.user)
 
 
 router.register("audits", AuditViewSet, basename="audit")

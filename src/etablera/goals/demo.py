@@ -365,6 +365,7 @@ def load(ctx) -> None:
                     valid_to=VALID_TO,
                 ),
                 Mandate.objects.filter(title__in=mandate_titles),
+                actor=None,
             )
         goals[key] = goal
     values = 0
@@ -394,10 +395,13 @@ def load(ctx) -> None:
                     gender_breakdown=breakdown,
                 ),
                 [goals[k] for k in goal_keys],
+                actor=None,
             )
         for year, target in zip((2024, 2025, 2026), targets, strict=False):
             if not Target.objects.filter(indicator=indicator, year=year, gender="T").exists():
-                save_target(Target(indicator=indicator, year=year, gender="T", value=target))
+                save_target(
+                    Target(indicator=indicator, year=year, gender="T", value=target), actor=None
+                )
         if base is None:
             continue
         rows = []

@@ -119,7 +119,7 @@ def _refuse_duplicate(participant: Participant) -> None:
 
 @transaction.atomic
 def register_participant(
-    user, participant: Participant, *, kind: str, number: str = "", reserve: str = ""
+    participant: Participant, *, actor, kind: str, number: str = "", reserve: str = ""
 ) -> Participant:
     """Register a new participant with an identity number or a reserve number."""
     set_identity(participant, kind=kind, number=number, reserve=reserve)
@@ -129,16 +129,16 @@ def register_participant(
         participant.save()
     except IntegrityError as exc:  # a concurrent registration of the same person
         raise ValidationError(_("Personen registrerades samtidigt av någon annan.")) from exc
-    log_access(user, "create", participant, detail="registered")
+    log_access(actor, "create", participant, detail="registered")
     return participant
 
 
 @transaction.atomic
-def update_participant(user, participant: Participant) -> Participant:
+def update_participant(participant: Participant, *, actor) -> Participant:
     """Save changed facts about a participant (not the identity)."""
     participant.full_clean()
     participant.save()
-    log_access(user, "change", participant, detail="details changed")
+    log_access(actor, "change", participant, detail="details changed")
     return participant
 
 
@@ -148,7 +148,7 @@ def _check_status(status: StatusCategory | None, field: str) -> None:
 
 
 @transaction.atomic
-def enrol(user, enrolment: Enrolment) -> Enrolment:
+def enrol(enrolment: Enrolment, *, actor) -> Enrolment:
     """Enrol a participant in an intervention."""
     _check_status(enrolment.status_at_start, "status_at_start")
     if Enrolment.objects.filter(
@@ -161,22 +161,22 @@ def enrol(user, enrolment: Enrolment) -> Enrolment:
         )
     enrolment.full_clean()
     enrolment.save()
-    log_access(user, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} created")
+    log_access(actor, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} created")
     return enrolment
 
 
 @transaction.atomic
-def update_enrolment(user, enrolment: Enrolment) -> Enrolment:
+def update_enrolment(enrolment: Enrolment, *, actor) -> Enrolment:
     _check_status(enrolment.exit_status, "exit_status")
     enrolment.full_clean()
     enrolment.save()
-    log_access(user, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} changed")
+    log_access(actor, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} changed")
     return enrolment
 
 
 @transaction.atomic
 def end_enrolment(
-    user, enrolment: Enrolment, *, end: dt.date, exit_status: StatusCategory
+    enrolment: Enrolment, *, actor, end: dt.date, exit_status: StatusCategory
 ) -> Enrolment:
     """End an enrolment with its exit status."""
     if end is None or exit_status is None:
@@ -188,12 +188,12 @@ def end_enrolment(
     enrolment.exit_status = exit_status
     enrolment.full_clean()
     enrolment.save()
-    log_access(user, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} ended")
+    log_access(actor, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} ended")
     return enrolment
 
 
 @transaction.atomic
-def record_observation(user, observation: OutcomeObservation) -> OutcomeObservation:
+def record_observation(observation: OutcomeObservation, *, actor) -> OutcomeObservation:
     """Record a participant's status some time after an enrolment ended."""
     enrolment = observation.enrolment
     errors: dict[str, Any] = {}
@@ -217,7 +217,7 @@ def record_observation(user, observation: OutcomeObservation) -> OutcomeObservat
     observation.full_clean()
     observation.save()
     log_access(
-        user,
+        actor,
         "change",
         enrolment.participant,
         detail=f"observation {observation.days_after_exit} days for enrolment {enrolment.pk}",
@@ -225,7 +225,7 @@ def record_observation(user, observation: OutcomeObservation) -> OutcomeObservat
     return observation
 
 
-def reveal_identity(user, participant: Participant, *, purpose: str) -> str:
+def reveal_identity(participant: Participant, *, actor, purpose: str) -> str:
     """The participant's number in clear, for a coach who needs it; always logged.
 
     Shown only on explicit request: the participant page's "show the number" button (a POST)
@@ -234,5 +234,5 @@ def reveal_identity(user, participant: Participant, *, purpose: str) -> str:
     if participant.identity_kind == IdentityKind.RESERVE or not participant.identity_encrypted:
         return participant.reserve_number or ""
     canonical = crypto.decrypt(participant.identity_encrypted)
-    log_access(user, "view", participant, detail=f"identity number shown ({purpose})")
+    log_access(actor, "view", participant, detail=f"identity number shown ({purpose})")
     return f"{canonical[:8]}-{canonical[8:]}"
