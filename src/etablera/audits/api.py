@@ -41,7 +41,7 @@ class _ServiceSerializer(serializers.ModelSerializer):
             setattr(instance, key, value)
         return self.service(instance, actor=self.context["request"].user, **extra)
 
-    def service(self, instance, *, by, **extra):
+    def service(self, instance, *, actor, **extra):
         raise TypeError("subclasses name their service")
 
     def create(self, validated_data):
@@ -70,8 +70,8 @@ class AuditSerializer(_ServiceSerializer):
             "report_url",
         ]
 
-    def service(self, instance, *, by, **extra):
-        return services.save_audit(instance, actor=by, **extra)
+    def service(self, instance, *, actor, **extra):
+        return services.save_audit(instance, actor=actor, **extra)
 
 
 class AuditQuestionSerializer(_ServiceSerializer):
@@ -79,8 +79,8 @@ class AuditQuestionSerializer(_ServiceSerializer):
         model = AuditQuestion
         fields = ["id", "audit", "number", "text", "verdict", "comment"]
 
-    def service(self, instance, *, by, **extra):
-        return services.save_question(instance, actor=by)
+    def service(self, instance, *, actor, **extra):
+        return services.save_question(instance, actor=actor)
 
 
 class RecommendationSerializer(_ServiceSerializer):
@@ -90,12 +90,12 @@ class RecommendationSerializer(_ServiceSerializer):
         model = Recommendation
         fields = ["id", "audit", "number", "text", "addressed_to"]
 
-    def service(self, instance, *, by, **extra):
+    def service(self, instance, *, actor, **extra):
         if "addressed_to" in extra:
             addressed_to = extra["addressed_to"]
         else:  # a partial update that leaves the bodies as they are
             addressed_to = list(instance.addressed_to.all())
-        return services.save_recommendation(instance, actor=by, addressed_to=addressed_to)
+        return services.save_recommendation(instance, actor=actor, addressed_to=addressed_to)
 
 
 class ResponseSerializer(_ServiceSerializer):
@@ -103,8 +103,8 @@ class ResponseSerializer(_ServiceSerializer):
         model = Response
         fields = ["id", "audit", "recommendation", "body", "decision", "date", "text"]
 
-    def service(self, instance, *, by, **extra):
-        return services.save_response(instance, actor=by)
+    def service(self, instance, *, actor, **extra):
+        return services.save_response(instance, actor=actor)
 
 
 class ActionSerializer(_ServiceSerializer):
@@ -128,8 +128,8 @@ class ActionSerializer(_ServiceSerializer):
     def get_overdue(self, obj: Action) -> bool:
         return obj.is_overdue(timezone.localdate())
 
-    def service(self, instance, *, by, **extra):
-        return services.save_action(instance, actor=by)
+    def service(self, instance, *, actor, **extra):
+        return services.save_action(instance, actor=actor)
 
 
 class AuditorFollowUpSerializer(_ServiceSerializer):
@@ -138,8 +138,8 @@ class AuditorFollowUpSerializer(_ServiceSerializer):
         fields = ["id", "recommendation", "date", "assessment", "comment", "recorded_by"]
         read_only_fields = ["recorded_by"]
 
-    def service(self, instance, *, by, **extra):
-        return services.record_follow_up(instance, actor=by)
+    def service(self, instance, *, actor, **extra):
+        return services.record_follow_up(instance, actor=actor)
 
 
 class EvidenceLinkSerializer(serializers.ModelSerializer):
