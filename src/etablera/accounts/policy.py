@@ -100,10 +100,6 @@ class Operator:
         return self.name
 
 
-def is_operator(user) -> bool:
-    return isinstance(user, Operator)
-
-
 @dataclass(frozen=True)
 class Reach:
     """Where in the organisation someone may do an action (see :func:`reach`)."""
