@@ -54,6 +54,12 @@ def _swedish(settings):
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _audit_anchors(settings, tmp_path_factory):
+    """Anchors of the access log go to a directory of the test's own, never to var/."""
+    settings.ETABLERA_AUDIT_ANCHOR_DIR = tmp_path_factory.mktemp("anchors")
+
+
 @contextmanager
 def kept_for_module(django_db_blocker) -> Iterator[None]:
     """Data written inside stays for one test module and is rolled back after it.
@@ -71,6 +77,10 @@ def kept_for_module(django_db_blocker) -> Iterator[None]:
 def small_demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]:
     """The small demo (``loaddemo --small``), loaded once for the test module that asks."""
     media = tmp_path_factory.mktemp("demo-media")
-    with override_settings(MEDIA_ROOT=media), kept_for_module(django_db_blocker):
+    anchors = tmp_path_factory.mktemp("demo-anchors")
+    with (
+        override_settings(MEDIA_ROOT=media, ETABLERA_AUDIT_ANCHOR_DIR=anchors),
+        kept_for_module(django_db_blocker),
+    ):
         call_command("loaddemo", small=True, quiet_users=True, stdout=StringIO())
         yield

@@ -3,6 +3,8 @@ read-only."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from etablera.web.admin import ReadOnlyAdmin
 
@@ -40,3 +42,25 @@ class AccessLogEntryAdmin(ReadOnlyAdmin):
     list_filter = ["action", "subject_type"]
     search_fields = ["username", "subject_id"]
     date_hierarchy = "at"
+
+
+@admin.action(description=_("Återställ tvåfaktorsinloggning"))
+def reset_two_factor(modeladmin, request, queryset) -> None:
+    """Remove the chosen users' authenticators and recovery codes (recorded in the access log);
+    each sets up a new authenticator at the next sign-in."""
+    from .twofactor import reset
+
+    for user in queryset:
+        reset(user, by=request.user)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "Tvåfaktorsinloggningen återställdes för %(n)d användare.",
+            "Tvåfaktorsinloggningen återställdes för %(n)d användare.",
+            len(queryset),
+        )
+        % {"n": len(queryset)},
+    )
+
+
+UserAdmin.actions = [*UserAdmin.actions, reset_two_factor]

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "etablera.accounts"
     label = "accounts"
     verbose_name = _("Användare och behörighet")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the access log's check)

@@ -23,6 +23,7 @@ from etablera.web.api import PolicyModelViewSet, router
 
 from . import selectors, services
 from .models import (
+    ConflictSource,
     Enrolment,
     IdentityKind,
     Intervention,
@@ -140,6 +141,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
             kind=kind,
             number=number,
             reserve=reserve,
+            source=ConflictSource.API,
         )
 
     def update(self, instance, validated_data):

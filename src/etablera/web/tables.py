@@ -8,11 +8,16 @@ shows the suppression symbol and never the value.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
+
+from .text_input import CONTROL_CHARACTERS
 
 #: Shown instead of a suppressed value, in every format.
 SUPPRESSED_SYMBOL = ".."
@@ -20,6 +25,37 @@ SUPPRESSED_EXPLANATION = _(
     "”..” betyder att uppgiften döljs för att ingen enskild person ska kunna pekas ut "
     "(för få personer i gruppen)."
 )
+
+#: Characters no export may carry: XML (Excel) cannot hold them, and a spreadsheet may act on
+#: them. Input refuses them (``web.text_input``); what might still be stored is left out here.
+_CONTROL = CONTROL_CHARACTERS
+#: A cell starting with one of these is run as a formula by Excel and LibreOffice.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: Any) -> Any:
+    """Text made safe for every export: control characters left out, and a leading character
+    that would make a spreadsheet run it as a formula (CSV/Excel injection) neutralised with
+    an apostrophe. Values that are not text are returned as they are."""
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL.sub("", value)
+    return "'" + value if value[:1] in _FORMULA_START else value
+
+
+class SafeCSVWriter:
+    """``csv.writer`` that passes every text value through :func:`safe_text`: every CSV file
+    the system writes is made by one of these."""
+
+    def __init__(self, out: IO[str], **options: Any) -> None:
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([safe_text(v) for v in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 @dataclass
@@ -110,3 +146,41 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     order: int = 100
     anchor: str = ""
+
+
+def _csv_value(cell: Any, swedish: bool) -> str:
+    if isinstance(cell, Cell):
+        if cell.suppressed:
+            return SUPPRESSED_SYMBOL
+        value = cell.value
+    else:
+        value = cell
+    if value is None:
+        return ""
+    if isinstance(value, float | Decimal):
+        text = f"{float(value):.1f}"
+        return text.replace(".", ",") if swedish else text
+    return safe_text(str(value))
+
+
+def csv_text(tables: Iterable[Table], *, swedish: bool = False) -> str:
+    """Tables one below the other: caption, headings, rows; then what ".." means.
+
+    ``swedish`` writes for a Swedish spreadsheet (semicolons, decimal commas); otherwise commas
+    and decimal points, for programs.
+    """
+    out = io.StringIO()
+    writer = SafeCSVWriter(out, delimiter=";" if swedish else ",", lineterminator="\n")
+    hidden = False
+    for index, table in enumerate(tables):
+        if index:
+            writer.writerow([])
+        writer.writerow([safe_text(str(table.caption))])
+        writer.writerow([safe_text(str(c)) for c in table.columns])
+        for row in table.rows:
+            writer.writerow([_csv_value(c, swedish) for c in row])
+        hidden = hidden or table.has_suppressed
+    if hidden:
+        writer.writerow([])
+        writer.writerow([str(SUPPRESSED_EXPLANATION)])
+    return out.getvalue()
