@@ -51,7 +51,7 @@ def reset_two_factor(modeladmin, request, queryset) -> None:
     from .twofactor import reset
 
     for user in queryset:
-        reset(user, by=request.user)
+        reset(user, actor=request.user)
     modeladmin.message_user(
         request,
         ngettext(
