@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from etablera.governance.registry import run
-from etablera.kolada.checks import CODE
+from etablera.kolada.governance_rules import CODE
 from etablera.kolada.models import Kpi
 from etablera.kolada.report_sections import sections
 from tests.goals.factories import GoalFactory, IndicatorFactory

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from etablera.goals.periods import parse_standard
 from etablera.mandates.models import Decision
 from etablera.web.forms import DateInput
 
 from .models import Assessment, Period, ReportEntry, ReportStatus
-from .periods import parse_standard
 
 
 class PeriodForm(forms.ModelForm):

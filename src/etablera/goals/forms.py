@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from etablera.followup.periods import InvalidPeriod, resolve_period
+from etablera.goals.periods import InvalidPeriod, resolve_period
 from etablera.mandates.models import Mandate, PolicyArea
 from etablera.organisation.models import Body
 from etablera.web.forms import DateInput

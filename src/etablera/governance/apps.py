@@ -6,8 +6,3 @@ class GovernanceConfig(AppConfig):
     name = "etablera.governance"
     label = "governance"
     verbose_name = _("Styrningskontroll")
-
-    def ready(self) -> None:
-        from etablera.web.discovery import import_app_module
-
-        import_app_module(self.name, "rules")

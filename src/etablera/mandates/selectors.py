@@ -212,23 +212,16 @@ class Linked:
     interventions: list[Any] = field(default_factory=list)
 
 
-def _visible(user, action: str, queryset):
-    """``queryset`` as the other app's own rule lets ``user`` see it, if it has declared one."""
-    if user is None or action not in policy.actions():
-        return queryset
-    return policy.scope(user, action, queryset)
-
-
-def linked(mandate: Mandate, user=None) -> Linked:
+def linked(mandate: Mandate, user) -> Linked:
     """The goals (``goals.Goal.mandates``) and interventions (``register.Intervention``) of a
     mandate that ``user`` may see. Each relation is read only if the other app defines it, so
     the page works while those apps are being built or when they are not installed."""
     result = Linked()
     if hasattr(mandate, "goals"):
-        result.goals = list(_visible(user, "goals.view", mandate.goals.all()))
+        result.goals = list(policy.visible(user, "goals.view", mandate.goals.all()))
     if hasattr(mandate, "interventions"):
         result.interventions = list(
-            _visible(
+            policy.visible(
                 user,
                 "register.intervention.view",
                 mandate.interventions.select_related("provider_unit"),

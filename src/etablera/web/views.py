@@ -9,7 +9,7 @@ from django.views.decorators.cache import cache_control
 
 from etablera.accounts import policy
 
-from .discovery import etablera_modules
+from .plugins import contributions
 
 
 @login_required
@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The start page: each app may add a panel for the user (``<app>/home.py: panels``)."""
     policy.require(request.user, "web.home")
     panels = []
-    for module in etablera_modules("home"):
+    for module in contributions("home"):
         panels.extend(module.panels(request))
     return render(
         request,
