@@ -72,7 +72,7 @@ from django.utils.translation import gettext as _
 from etablera.goals.models import Goal, Indicator, Target
 from etablera.goals.sources import bulk_indicator_values, value_cell
 from etablera.mandates.models import PolicyArea
-from etablera.web.charts import chart_with_table
+from etablera.web.charts import STATUS_STYLES, chart_with_table
 from etablera.web.discovery import etablera_modules
 from etablera.web.tables import Cell, Section, Table
 
@@ -301,7 +301,13 @@ def _assessment_chart(title: str, heading: str, counts: dict[str, Counter], desc
         str(Assessment(a).label): [counts[label][a] for label in labels] for a in ASSESSMENT_ORDER
     }
     return chart_with_table(
-        "bar", title, labels, series, label_heading=heading, description=description
+        "bar",
+        title,
+        labels,
+        series,
+        label_heading=heading,
+        description=description,
+        styles=[STATUS_STYLES[a] for a in ASSESSMENT_ORDER],
     )
 
 
