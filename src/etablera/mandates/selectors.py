@@ -425,9 +425,40 @@ class MatrixEntry:
 
 
 @dataclass
+class GridCell:
+    """One cell of the matrix as a glance shows it: how many mandates the column's body owns,
+    performs, or both, and how many of them lack a decision or a follow-up; the entries are
+    the details behind it."""
+
+    entries: list[MatrixEntry]
+
+    @cached_property
+    def both(self) -> int:
+        return sum(1 for e in self.entries if e.is_owner and e.is_performer)
+
+    @cached_property
+    def owner(self) -> int:
+        return sum(1 for e in self.entries if e.is_owner and not e.is_performer)
+
+    @cached_property
+    def performer(self) -> int:
+        return sum(1 for e in self.entries if e.is_performer and not e.is_owner)
+
+    @cached_property
+    def gaps(self) -> int:
+        return sum(
+            1 for e in self.entries if e.mandate.missing_decision or e.mandate.missing_follow_up
+        )
+
+
+@dataclass
 class MatrixRow:
     area: PolicyArea
     cells: list[list[MatrixEntry]]
+
+    @property
+    def grid(self) -> list[GridCell]:
+        return [GridCell(cell) for cell in self.cells]
 
     @property
     def mandate_count(self) -> int:
