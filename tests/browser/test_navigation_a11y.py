@@ -77,3 +77,38 @@ def test_organisation_pages_are_accessible_at_200_percent_zoom(browser, live_ser
     assert "Slutdatum kan inte ligga före startdatum." in page.content()
     assert axe_violations(page) == []
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_menu_folds_behind_a_button_on_a_phone(browser, live_server, demo, javascript):
+    context = browser.new_context(
+        locale="sv-SE", viewport={"width": 390, "height": 800}, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    login(page, live_server, "strateg")
+    toggle = page.locator(".main-nav summary")
+    first_link = page.locator(".main-nav a").first
+    assert toggle.is_visible() and toggle.inner_text().strip() == "Meny"
+    assert not first_link.is_visible()
+    # Skip link, title, language, user, log out, then the menu button: opened by keyboard.
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert first_link.is_visible()
+    assert page.evaluate("document.querySelector('.main-nav details').open")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.main-nav') !== null")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Space")
+    assert not first_link.is_visible()
+    context.close()
+
+
+def test_the_menu_is_a_row_of_links_on_a_desktop(page, live_server, demo):
+    login(page, live_server, "strateg")
+    assert not page.locator(".main-nav summary").is_visible()
+    links = page.locator(".main-nav a")
+    assert links.count() > 5
+    assert all(links.nth(i).is_visible() for i in range(links.count()))
+    # Laid out in a row or two, not one link a line.
+    height = page.eval_on_selector(".main-nav", "el => el.getBoundingClientRect().height")
+    assert height < 120
