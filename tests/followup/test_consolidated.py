@@ -80,7 +80,8 @@ def test_the_report_holds_summary_entries_r7_and_indicators(
     world = approved_world
     report = consolidated.build(world.period, strategist)
     assert report.title == "Sammanställd uppföljning Helår 2025"
-    assert "1 av 2 organs rapporter är godkända och 2 är inlämnade" in report.summary.intro
+    assert "1 av 2 organs rapporter är godkänd och 2 är inlämnade" in report.summary.intro
+    assert "3 uppfyllda, 1 delvis uppfyllt, 0 ej uppfyllda" in report.summary.intro
     status = report.summary.tables[0]
     assert [row[0] for row in status.rows] == ["Kommunstyrelsen (KS)", "Socialnämnden (SN)"]
     by_body = report.summary.charts[0].table
