@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from etablera.followup.models import Report, ReportStatus
+from etablera.goals.models import Indicator
 from etablera.web.demo import DEMO_USERS
 from tests.browser.conftest import axe_violations, login
 from tests.browser.layout import layout_problems, screenshot
@@ -112,3 +114,47 @@ def test_the_menu_is_a_row_of_links_on_a_desktop(page, live_server, demo):
     # Laid out in a row or two, not one link a line.
     height = page.eval_on_selector(".main-nav", "el => el.getBoundingClientRect().height")
     assert height < 120
+
+
+DEEP_PAGES = {
+    "rapportor": lambda: [
+        "/uppfoljning/rapporter/{}/skriv/".format(
+            Report.objects.get(period__code="2026T3", body__short_name="SN").pk
+        ),
+    ],
+    "strateg": lambda: [
+        *(f"/mal/indikatorer/{pk}/" for pk in Indicator.objects.values_list("pk", flat=True)),
+        *(
+            f"/uppfoljning/perioder/{code}/sammanstallning/"
+            for code in Report.objects.filter(status=ReportStatus.APPROVED)
+            .values_list("period__code", flat=True)
+            .distinct()
+        ),
+        "/statistik/?period=2025",
+        "/statistik/?period=2025T1",
+    ],
+}
+
+
+@pytest.mark.parametrize("username", sorted(DEEP_PAGES))
+def test_pages_below_the_menu_fit_with_charts_whole(browser, live_server, demo, username):
+    """The pages people found too wide or with cut charts: report writing, indicator trends,
+    the consolidated report and the statistics at a short period."""
+    paths = DEEP_PAGES[username]()
+    assert paths
+    problems = {}
+    for width in WIDTHS:
+        context = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        login(page, live_server, username)
+        for path in paths:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response is not None and response.status < 400, f"{path}: {response.status}"
+            if "sammanstallning" in path:
+                screenshot(page, f"report-{path.split('/')[3]}-{width}")
+            found = layout_problems(page, wide=width >= 1280)
+            if found:
+                problems[f"{path} at {width} px"] = found
+        context.close()
+    assert not problems, "\n".join(f"{where}: {found}" for where, found in problems.items())

@@ -11,3 +11,7 @@ class GovernanceConfig(AppConfig):
         from etablera.web.discovery import import_app_module
 
         import_app_module(self.name, "rules")
+
+        from . import cache
+
+        cache.connect()
