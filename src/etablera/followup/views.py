@@ -19,7 +19,7 @@ from etablera.web.xlsx import XLSX_TYPE
 from . import consolidated, renderers, selectors, services
 from .forms import ApproveForm, EntryForm, PeriodForm, ReportFilterForm, ReturnForm, SummaryForm
 from .indicators import entries_with_indicators, live_values, snapshot_table
-from .models import Period, Report
+from .models import Assessment, Period, Report
 
 
 @login_required
@@ -269,6 +269,39 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "followup/report_decide.html",
         {"report": report, "form": form, "mode": "approve"},
+    )
+
+
+@login_required
+def period_assessments(request: HttpRequest, code: str) -> HttpResponse:
+    """The entries behind a count on the start page: the period's approved entries with one
+    assessment, of goals or of mandates, each linked to its place in the consolidated report."""
+    period = policy.get_or_404(request.user, "followup.period.view", Period.objects, code=code)
+    policy.require(request.user, "followup.consolidated.view")
+    assessment = request.GET.get("bedomning", "")
+    kind = request.GET.get("avser", "")
+    entries = selectors.approved_entries(request.user, period).select_related(
+        "report__body", "goal__policy_area", "mandate__policy_area"
+    )
+    if assessment in Assessment.values:
+        entries = entries.filter(assessment=assessment)
+    else:
+        assessment = ""
+    if kind == "goal":
+        entries = entries.filter(goal__isnull=False)
+    elif kind == "mandate":
+        entries = entries.filter(mandate__isnull=False)
+    else:
+        kind = ""
+    return render(
+        request,
+        "followup/period_assessments.html",
+        {
+            "period": period,
+            "entries": entries.order_by("report__body__kind_order", "report__body__name", "order"),
+            "assessment_label": dict(Assessment.choices).get(assessment, ""),
+            "kind": kind,
+        },
     )
 
 
