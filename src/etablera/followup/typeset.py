@@ -29,6 +29,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from etablera.web import pdf
+from etablera.web.charts import FONT_SIZE
 from etablera.web.tables import SUPPRESSED_EXPLANATION, Chart, Section, Table
 
 from .consolidated import BodyPart, ConsolidatedReport, EntryBlock
@@ -81,8 +82,11 @@ def _table(table: Table, *, share: float = 1.0, size: float = 9.0) -> Block:
 
 #: The width of the text on an A4 page less two 18 mm margins, in points.
 TEXT_WIDTH_PT = 493
-#: The share of it a chart's data table has beside the chart.
-CHART_TABLE_SHARE = 0.62
+#: The share of it a chart's data table has (below the chart, which has the whole width: a
+#: chart beside its table printed its labels at 3.5 pt).
+CHART_TABLE_SHARE = 1.0
+#: The smallest type a printed chart may have, in points.
+SMALLEST_CHART_TEXT_PT = 8.0
 #: The width of an average character of DejaVu Sans, in ems (a little generous).
 CHARACTER_EM = 0.6
 #: The smallest type a table is set in, in points.
@@ -119,6 +123,17 @@ def _column_widths(columns: list[str], rows: list[list[str]], line: float) -> li
 
 
 _SIZE = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
+
+
+def chart_text_pt(svg: str) -> float:
+    """The size a chart's 12 px labels print at across the text width of an A4 page."""
+    size = _SIZE.search(svg)
+    width = float(size.group(1)) if size else 640.0
+    height = float(size.group(2)) if size else 480.0
+    scale = TEXT_WIDTH_PT / width
+    # A chart taller than the page allows (225 mm) is scaled down to fit it.
+    scale = min(scale, 225 / 25.4 * 72 / height)
+    return FONT_SIZE * scale
 
 
 def _chart(chart: Chart) -> Block:
