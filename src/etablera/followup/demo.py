@@ -144,7 +144,7 @@ def load(ctx) -> None:
         period = services.save_period(
             Period(code=code, kind=kind, name=name, start=start, end=end, deadline=deadline)
         )
-        reports = services.open_period(period, actor=strategist)
+        reports = services.open_period(period, actor=strategist, notify=False)
         if code in APPROVALS:
             body, date, section, case_number, title = APPROVALS[code]
             decision = Decision.objects.filter(

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -207,6 +208,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     views = _entry_views(request, report, entries)
     for view, form in zip(views, forms, strict=True):
         view["form"] = form
+    assessed = sum(1 for e in entries if e.assessment != Assessment.NOT_ASSESSED)
     return render(
         request,
         "followup/report_form.html",
@@ -216,6 +218,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "summary_form": summary_form,
             "error": error,
             "can_submit": policy.can(request.user, "followup.report.submit", report),
+            "assessed": assessed,
+            "complete": assessed == len(entries),
+            "not_started": timezone.localdate() < report.period.start,
         },
     )
 
