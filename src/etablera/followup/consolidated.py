@@ -385,10 +385,35 @@ def _summary(period: Period, all_reports: list[Report], entries: list[ReportEntr
     return Section(
         title=_("Sammanfattning"),
         intro=intro,
-        tables=[_status_table(all_reports)],
+        tables=[_status_table(all_reports), _deviations_table(entries)],
         charts=charts,
         order=10,
         anchor="sammanfattning",
+    )
+
+
+def _deviations_table(entries: list[ReportEntry]) -> Table:
+    """What deviates, on the first page: every entry not met, then every one partly met."""
+    rank: dict[str, int] = {Assessment.NOT_MET: 0, Assessment.PARTLY: 1}
+    deviating = sorted(
+        (e for e in entries if e.assessment in rank),
+        key=lambda e: (rank[e.assessment], e.report.body.name, e.order, e.pk),
+    )
+    rows = []
+    for entry in deviating:
+        subject: Any = entry.mandate if entry.mandate_id else entry.goal
+        rows.append(
+            [
+                str(subject),
+                entry.report.body.short_name,
+                subject.policy_area.name,
+                Cell(entry.assessment, display=str(entry.get_assessment_display())),
+            ]
+        )
+    return Table(
+        caption=_("Avvikelser: poster som inte är eller bara delvis är uppfyllda"),
+        columns=[_("Rubrik"), _("Organ"), _("Politikområde"), _("Bedömning")],
+        rows=rows,
     )
 
 

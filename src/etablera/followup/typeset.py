@@ -158,14 +158,12 @@ def _paragraphs(value: str) -> Block:
     return {"kind": "text", "paragraphs": paragraphs}
 
 
-def _entry(entry: EntryBlock, labels: dict[str, str], prefix: str = "") -> list[Block]:
+def _entry(entry: EntryBlock, labels: dict[str, str]) -> list[Block]:
     """An entry as on the page (``entry_block.html``): what it is, its assessment, the analysis,
-    the planned measures and the indicators; under a commissioning body, who reported it."""
+    the planned measures and the indicators."""
     after = "."
     if entry.commissioned_by and entry.commissioned_by != entry.reporting_body:
         after += f" {labels['commissioned_by']} {entry.commissioned_by}."
-    if prefix:
-        after += f" {labels['reported_by']}: {entry.reporting_body_name}."
     lines = [
         f"{labels['analysis']}: {entry.analysis or '–'}",
         f"{labels['measures']}: {entry.measures or '–'}",
@@ -175,8 +173,8 @@ def _entry(entry: EntryBlock, labels: dict[str, str], prefix: str = "") -> list[
     return [
         {
             "kind": "entry",
-            "level": 5 if prefix else 4,
-            "anchor": f"{prefix}-{entry.anchor}" if prefix else entry.anchor,
+            "level": 4,
+            "anchor": entry.anchor,
             "title": _title(entry.title),
             "lead": _text(f"{entry.kind_label}, {entry.policy_area}. {labels['assessment']}: "),
             "assessment": _text(entry.assessment_label),
@@ -222,13 +220,25 @@ def _body(part: BodyPart, labels: dict[str, str]) -> list[Block]:
             {
                 "kind": "help",
                 "text": _(
-                    "Utförarens egna poster, visade även här eftersom %(body)s är uppdragsgivare."
+                    "Utföraren redovisar uppdraget i sin egen rapport; här hänvisas dit eftersom "
+                    "%(body)s är uppdragsgivare."
                 )
                 % {"body": part.short_name},
             }
         )
-        for entry in part.commissioned:
-            blocks.extend(_entry(entry, labels, prefix=part.anchor))
+        # Reported once, in the performer's part; here a reference to it.
+        blocks.append(
+            {
+                "kind": "text",
+                "paragraphs": [
+                    _text(
+                        f"{entry.title}. {labels['reported_by']}: {entry.reporting_body_name}. "
+                        f"{labels['assessment']}: {entry.assessment_label}."
+                    )
+                    for entry in part.commissioned
+                ],
+            }
+        )
         if part.commissioned_table:
             blocks.append(_table(part.commissioned_table))
     return blocks
