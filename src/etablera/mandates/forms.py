@@ -110,14 +110,14 @@ class MandateForm(forms.ModelForm):
 
     #: The body an origin names: a mandate from the executive board or the council needs no
     #: commissioner picked separately.
-    ORIGIN_BODY_KIND = {
+    ORIGIN_BODY_KIND: dict[str, str] = {
         Origin.COMMISSIONED_KS: BodyKind.EXECUTIVE_BOARD,
         Origin.COMMISSIONED_KF: BodyKind.COUNCIL,
     }
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        kind = self.ORIGIN_BODY_KIND.get(cleaned.get("origin"))
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind = self.ORIGIN_BODY_KIND.get(str(cleaned.get("origin") or ""))
         if kind is not None and not cleaned.get("commissioned_by"):
             named = list(self.fields["commissioned_by"].queryset.filter(kind=kind)[:2])
             if len(named) == 1:
