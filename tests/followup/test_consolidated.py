@@ -307,3 +307,18 @@ def test_a_commissioned_mandate_is_reported_once_and_referred_to(
     # The performer's entry in full, once; under the commissioner a link to it.
     assert html.count(f'id="post-{sn_entry.pk}"') == 1
     assert f'<a href="#post-{sn_entry.pk}">{title}</a>' in html
+
+
+def test_a_mandate_page_shows_its_assessments_period_by_period(
+    client, approved_world, strategist, reader
+):
+    url = reverse("mandates:detail", args=[approved_world.commissioned.pk])
+    client.force_login(strategist)
+    html = client.get(url).content.decode()
+    section = html[html.index('id="assessments-heading"') :]
+    # Both accounts of the mandate: KS's (submitted) and SN's (approved).
+    assert section.count(">2025H</a>") == 2
+    client.force_login(reader)
+    section = client.get(url).content.decode()
+    section = section[section.index('id="assessments-heading"') :]
+    assert section.count(">2025H</a>") == 1  # a reader reads approved reports only

@@ -210,6 +210,8 @@ class Linked:
 
     goals: list[Any] = field(default_factory=list)
     interventions: list[Any] = field(default_factory=list)
+    #: The follow-up reports' entries about the mandate, newest period first.
+    assessments: list[Any] = field(default_factory=list)
 
 
 def _visible(user, action: str, queryset):
@@ -220,8 +222,9 @@ def _visible(user, action: str, queryset):
 
 
 def linked(mandate: Mandate, user=None) -> Linked:
-    """The goals (``goals.Goal.mandates``) and interventions (``register.Intervention``) of a
-    mandate that ``user`` may see. Each relation is read only if the other app defines it, so
+    """The goals (``goals.Goal.mandates``), interventions (``register.Intervention``) and
+    follow-up entries (``followup.ReportEntry``, period by period) of a mandate that ``user``
+    may see. Each relation is read only if the other app defines it, so
     the page works while those apps are being built or when they are not installed."""
     result = Linked()
     if hasattr(mandate, "goals"):
@@ -232,6 +235,16 @@ def linked(mandate: Mandate, user=None) -> Linked:
                 user,
                 "register.intervention.view",
                 mandate.interventions.select_related("provider_unit"),
+            )
+        )
+    if hasattr(mandate, "report_entries"):
+        result.assessments = list(
+            _visible(
+                user,
+                "followup.entry.view",
+                mandate.report_entries.select_related("report__period", "report__body").order_by(
+                    "-report__period__end", "report__body__name"
+                ),
             )
         )
     return result
