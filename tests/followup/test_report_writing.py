@@ -103,3 +103,18 @@ def test_reporters_are_emailed_when_a_period_opens(
     with django_capture_on_commit_callbacks(execute=True):
         services.open_period(period)
     assert mail.outbox == []
+
+
+def test_approval_offers_the_approving_bodys_decisions_with_date_section_and_title(world):
+    from etablera.followup.forms import ApproveForm
+    from tests.factories import BodyFactory
+    from tests.mandates.factories import DecisionFactory
+
+    elsewhere = DecisionFactory(body=BodyFactory(municipality=world.municipality))
+    too_early = DecisionFactory(body=world.ks, date=dt.date(2020, 1, 1))
+    form = ApproveForm(report=world.sn_report)
+    choices = {label for _value, label in form.fields["decision"].choices}
+    decisions = list(form.fields["decision"].queryset)
+    assert world.approval in decisions
+    assert elsewhere not in decisions and too_early not in decisions
+    assert f"{world.approval.reference} – Uppföljning helår" in choices

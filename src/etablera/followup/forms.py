@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from etablera.mandates.models import Decision
+from etablera.organisation.models import BodyKind
 from etablera.web.forms import DateInput
 
 from .models import Assessment, Period, ReportEntry, ReportStatus
@@ -102,11 +104,24 @@ class ApproveForm(forms.Form):
         help_text=_("Beslutet (organ, datum, paragraf) genom vilket rapporten godkändes."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, report=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].queryset = Decision.objects.select_related("body").order_by(
-            "-date", "section"
-        )
+        decisions = Decision.objects.select_related("body")
+        if report is not None:
+            # The approving body's decisions since the period began: the executive board's
+            # (which approves the follow-up) and the reporting body's own, not every decision
+            # ever registered.
+            decisions = decisions.filter(
+                Q(body__kind=BodyKind.EXECUTIVE_BOARD) | Q(body_id=report.body_id),
+                date__gte=report.period.start,
+            )
+        self.fields["decision"].queryset = decisions.order_by("-date", "section")
+        self.fields["decision"].label_from_instance = self.label
+
+    @staticmethod
+    def label(decision: Decision) -> str:
+        """ "KS 2026-03-18 § 45 – Uppföljning helår 2025": date, § and title in one line."""
+        return f"{decision.reference} – {decision.title}" if decision.title else decision.reference
 
 
 class ReportFilterForm(forms.Form):

@@ -262,7 +262,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for(request.user, pk)
     policy.require(request.user, "followup.report.approve", report)
-    form = ApproveForm(request.POST or None)
+    form = ApproveForm(request.POST or None, report=report)
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form, services.approve_report, report, form.cleaned_data["decision"], actor=request.user
