@@ -118,3 +118,21 @@ def test_approval_offers_the_approving_bodys_decisions_with_date_section_and_tit
     assert world.approval in decisions
     assert elsewhere not in decisions and too_early not in decisions
     assert f"{world.approval.reference} – Uppföljning helår" in choices
+
+
+def test_the_period_form_fills_in_what_the_code_says_as_it_is_typed(client, strategist):
+    client.force_login(strategist)
+    url = reverse("followup:period-create")
+    page = client.get(url).content.decode()
+    assert 'hx-post="/uppfoljning/perioder/ny/"' in page and "hx-swap=" in page
+    response = client.post(
+        url, {"code": "2026t1", "fill": "1", "name": "Eget namn"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert 'id="id_start"' in html and 'value="2026-01-01"' in html
+    assert 'value="2026-04-30"' in html and 'value="2026-06-11"' in html  # end + six weeks
+    assert 'hx-swap-oob="true"' in html
+    assert 'id="id_name"' not in html  # what the user wrote is left alone
+    assert not Period.objects.filter(code="2026T1").exists()
+    nothing = client.post(url, {"code": "hösten", "fill": "1"}, HTTP_HX_REQUEST="true")
+    assert nothing.content.decode().strip() == ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -25,10 +27,38 @@ class PeriodForm(forms.ModelForm):
             "end": _("Lämna tomt för koden standarddatum."),
         }
 
-    def __init__(self, *args, **kwargs):
+    #: The fields the code fills in (as it is typed, with htmx; on save, without JavaScript).
+    FILLED = ("kind", "name", "start", "end", "deadline")
+
+    def __init__(self, *args, fill_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("name", "start", "end", "kind"):
             self.fields[name].required = False
+        if fill_url:
+            self.fields["code"].widget.attrs.update(
+                {
+                    "hx-post": fill_url,
+                    "hx-trigger": "keyup changed delay:400ms, change",
+                    "hx-include": "closest form",
+                    "hx-vals": '{"fill": "1"}',
+                    "hx-swap": "none",
+                }
+            )
+
+    @classmethod
+    def suggestion(cls, code: str) -> dict:
+        """What a standard code says about the period, with a report deadline six weeks after
+        its end; empty for any other code."""
+        standard = parse_standard(code) if code else None
+        if standard is None:
+            return {}
+        return {
+            "kind": standard.kind,
+            "name": standard.name,
+            "start": standard.start,
+            "end": standard.end,
+            "deadline": standard.end + datetime.timedelta(weeks=6),
+        }
 
     def clean(self):
         data = super().clean()

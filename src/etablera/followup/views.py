@@ -46,13 +46,26 @@ def period_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
         if code
         else Period()
     )
-    form = PeriodForm(request.POST or None, instance=period)
+    if request.method == "POST" and request.POST.get("fill") and request.htmx:
+        return _period_fill(request)
+    form = PeriodForm(request.POST or None, instance=period, fill_url=request.path)
     if request.method == "POST" and form.is_valid():
         saved = run_service(form, services.save_period, form.save(commit=False), actor=request.user)
         if saved is not None:
             messages.success(request, _("Perioden %(code)s har sparats.") % {"code": saved.code})
             return redirect("followup:period-detail", code=saved.code)
     return render(request, "followup/period_form.html", {"form": form, "period": period})
+
+
+def _period_fill(request: HttpRequest) -> HttpResponse:
+    """htmx, as the code is typed: the type, name, dates and a suggested deadline the code
+    implies, as out-of-band swaps of the fields still empty; nothing for another code."""
+    suggestion = PeriodForm.suggestion((request.POST.get("code") or "").strip().upper())
+    wanted = {k: v for k, v in suggestion.items() if not request.POST.get(k)}
+    form = PeriodForm(initial=wanted)
+    for name in wanted:
+        form.fields[name].widget.attrs["hx-swap-oob"] = "true"
+    return render(request, "followup/period_fill.html", {"fields": [form[name] for name in wanted]})
 
 
 @login_required
