@@ -103,7 +103,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -125,6 +124,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "etablera.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "etablera.web.middleware.ChosenLanguageMiddleware",
@@ -281,17 +281,25 @@ ETABLERA_BASE_URL = os.environ.get("ETABLERA_BASE_URL", "http://127.0.0.1:8000")
 ETABLERA_KOLADA_URL = os.environ.get("ETABLERA_KOLADA_URL", "https://api.kolada.se/v3")
 
 REST_FRAMEWORK = {
+    # The token class first: an anonymous call then gets 401 with its WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "etablera.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["etablera.accounts.api_permissions.PolicyPermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_FILTER_BACKENDS": ["etablera.web.api_params.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "etablera.web.api_params.Pagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "etablera.web.api.exception_handler",
 }
+# The most rows one API response holds (``?limit`` above it answers 400).
+ETABLERA_API_MAX_PAGE_SIZE = _env_int("ETABLERA_API_MAX_PAGE_SIZE", 500)
+# API tokens expire this many days after they were made (each user makes their own).
+ETABLERA_API_TOKEN_DAYS = _env_int("ETABLERA_API_TOKEN_DAYS", 90)
+# The register's owner (the controller's contact for the register), told by e-mail whenever a
+# role that sees personal data is granted or withdrawn.
+ETABLERA_REGISTER_OWNER_EMAIL = os.environ.get("ETABLERA_REGISTER_OWNER_EMAIL", "")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Etablera API",
     "DESCRIPTION": (

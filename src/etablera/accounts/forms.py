@@ -29,3 +29,17 @@ class AccessLogFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("Slutdatum kan inte ligga före startdatum."))
         return data
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Vad nyckeln ska användas till"),
+        max_length=100,
+        help_text=_("Till exempel namnet på systemet som hämtar uppgifterna."),
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Skriv vad nyckeln ska användas till."))
+        return name

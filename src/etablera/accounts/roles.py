@@ -16,3 +16,6 @@ class Role(models.TextChoices):
 ALL_ROLES = frozenset(Role)
 #: Roles that never see an individual participant, only aggregated figures.
 AGGREGATE_ONLY = frozenset({Role.ADMIN, Role.STRATEGIST, Role.READER, Role.AUDITOR, Role.REPORTER})
+#: Roles that see personal data: granting one is recorded in the access log, reported to the
+#: register's owner, and never done by a user to themself.
+PERSONAL_DATA_ROLES = ALL_ROLES - AGGREGATE_ONLY

@@ -19,4 +19,6 @@ urlpatterns = [
     ),
     path("", views.profile, name="profile"),
     path("atkomstlogg/", views.access_log, name="access-log"),
+    path("api-nycklar/", views.api_tokens, name="api-tokens"),
+    path("api-nycklar/<int:pk>/aterkalla/", views.api_token_revoke, name="api-token-revoke"),
 ]

@@ -151,7 +151,15 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 
 class _LoggedMixin:
-    """Writes the participants of every read response to the access log."""
+    """Writes the participants of every response to the access log.
+
+    Reads are answered from the scoped queryset alone (``scoped_reads``): a user who is no
+    coach gets an empty list and 404s, as the API documents, never a 403. Responses to
+    changes show the changed record, so they are logged as views too, beside the change
+    the service logs.
+    """
+
+    scoped_reads = frozenset({"list", "retrieve"})
 
     def participants_of(self, objects) -> list[Participant]:
         """The participants shown by ``objects``; each viewset says how to reach them."""
@@ -177,6 +185,14 @@ class _LoggedMixin:
         self._log([instance], "api detail")
         return Response(self.get_serializer(instance).data)
 
+    def perform_create(self, serializer):
+        super().perform_create(serializer)  # type: ignore[misc]
+        self._log([serializer.instance], "api change response")
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)  # type: ignore[misc]
+        self._log([serializer.instance], "api change response")
+
 
 class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
     queryset = (
@@ -189,6 +205,7 @@ class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
     change_action = "register.participant.change"
     identity_action = "register.participant.view"
     search_action = "register.participant.view"
+    scoped_reads = frozenset({"list", "retrieve", "identity", "search"})
     filterset_fields = ["owning_unit", "gender", "education_level", "in_establishment_programme"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
@@ -197,7 +214,7 @@ class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
 
     def perform_update(self, serializer):
         policy.require(self.request.user, self.change_action, serializer.instance)
-        serializer.save()
+        super().perform_update(serializer)
 
     @extend_schema(
         responses=inline_serializer(
@@ -294,6 +311,7 @@ class EnrolmentViewSet(_LoggedMixin, PolicyModelViewSet):
         data = EndSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.end_enrolment(request.user, enrolment, **data.validated_data)
+        self._log([enrolment], "api change response")
         return Response(self.get_serializer(enrolment).data)
 
 

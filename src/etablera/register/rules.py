@@ -6,6 +6,7 @@ coach's unit or a unit under it; everyone else (administrators, strategists, rep
 readers, auditors) sees aggregated figures only, through the KPIs.
 """
 
+from etablera.accounts import personal_data
 from etablera.accounts.policy import allow, anchor
 from etablera.accounts.roles import ALL_ROLES, Role
 
@@ -16,6 +17,7 @@ anchor(Participant, units=["owning_unit"])
 anchor(Enrolment, units=["participant__owning_unit"])
 anchor(OutcomeObservation, units=["enrolment__participant__owning_unit"])
 anchor(ImportRun, units=["owning_unit"])
+personal_data.declare(Participant, Enrolment, OutcomeObservation)
 
 allow("register.intervention.view", *ALL_ROLES, description="Se arbetsmarknadsinsatser")
 allow(
