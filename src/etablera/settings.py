@@ -214,10 +214,16 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# django-axes: lock an account (by user name and client address) after repeated failures.
+# django-axes: lock a user name, and separately a client address, after repeated failures
+# (accounts.lockout). The address is REMOTE_ADDR, or the one header a trusted proxy sets.
 AXES_FAILURE_LIMIT = _env_int("ETABLERA_LOGIN_FAILURE_LIMIT", 5)
+ETABLERA_LOGIN_ADDRESS_FAILURE_LIMIT = _env_int("ETABLERA_LOGIN_ADDRESS_FAILURE_LIMIT", 50)
+ETABLERA_CLIENT_IP_HEADER = os.environ.get("ETABLERA_CLIENT_IP_HEADER", "")
+ETABLERA_TRUSTED_PROXIES = _env_list("ETABLERA_TRUSTED_PROXIES", "127.0.0.1,::1")
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "etablera.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "etablera.accounts.lockout.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -36,12 +36,14 @@ def digest(key: str) -> str:
 def create_token(user, name: str) -> tuple[ApiToken, str]:
     """A new token for ``user`` and its key, which is never shown or stored again."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
     token = ApiToken.objects.create(
         user=user,
         name=name.strip()[:100],
         prefix=key[len(KEY_PREFIX) : len(KEY_PREFIX) + 8],
         digest=digest(key),
-        expires_at=timezone.now() + timedelta(days=settings.ETABLERA_API_TOKEN_DAYS),
+        created_at=now,
+        expires_at=now + timedelta(days=settings.ETABLERA_API_TOKEN_DAYS),
     )
     return token, key
 
