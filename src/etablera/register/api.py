@@ -150,6 +150,10 @@ class ParticipantSerializer(serializers.ModelSerializer):
         return services.update_participant(self.context["request"].user, instance)
 
 
+class ParticipantSearchSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40)
+
+
 class _LoggedMixin:
     """Writes the participants of every response to the access log.
 
@@ -230,14 +234,13 @@ class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
         response["Cache-Control"] = "no-store"
         return response
 
-    @extend_schema(
-        request=inline_serializer("ParticipantSearch", {"number": serializers.CharField()}),
-        responses=ParticipantSerializer,
-    )
+    @extend_schema(request=ParticipantSearchSerializer, responses=ParticipantSerializer)
     @action(detail=False, methods=["post"])
     def search(self, request):
         """Exact search by identity number or reserve number; 404 when not found in scope."""
-        found = selectors.find_participant(request.user, str(request.data.get("number", "")))
+        query = ParticipantSearchSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        found = selectors.find_participant(request.user, query.validated_data["number"])
         if found is None:
             return Response({"detail": "Ingen träff."}, status=status.HTTP_404_NOT_FOUND)
         log_access(request.user, "search", found, detail="api exact search")
