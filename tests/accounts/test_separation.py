@@ -206,3 +206,25 @@ def test_change_history_shows_no_participant_to_the_admin(client, admin_user, co
     assert intervention.pk
     searched = client.get("/admin/auditlog/logentry/", {"q": "SO"}).content.decode()
     assert participant.masked_identity not in searched
+
+
+def test_the_admin_cannot_set_a_coachs_password(client, admin_user, coach):
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_password_change", args=[coach.pk])
+    response = client.post(
+        url, {"password1": "nytt-lösenord-123", "password2": "nytt-lösenord-123"}, follow=True
+    )
+    assert "byter hen sitt lösenord själv" in response.content.decode()
+    coach.refresh_from_db()
+    assert coach.check_password("lösenord-för-test-1")
+    reader = UserFactory()
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[reader.pk]),
+        {
+            "password1": "nytt-lösenord-123",
+            "password2": "nytt-lösenord-123",
+            "usable_password": "true",
+        },
+    )
+    reader.refresh_from_db()
+    assert reader.check_password("nytt-lösenord-123")

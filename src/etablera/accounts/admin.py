@@ -9,17 +9,24 @@ and never holds another user's credentials.
   (``personal_data``): their entries would show a participant's details.
 * There is no page for API tokens: each user makes their own (``tokens``), so the admin cannot
   make one for someone else and act in their name.
+* Nor does the admin set the password of someone who holds a personal-data role: knowing it,
+  they could sign in as that person. Such a user changes their own password (or signs in
+  through the municipality's identity provider).
 """
 
 from auditlog.admin import LogEntryAdmin as AuditlogEntryAdmin
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin
+from django.contrib import messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from . import personal_data, services
 from .models import AccessLogEntry, RoleAssignment, User
+from .roles import PERSONAL_DATA_ROLES
 
 
 class RoleAssignmentFormSet(forms.BaseInlineFormSet):
@@ -59,6 +66,22 @@ class UserAdmin(BaseUserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Etablera", {"fields": ("title",)}))
+
+    def user_change_password(self, request, id, form_url=""):
+        holds_personal_data = RoleAssignment.objects.filter(
+            user_id=id, role__in=PERSONAL_DATA_ROLES
+        ).exists()
+        if holds_personal_data and str(request.user.pk) != str(id):
+            messages.error(
+                request,
+                _(
+                    "Användaren har en roll som ser personuppgifter. Då byter hen sitt "
+                    "lösenord själv: en administratör som kände lösenordet kunde logga in "
+                    "i hens namn."
+                ),
+            )
+            return redirect("admin:accounts_user_change", id)
+        return super().user_change_password(request, id, form_url)
 
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is not RoleAssignment:
