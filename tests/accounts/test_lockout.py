@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etablera.accounts.lockout import client_address
 from tests.factories import UserFactory
@@ -13,9 +17,12 @@ RIGHT = "lösenord-för-test-1"
 
 
 @pytest.fixture(autouse=True)
-def _limits(settings):
-    settings.AXES_FAILURE_LIMIT = 3
-    settings.ETABLERA_LOGIN_ADDRESS_FAILURE_LIMIT = 6
+def _limits(request):
+    if "db" not in request.fixturenames:
+        return
+    overrides = request.getfixturevalue("settings")
+    overrides.AXES_FAILURE_LIMIT = 3
+    overrides.ETABLERA_LOGIN_ADDRESS_FAILURE_LIMIT = 6
 
 
 def _login(client, username, password, address):
@@ -63,3 +70,18 @@ def test_the_address_comes_from_the_configured_header_of_a_trusted_proxy_only(rf
     assert client_address(other_header) == "127.0.0.1"
     garbage = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
     assert client_address(garbage) == "127.0.0.1"
+
+
+@given(header=st.text(max_size=80))
+@settings(max_examples=200, deadline=None)
+def test_any_header_gives_a_valid_address_or_the_connection(header):
+    from django.test import RequestFactory, override_settings
+
+    with override_settings(
+        ETABLERA_CLIENT_IP_HEADER="X-Forwarded-For", ETABLERA_TRUSTED_PROXIES=["127.0.0.1"]
+    ):
+        request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1")
+        request.META["HTTP_X_FORWARDED_FOR"] = header
+        address = client_address(request)
+    assert address is not None
+    assert ipaddress.ip_address(address)

@@ -228,3 +228,15 @@ def test_the_admin_cannot_set_a_coachs_password(client, admin_user, coach):
     )
     reader.refresh_from_db()
     assert reader.check_password("nytt-lösenord-123")
+
+
+def test_the_token_page_needs_the_same_queries_however_many_tokens(
+    client, coach, django_assert_num_queries
+):
+    client.force_login(coach)
+    url = reverse("accounts:api-tokens")
+    client.get(url)
+    for n in range(3):
+        tokens.create_token(coach, f"nyckel {n}")
+    with django_assert_num_queries(5):  # session, user, municipality, grants, the tokens
+        client.get(url)
