@@ -211,3 +211,52 @@ def test_every_response_that_shows_a_participant_logs_exactly_them(client, regis
             problems.append(f"{url}: personal data without Cache-Control: no-store")
     assert walked > 300
     assert problems == []
+
+
+def _admin_urls() -> list[str]:
+    """The admin's index, every changelist, and each object's change and history pages."""
+    from django.contrib import admin
+    from django.urls import reverse
+
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+        for pk in model._default_manager.order_by("-pk").values_list("pk", flat=True)[:25]:
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[pk]))
+            urls.append(reverse("admin:{}_{}_history".format(*info), args=[pk]))
+    return urls
+
+
+def test_the_administrator_sees_no_participant_anywhere(client, register, make_user):
+    """Pages, API, exports and the Django admin — its change history included — as the
+    system administrator (a superuser, as in the demo): no participant's details at all."""
+    _coach, own, stranger = register
+    people = [*own, stranger]
+    for participant in own:  # changes leave entries in django-auditlog's history
+        participant.education_level = "post_secondary"
+        participant.save()
+    administrator = make_user(Role.ADMIN)
+    administrator.is_staff = administrator.is_superuser = True
+    administrator.save()
+    markers = {p.label for p in people}
+    markers |= {
+        f"{number[:8]}-{number[8:]}"
+        for p in people
+        if p.identity_encrypted and (number := crypto.decrypt(p.identity_encrypted))
+    }
+    candidates = sorted(
+        {p.pk for p in people} | set(Enrolment.objects.values_list("pk", flat=True))
+    )
+    client.force_login(administrator)
+    seen = []
+    urls = [*_urls(candidates), *_admin_urls()]
+    for url in urls:
+        response = client.get(url)
+        if response.status_code != 200 or response.streaming:
+            continue
+        body = response.content.decode(errors="replace")
+        seen.extend(f"{url}: {marker}" for marker in markers if marker in body)
+    assert len(urls) > 400
+    assert seen == []
+    assert not AccessLogEntry.objects.filter(subject_type="register.participant").exists()
