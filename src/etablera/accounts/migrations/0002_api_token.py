@@ -13,6 +13,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # DRF's authtoken is gone: its tokens never expired, could be made by an administrator
+        # for anyone, and its table kept every key in clear. The keys go with the table.
+        migrations.RunSQL("DROP TABLE IF EXISTS authtoken_token", migrations.RunSQL.noop),
         migrations.CreateModel(
             name='ApiToken',
             fields=[
