@@ -21,7 +21,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import personal_data, services
 from .models import AccessLogEntry, RoleAssignment, User
@@ -128,3 +129,25 @@ class ChangeHistoryAdmin(AuditlogEntryAdmin):
 
 admin.site.unregister(LogEntry)
 admin.site.register(LogEntry, ChangeHistoryAdmin)
+
+
+@admin.action(description=_("Återställ tvåfaktorsinloggning"))
+def reset_two_factor(modeladmin, request, queryset) -> None:
+    """Remove the chosen users' authenticators and recovery codes (recorded in the access log);
+    each sets up a new authenticator at the next sign-in."""
+    from .twofactor import reset
+
+    for user in queryset:
+        reset(user, by=request.user)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "Tvåfaktorsinloggningen återställdes för %(n)d användare.",
+            "Tvåfaktorsinloggningen återställdes för %(n)d användare.",
+            len(queryset),
+        )
+        % {"n": len(queryset)},
+    )
+
+
+UserAdmin.actions = [*UserAdmin.actions, reset_two_factor]

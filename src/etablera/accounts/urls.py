@@ -21,4 +21,8 @@ urlpatterns = [
     path("atkomstlogg/", views.access_log, name="access-log"),
     path("api-nycklar/", views.api_tokens, name="api-tokens"),
     path("api-nycklar/<int:pk>/aterkalla/", views.api_token_revoke, name="api-token-revoke"),
+    path("tvafaktor/", views.two_factor, name="two-factor"),
+    path("tvafaktor/aktivera/", views.two_factor_setup, name="two-factor-setup"),
+    path("tvafaktor/reservkoder/", views.recovery_codes, name="recovery-codes"),
+    path("tvafaktor/stang-av/", views.two_factor_disable, name="two-factor-disable"),
 ]

@@ -10,14 +10,23 @@ from etablera.accounts import personal_data
 from etablera.accounts.policy import allow, anchor
 from etablera.accounts.roles import ALL_ROLES, Role
 
-from .models import Enrolment, ImportRun, Intervention, OutcomeObservation, Participant
+from .models import (
+    Enrolment,
+    ImportRun,
+    Intervention,
+    OutcomeObservation,
+    Participant,
+    RegistrationConflict,
+)
 
 anchor(Intervention, units=["provider_unit"])
 anchor(Participant, units=["owning_unit"])
 anchor(Enrolment, units=["participant__owning_unit"])
 anchor(OutcomeObservation, units=["enrolment__participant__owning_unit"])
 anchor(ImportRun, units=["owning_unit"])
-personal_data.declare(Participant, Enrolment, OutcomeObservation)
+# A conflict sits with the unit that owns the participant: its coaches resolve it.
+anchor(RegistrationConflict, units=["participant__owning_unit"])
+personal_data.declare(Participant, Enrolment, OutcomeObservation, RegistrationConflict)
 
 allow("register.intervention.view", *ALL_ROLES, description="Se arbetsmarknadsinsatser")
 allow(
@@ -74,4 +83,10 @@ allow(
     Role.COACH,
     scoped=True,
     description="Läsa in deltagare och deltaganden från fil",
+)
+allow(
+    "register.conflict.resolve",
+    Role.COACH,
+    scoped=True,
+    description="Hantera försök att registrera den egna enhetens deltagare på en annan enhet",
 )
