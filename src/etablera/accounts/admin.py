@@ -24,6 +24,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from etablera.web.admin import ReadOnlyAdmin
+
 from . import personal_data, services
 from .models import AccessLogEntry, RoleAssignment, User
 from .roles import PERSONAL_DATA_ROLES
@@ -67,6 +69,9 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Etablera", {"fields": ("title",)}))
 
+    def save_model(self, request, obj, form, change) -> None:
+        services.save_user(obj)
+
     def user_change_password(self, request, id, form_url=""):
         holds_personal_data = RoleAssignment.objects.filter(
             user_id=id, role__in=PERSONAL_DATA_ROLES
@@ -94,22 +99,13 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(admin.ModelAdmin):
+class AccessLogEntryAdmin(ReadOnlyAdmin):
     """Read-only: the log is append-only."""
 
     list_display = ["at", "username", "action", "subject_type", "subject_id", "detail"]
     list_filter = ["action", "subject_type"]
     search_fields = ["username", "subject_id"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ChangeHistoryAdmin(AuditlogEntryAdmin):
@@ -138,7 +134,7 @@ def reset_two_factor(modeladmin, request, queryset) -> None:
     from .twofactor import reset
 
     for user in queryset:
-        reset(user, by=request.user)
+        reset(user, actor=request.user)
     modeladmin.message_user(
         request,
         ngettext(

@@ -1,4 +1,5 @@
-"""Changes to users' roles: the one way a role is granted or taken away.
+"""Writes to users and their roles (made in the Django admin by system administrators): the
+one way a role is granted or taken away, each change validated and saved in one transaction.
 
 Separation of duties: a role that sees personal data (``PERSONAL_DATA_ROLES``) is never granted
 by a user to themself, and every grant or withdrawal of one is written to the access log and
@@ -19,10 +20,18 @@ from django.utils.translation import gettext as _
 
 from . import policy
 from .access_log import log_access
-from .models import RoleAssignment
+from .models import RoleAssignment, User
 from .roles import PERSONAL_DATA_ROLES, Role
 
 logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def save_user(user: User) -> User:
+    """Save a user (new or changed); the password is set by the admin's form beforehand."""
+    user.save()
+    policy.forget_grants(user)
+    return user
 
 
 def _check_not_self(actor, assignment: RoleAssignment) -> None:
