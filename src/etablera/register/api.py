@@ -235,7 +235,7 @@ class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
         )
     )
     @action(detail=True, methods=["get"])
-    def identity(self, request, pk=None):
+    def identity(self, request, pk=None, format=None):
         """The number in clear, for a coach who needs it. Written to the access log."""
         participant = self.get_object()
         number = services.reveal_identity(participant, actor=request.user, purpose="api")
@@ -245,7 +245,7 @@ class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
 
     @extend_schema(request=ParticipantSearchSerializer, responses=ParticipantSerializer)
     @action(detail=False, methods=["post"])
-    def search(self, request):
+    def search(self, request, format=None):
         """Exact search by identity number or reserve number; 404 when not found in scope."""
         query = ParticipantSearchSerializer(data=request.data)
         query.is_valid(raise_exception=True)
