@@ -27,6 +27,8 @@ urlpatterns = [
     path("statistik/", include("etablera.statistics.urls")),
     path("granskningar/", include("etablera.audits.urls")),
     path("styrningskontroll/", include("etablera.governance.urls")),
+    path("jobb/", include("etablera.jobs.urls")),
+    path("kolada/", include("etablera.kolada.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -148,6 +148,29 @@ def test_a_chart_taller_than_a_page_is_scaled_to_fit_one():
 MM = 72 / 25.4
 
 
+def test_the_report_charts_print_no_text_under_8_pt():
+    charts = [
+        chart_with_table(
+            "bar",
+            "Bedömningar per organ",
+            ["KS", "SN", "BUN", "GVN"],
+            {"Uppfyllt": [1, 2, 3, 4], "Delvis uppfyllt": [0, 1, 2, 1]},
+        ),
+        chart_with_table(
+            "line",
+            "Utveckling",
+            ["2024T1", "2024T2", "2024T3", "2025T1"],
+            {"Värde": [1.5, 2.5, 3.0, 240.7]},
+            unit=" dagar",
+        ),
+    ]
+    for chart in charts:
+        assert typeset.chart_text_pt(chart.svg) >= typeset.SMALLEST_CHART_TEXT_PT
+    document = typeset.document(_report(charts=charts))
+    blocks = [b for b in document["blocks"] if b["kind"] == "chart"]
+    assert len(blocks) == 2
+
+
 def _shape_heights(reader: PdfReader, page) -> list[float]:
     """The height on the page of every point of every path the page draws."""
 

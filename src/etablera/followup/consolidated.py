@@ -68,12 +68,13 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from etablera.goals.models import Goal, Indicator, Target
 from etablera.goals.periods import earlier_codes, parse_standard
 from etablera.goals.sources import bulk_indicator_values, value_cell
 from etablera.mandates.models import PolicyArea
-from etablera.web.charts import chart_with_table
+from etablera.web.charts import STATUS_STYLES, chart_with_table
 from etablera.web.plugins import contributions
 from etablera.web.tables import Cell, Section, Table
 
@@ -301,8 +302,32 @@ def _assessment_chart(title: str, heading: str, counts: dict[str, Counter], desc
         str(Assessment(a).label): [counts[label][a] for label in labels] for a in ASSESSMENT_ORDER
     }
     return chart_with_table(
-        "bar", title, labels, series, label_heading=heading, description=description
+        "bar",
+        title,
+        labels,
+        series,
+        label_heading=heading,
+        description=description,
+        styles=[STATUS_STYLES[a] for a in ASSESSMENT_ORDER],
     )
+
+
+def assessment_counts(entries: int, total: Counter) -> str:
+    """ "Rapporterna innehåller 3 poster: 1 uppfyllt, 1 delvis uppfyllt, …" with the number of
+    every word agreeing with its count."""
+    counts = [
+        ngettext("%(n)s uppfyllt", "%(n)s uppfyllda", total[Assessment.MET]),
+        ngettext("%(n)s delvis uppfyllt", "%(n)s delvis uppfyllda", total[Assessment.PARTLY]),
+        ngettext("%(n)s ej uppfyllt", "%(n)s ej uppfyllda", total[Assessment.NOT_MET]),
+        ngettext("%(n)s ej bedömt", "%(n)s ej bedömda", total[Assessment.NOT_ASSESSED]),
+    ]
+    keys = [Assessment.MET, Assessment.PARTLY, Assessment.NOT_MET, Assessment.NOT_ASSESSED]
+    parts = [text % {"n": total[key]} for text, key in zip(counts, keys, strict=True)]
+    return ngettext(
+        "Rapporterna innehåller %(entries)s post: %(parts)s och %(last)s.",
+        "Rapporterna innehåller %(entries)s poster: %(parts)s och %(last)s.",
+        entries,
+    ) % {"entries": entries, "parts": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
 def _summary(period: Period, all_reports: list[Report], entries: list[ReportEntry]) -> Section:
@@ -319,20 +344,23 @@ def _summary(period: Period, all_reports: list[Report], entries: list[ReportEntr
     total = Counter(entry.assessment for entry in entries)
     submitted = sum(1 for r in all_reports if r.status in selectors.SHOWN_STATUSES)
     approved = sum(1 for r in all_reports if r.status == ReportStatus.APPROVED)
-    intro = _(
-        "%(approved)s av %(count)s organs rapporter är godkända och %(submitted)s är inlämnade "
-        "eller godkända. Rapporterna innehåller %(entries)s poster: %(met)s uppfyllda, "
-        "%(partly)s delvis uppfyllda, %(not_met)s ej uppfyllda och %(none)s ej bedömda."
-    ) % {
-        "approved": approved,
-        "count": len(all_reports),
-        "submitted": submitted,
-        "entries": len(entries),
-        "met": total[Assessment.MET],
-        "partly": total[Assessment.PARTLY],
-        "not_met": total[Assessment.NOT_MET],
-        "none": total[Assessment.NOT_ASSESSED],
-    }
+    intro = " ".join(
+        [
+            ngettext(
+                "%(approved)s av %(count)s organs rapporter är godkänd",
+                "%(approved)s av %(count)s organs rapporter är godkända",
+                approved,
+            )
+            % {"approved": approved, "count": len(all_reports)},
+            ngettext(
+                "och %(submitted)s är inlämnad eller godkänd.",
+                "och %(submitted)s är inlämnade eller godkända.",
+                submitted,
+            )
+            % {"submitted": submitted},
+            assessment_counts(len(entries), total),
+        ]
+    )
     charts = []
     if entries:
         charts.append(
@@ -357,10 +385,35 @@ def _summary(period: Period, all_reports: list[Report], entries: list[ReportEntr
     return Section(
         title=_("Sammanfattning"),
         intro=intro,
-        tables=[_status_table(all_reports)],
+        tables=[_status_table(all_reports), _deviations_table(entries)],
         charts=charts,
         order=10,
         anchor="sammanfattning",
+    )
+
+
+def _deviations_table(entries: list[ReportEntry]) -> Table:
+    """What deviates, on the first page: every entry not met, then every one partly met."""
+    rank: dict[str, int] = {Assessment.NOT_MET: 0, Assessment.PARTLY: 1}
+    deviating = sorted(
+        (e for e in entries if e.assessment in rank),
+        key=lambda e: (rank[e.assessment], e.report.body.name, e.order, e.pk),
+    )
+    rows = []
+    for entry in deviating:
+        subject: Any = entry.mandate if entry.mandate_id else entry.goal
+        rows.append(
+            [
+                str(subject),
+                entry.report.body.short_name,
+                subject.policy_area.name,
+                Cell(entry.assessment, display=str(entry.get_assessment_display())),
+            ]
+        )
+    return Table(
+        caption=_("Avvikelser: poster som inte är eller bara delvis är uppfyllda"),
+        columns=[_("Rubrik"), _("Organ"), _("Politikområde"), _("Bedömning")],
+        rows=rows,
     )
 
 

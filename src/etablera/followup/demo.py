@@ -146,7 +146,7 @@ def load(ctx) -> None:
             Period(code=code, kind=kind, name=name, start=start, end=end, deadline=deadline),
             actor=None,
         )
-        reports = services.open_period(period, actor=strategist)
+        reports = services.open_period(period, actor=strategist, notify=False)
         if code in APPROVALS:
             body, date, section, case_number, title = APPROVALS[code]
             decision = Decision.objects.filter(

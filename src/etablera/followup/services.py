@@ -15,6 +15,7 @@ from etablera.accounts import policy
 from etablera.goals.models import Goal
 from etablera.mandates.models import Decision, Mandate, MandateStatus, ReportFrequency
 
+from . import notifications
 from .indicators import entries_with_indicators, live_values
 from .models import (
     EDITABLE,
@@ -78,7 +79,7 @@ def _goals_for(period: Period) -> Q:
 
 
 @transaction.atomic
-def open_period(period: Period, *, actor) -> list[Report]:
+def open_period(period: Period, *, actor, notify: bool = True) -> list[Report]:
     """Open a planned period: every body with something to follow up gets a draft report.
 
     A body's report has one entry per active mandate it follows up (``follow_up_body``) whose
@@ -86,7 +87,8 @@ def open_period(period: Period, *, actor) -> list[Report]:
     another body (its account to the commissioner, shown in the commissioning body's view too —
     R7), and one per goal it owns that is valid during the period. Bodies with none of these get
     no report. Opening again (e.g. after a mandate was added) adds the missing reports and
-    entries and keeps everything written so far.
+    entries and keeps everything written so far. With ``notify`` the reporters of each body
+    that got a new report are e-mailed (``notifications.period_opened``).
     """
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.status == PeriodStatus.CLOSED:
@@ -153,6 +155,14 @@ def open_period(period: Period, *, actor) -> list[Report]:
         period.opened_at = timezone.now()
         period.opened_by = actor
         period.save(update_fields=["status", "opened_at", "opened_by"])
+    if new_reports and notify:
+        created = list(
+            Report.objects.filter(
+                period=period, body_id__in=[r.body_id for r in new_reports]
+            ).select_related("body")
+        )
+        # Only once the period is surely open: a rolled-back opening sends nothing.
+        transaction.on_commit(lambda: notifications.period_opened(period, created))
     return list(reports.values())
 
 
@@ -262,6 +272,15 @@ def submit_report(report: Report, *, actor) -> Report:
         raise ValidationError(
             _("Perioden %(code)s är inte öppen för inlämning.") % {"code": report.period.code},
             code="period_closed",
+        )
+    if timezone.localdate() < report.period.start:
+        raise ValidationError(
+            _(
+                "Perioden %(code)s har inte börjat (den börjar %(start)s); rapporten kan lämnas "
+                "in först när perioden har börjat. Spara den som utkast så länge."
+            )
+            % {"code": report.period.code, "start": f"{report.period.start:%Y-%m-%d}"},
+            code="period_not_started",
         )
     unassessed = list(
         report.entries.filter(assessment=Assessment.NOT_ASSESSED)

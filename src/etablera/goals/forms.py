@@ -79,6 +79,33 @@ class IndicatorForm(forms.ModelForm):
         self.fields["goals"].queryset = Goal.objects.order_by("title")
         self.fields["goals"].required = False
         self.fields["goals"].widget.attrs["size"] = 8
+        # Offers the Kolada catalogue (id and title) while typing a source key.
+        self.fields["source_key"].widget.attrs["list"] = "kolada-kpis"
+
+    def kolada_choices(self):
+        from etablera.kolada.models import Kpi
+
+        return Kpi.objects.order_by("id").only("id", "title")
+
+    def clean(self):
+        cleaned = super().clean()
+        key = (cleaned.get("source_key") or "").strip()
+        if cleaned.get("source") == "kolada" and key:
+            from etablera.kolada.models import Kpi
+
+            key = key.upper()
+            if not Kpi.objects.filter(pk=key).exists():
+                self.add_error(
+                    "source_key",
+                    _(
+                        "%(key)s finns inte i Kolada-katalogen. Lägg till nyckeltalet under "
+                        "Kolada först, så visas dess titel och beskrivning."
+                    )
+                    % {"key": key},
+                )
+            cleaned["source_key"] = key
+            self.instance.source_key = key
+        return cleaned
 
 
 class TargetForm(forms.ModelForm):

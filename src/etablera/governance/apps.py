@@ -6,3 +6,9 @@ class GovernanceConfig(AppConfig):
     name = "etablera.governance"
     label = "governance"
     verbose_name = _("Styrningskontroll")
+
+    def ready(self) -> None:
+        # The governance check's cache is cleared when what it reads changes.
+        from . import cache
+
+        cache.connect()

@@ -6,10 +6,13 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from etablera.accounts import policy
 from etablera.organisation.models import Body
 
-from .registry import Finding, Rule, Severity, rules, run
+from .cache import all_findings
+from .registry import Finding, Rule, Severity, rules
 
 
 def visible_body_ids(user) -> set[int] | None:
@@ -38,7 +41,11 @@ def findings_for(
         wanted: set[int] | None = {body.pk} if visible is None else {body.pk} & visible
     else:
         wanted = visible
-    found = run(today=today, body_ids=wanted, codes=[code] if code else None)
+    found = all_findings(today or timezone.localdate())
+    if wanted is not None:
+        found = [f for f in found if f.bodies & wanted]
+    if code:
+        found = [f for f in found if f.code == code]
     if severity:
         found = [f for f in found if f.severity == severity]
     return found

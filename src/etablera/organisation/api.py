@@ -14,7 +14,7 @@ from .models import Body, Municipality, Unit
 class MunicipalitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Municipality
-        fields = ["id", "name", "code", "comparison_group", "is_demo"]
+        fields = ["id", "name", "code", "comparison_group", "comparison_group_name", "is_demo"]
         read_only_fields = ["is_demo"]
 
 

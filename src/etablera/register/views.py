@@ -38,6 +38,7 @@ from .forms import (
 )
 from .importing.engine import ErrorSink, ImportScope, run_import, save_error_report
 from .importing.upload import LimitedUploadHandler, content_too_large
+from .jobs import start_import_job
 from .models import (
     Enrolment,
     FollowUpDay,
@@ -438,6 +439,18 @@ def _import_upload(request: HttpRequest, limit: int) -> HttpResponse:
             for u in units
             if not any(u.path.startswith(o.path) and u.pk != o.pk for o in units)
         )
+        if upload.size > settings.ETABLERA_BACKGROUND_IMPORT_KB * 1024:
+            # A large file is imported by a background job: a proxy's timeout or a closed
+            # browser cannot cut it off, and its page shows the result when it is done.
+            job = start_import_job(
+                request.user,
+                upload,
+                kind=form.cleaned_data["kind"],
+                unit=unit,
+                allowed_paths=paths,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            return redirect("jobs:detail", pk=job.pk)
         scope = ImportScope(default_unit=unit, allowed_paths=paths)
         result = run_import(
             form.cleaned_data["kind"],
@@ -459,6 +472,7 @@ def _import_upload(request: HttpRequest, limit: int) -> HttpResponse:
             "form": form,
             "result": result,
             "limit_mb": limit // (1024 * 1024),
+            "background_kb": settings.ETABLERA_BACKGROUND_IMPORT_KB,
             "runs": selectors.import_runs(request.user)[:10],
         },
     )

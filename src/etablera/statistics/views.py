@@ -89,7 +89,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     tables = [t for s in sections for t in [*(c.table for c in s.charts), *s.tables]]
     name = f"nyckeltal-{slugify(str(report.period.label))}-{report.scope.key}"
     if fmt == "xlsx":
-        sheets = {str(s.title)[:31]: [*(c.table for c in s.charts), *s.tables] for s in sections}
+        sheets = {str(s.title): [*(c.table for c in s.charts), *s.tables] for s in sections}
         if not sheets:
             sheets = {_("Nyckeltal"): [presentation.summary_table(report)]}
         return workbook_response(tables_workbook(sheets), f"{name}.xlsx")

@@ -19,9 +19,10 @@ Hook (module)          Protocol             What it contributes
 ``sources``            :class:`ValueSources`  indicator value sources (``register_source``)
 ``demo``               :class:`DemoPart`    the app's share of the demo data
 ``api``                :class:`ApiRoutes`   viewsets on the shared API router
+``jobs``               :class:`JobKinds`    kinds of background job (``jobs.registry``)
 =====================  ===================  ==================================================
 
-Modules that only register (``rules``, ``governance_rules``, ``sources``, ``api``) do their
+Modules that only register (``rules``, ``governance_rules``, ``sources``, ``api``, ``jobs``) do their
 work when imported; the others are asked through the functions their Protocol names.
 """
 
@@ -92,6 +93,11 @@ class ApiRoutes(Protocol):
     """``api.py``: registers its viewsets on ``web.api.router`` when imported."""
 
 
+class JobKinds(Protocol):
+    """``jobs.py``: registers the app's kinds of background job with ``jobs.registry`` when
+    imported (e.g. the register's large imports)."""
+
+
 #: Every hook, in the order they are loaded (the access rules first: the others may ask them).
 HOOKS: dict[str, type] = {
     "rules": Rules,
@@ -103,6 +109,7 @@ HOOKS: dict[str, type] = {
     "mandate_parts": MandatePart,
     "demo": DemoPart,
     "api": ApiRoutes,
+    "jobs": JobKinds,
 }
 
 _loaded: dict[str, list[ModuleType]] = {}

@@ -51,4 +51,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"\nEtablera runs on http://127.0.0.1:{port}/  (Ctrl+C stops it)")
         )
+        if settings.ETABLERA_EMBEDDED_WORKER:
+            from etablera.jobs.worker import start_embedded
+
+            start_embedded()
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)

@@ -45,6 +45,13 @@ class Command(BaseCommand):
 
         from gunicorn.app.wsgiapp import run
 
+        if settings.ETABLERA_EMBEDDED_WORKER:
+            # Background jobs need no extra server: a worker runs beside gunicorn and stops
+            # with it. Production with several machines runs `etablera worker` on its own.
+            from etablera.jobs.worker import start_embedded
+
+            start_embedded()
+
         sys.argv = [
             "gunicorn",
             "etablera.wsgi:application",
