@@ -12,6 +12,7 @@ from etablera.organisation.models import Body
 from etablera.web.forms import DateInput
 
 from .models import Gender, Goal, GoalLevel, Indicator, IndicatorValue, Target
+from .sources import clean_source_key, source_key_choices
 
 
 class GoalFilterForm(forms.Form):
@@ -82,29 +83,21 @@ class IndicatorForm(forms.ModelForm):
         # Offers the Kolada catalogue (id and title) while typing a source key.
         self.fields["source_key"].widget.attrs["list"] = "kolada-kpis"
 
-    def kolada_choices(self):
-        from etablera.kolada.models import Kpi
-
-        return Kpi.objects.order_by("id").only("id", "title")
+    def kolada_choices(self) -> list[tuple[str, str]]:
+        return source_key_choices("kolada")
 
     def clean(self):
         cleaned = super().clean()
         key = (cleaned.get("source_key") or "").strip()
-        if cleaned.get("source") == "kolada" and key:
-            from etablera.kolada.models import Kpi
-
-            key = key.upper()
-            if not Kpi.objects.filter(pk=key).exists():
-                self.add_error(
-                    "source_key",
-                    _(
-                        "%(key)s finns inte i Kolada-katalogen. Lägg till nyckeltalet under "
-                        "Kolada först, så visas dess titel och beskrivning."
-                    )
-                    % {"key": key},
-                )
-            cleaned["source_key"] = key
-            self.instance.source_key = key
+        source = cleaned.get("source")
+        if source and key:
+            try:
+                key = clean_source_key(source, key)
+            except ValidationError as error:
+                self.add_error("source_key", error)
+            else:
+                cleaned["source_key"] = key
+                self.instance.source_key = key
         return cleaned
 
 

@@ -155,6 +155,38 @@ def source_available(kind: str) -> bool:
     return kind in _providers
 
 
+# A provider may also offer, each optional: ``key_choices()`` — (key, title) pairs to pick a
+# source key from; ``clean_key(key)`` — the key in its stored form, or ``ValidationError``; and
+# ``blocks(indicators)`` — what the indicator and goal pages show about its indicators beside
+# their values (e.g. Kolada's comparison). Goals asks through these three functions, so it
+# never imports the app above it that provides the source.
+
+
+def source_key_choices(kind: str) -> list[tuple[str, str]]:
+    """(key, title) pairs offered while typing the source key of a ``kind`` indicator."""
+    provider = _providers.get(kind)
+    choices = getattr(provider, "key_choices", None)
+    return list(choices()) if choices else []
+
+
+def clean_source_key(kind: str, key: str) -> str:
+    """``key`` as the ``kind`` source stores it; ``ValidationError`` when it knows no such key."""
+    provider = _providers.get(kind)
+    clean = getattr(provider, "clean_key", None)
+    return clean(key) if clean else key
+
+
+def source_blocks(indicators: Any) -> list[Any]:
+    """What each source shows about ``indicators`` on the indicator and goal pages."""
+    indicators = list(indicators)
+    blocks: list[Any] = []
+    for provider in _providers.values():
+        make = getattr(provider, "blocks", None)
+        if make is not None:
+            blocks.extend(make(indicators))
+    return blocks
+
+
 def _as_range(period_or_range: Any) -> tuple[datetime.date, datetime.date]:
     if isinstance(period_or_range, tuple) and len(period_or_range) == 2:
         return period_or_range[0], period_or_range[1]

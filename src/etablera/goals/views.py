@@ -14,14 +14,7 @@ from etablera.web.forms import run_service, submit_form
 from . import presentation, selectors, services
 from .forms import GoalFilterForm, GoalForm, IndicatorForm, TargetForm, ValueForm
 from .models import Goal, Indicator, IndicatorValue, Target
-from .sources import value_cell
-
-
-def _kolada_blocks(indicators) -> list:
-    """Own value vs comparison group vs country for the indicators sourced from Kolada."""
-    from etablera.kolada.presentation import indicator_blocks
-
-    return indicator_blocks(list(indicators))
+from .sources import source_blocks, value_cell
 
 
 @login_required
@@ -54,7 +47,7 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicators": list(goal.indicators.all()),
             "mandates": list(goal.mandates.all()),
             "children": list(goal.children.all()),
-            "kolada_blocks": _kolada_blocks(goal.indicators.all()),
+            "kolada_blocks": source_blocks(goal.indicators.all()),
             "can_change": policy.can(request.user, "goals.change", goal),
         },
     )
@@ -115,7 +108,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "value_rows": [(v, value_cell(v.value, indicator)) for v in values],
             "targets_table": presentation.targets_table(indicator),
             "trend": presentation.trend_chart(indicator, values),
-            "kolada_blocks": _kolada_blocks([indicator]),
+            "kolada_blocks": source_blocks([indicator]),
             "can_change": policy.can(request.user, "goals.change", indicator),
             "can_enter": indicator.source != "register"
             and policy.can(request.user, "goals.value.change", indicator),

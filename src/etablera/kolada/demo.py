@@ -149,6 +149,7 @@ def load(ctx) -> None:
                 gender_breakdown=True,
             ),
             Goal.objects.filter(title__in=GOALS),
+            actor=None,
         )
         for year, target in ((2024, Decimal("45")), (2025, Decimal("47")), (2026, Decimal("50"))):
-            save_target(Target(indicator=indicator, year=year, value=target))
+            save_target(Target(indicator=indicator, year=year, value=target), actor=None)

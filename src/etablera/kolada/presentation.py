@@ -13,7 +13,10 @@ from etablera.web.charts import line_chart
 from etablera.web.tables import Cell, Chart, Table
 
 from .selectors import Comparison
-from .sources import missing_note
+
+
+def missing_note(status: str) -> str:
+    return _("saknas (%(status)s)") % {"status": status} if status else _("saknas")
 
 
 def credit(comparison: Comparison) -> str:

@@ -13,11 +13,13 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from etablera.goals.sources import Key, Request, SourceValue, StoredValuesSource, register_source
 
 from .models import Kpi, Value
+from .presentation import indicator_blocks, missing_note
 
 ORDER = {"T": 0, "K": 1, "M": 2}
 
@@ -37,13 +39,29 @@ def year_of(start: dt.date, end: dt.date) -> int | None:
     return None
 
 
-def missing_note(status: str) -> str:
-    return _("saknas (%(status)s)") % {"status": status} if status else _("saknas")
-
-
 class KoladaSource(StoredValuesSource):
     def __init__(self) -> None:
         super().__init__("kolada")
+
+    def key_choices(self) -> list[tuple[str, str]]:
+        """The Kolada catalogue, offered while typing an indicator's source key."""
+        return list(Kpi.objects.order_by("id").values_list("id", "title"))
+
+    def clean_key(self, key: str) -> str:
+        key = key.strip().upper()
+        if key and not Kpi.objects.filter(pk=key).exists():
+            raise ValidationError(
+                _(
+                    "%(key)s finns inte i Kolada-katalogen. Lägg till nyckeltalet under "
+                    "Kolada först, så visas dess titel och beskrivning."
+                )
+                % {"key": key}
+            )
+        return key
+
+    def blocks(self, indicators: list[Any]) -> list[dict[str, Any]]:
+        """Own value vs comparison group vs country for the indicators sourced from Kolada."""
+        return indicator_blocks(indicators)
 
     def bulk_values(
         self, requests: list[Request], user: Any = None

@@ -20,10 +20,12 @@ Hook (module)          Protocol             What it contributes
 ``demo``               :class:`DemoPart`    the app's share of the demo data
 ``api``                :class:`ApiRoutes`   viewsets on the shared API router
 ``jobs``               :class:`JobKinds`    kinds of background job (``jobs.registry``)
+``server``             :class:`Companion`   what starts beside the web server (the
+                                            embedded job worker)
 =====================  ===================  ==================================================
 
-Modules that only register (``rules``, ``governance_rules``, ``sources``, ``api``, ``jobs``) do their
-work when imported; the others are asked through the functions their Protocol names.
+Modules that only register (``rules``, ``governance_rules``, ``sources``, ``api``, ``jobs``) do
+their work when imported; the others are asked through the functions their Protocol names.
 """
 
 from __future__ import annotations
@@ -98,6 +100,12 @@ class JobKinds(Protocol):
     imported (e.g. the register's large imports)."""
 
 
+class Companion(Protocol):
+    """``server.py``: started by ``etablera serve`` and ``etablera demo`` before they serve."""
+
+    def start(self) -> None: ...
+
+
 #: Every hook, in the order they are loaded (the access rules first: the others may ask them).
 HOOKS: dict[str, type] = {
     "rules": Rules,
@@ -110,6 +118,7 @@ HOOKS: dict[str, type] = {
     "demo": DemoPart,
     "api": ApiRoutes,
     "jobs": JobKinds,
+    "server": Companion,
 }
 
 _loaded: dict[str, list[ModuleType]] = {}
