@@ -1,13 +1,13 @@
 from django.contrib import admin
 
+from etablera.web.admin import ReadOnlyAdmin
+
 from .models import Job
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ReadOnlyAdmin):
+    """Jobs are written by the queue and the workers alone."""
+
     list_display = ["pk", "kind", "owner", "status", "created_at", "finished_at"]
     list_filter = ["status", "kind"]
-    readonly_fields = [f.name for f in Job._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
