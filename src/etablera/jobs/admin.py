@@ -1,13 +1,17 @@
 from django.contrib import admin
 
-from etablera.web.admin import ReadOnlyAdmin
-
 from .models import Job
 
 
 @admin.register(Job)
-class JobAdmin(ReadOnlyAdmin):
-    """Jobs are written by the queue and the workers alone."""
-
+class JobAdmin(admin.ModelAdmin):
     list_display = ["pk", "kind", "owner", "status", "created_at", "finished_at"]
     list_filter = ["status", "kind"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    # Jobs are written by their services only: the admin reads them.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
