@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from etablera.accounts.models import User
 from etablera.followup.models import Assessment, ReportEntry, ReportStatus
 from etablera.web.demo import DEMO_USERS
+from tests.conftest import login_verified
 from tests.register.factories import EnrolmentFactory
 
 ROLES = [username for username, *_ in DEMO_USERS]
@@ -24,7 +25,7 @@ def demo(db):
 
 
 def queries(client, username: str) -> tuple[int, str]:
-    client.force_login(User.objects.get(username=username))
+    login_verified(client, User.objects.get(username=username))
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/")
     assert response.status_code == 200
