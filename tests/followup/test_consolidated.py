@@ -71,7 +71,7 @@ def contributor(monkeypatch):
 def approved_world(world, strategist):
     approve(world, world.sn_report, strategist=strategist)
     assess_all(world.ks_report, assessment="partly", analysis="KS:s bedömning av uppdraget.")
-    services.submit_report(world.ks_report)
+    services.submit_report(world.ks_report, actor=None)
     return world
 
 
@@ -250,10 +250,10 @@ def _grow(world, bodies: int, per_body: int):
             goal = GoalFactory(owner=body, policy_area=world.area)
             indicator = IndicatorFactory(goals=[goal])
             IndicatorValueFactory(indicator=indicator)
-    services.open_period(world.period)
+    services.open_period(world.period, actor=None)
     for report in world.period.reports.exclude(body__in=[world.ks, world.sn]):
         assess_all(report)
-        services.submit_report(report)
+        services.submit_report(report, actor=None)
 
 
 def test_the_number_of_queries_does_not_grow_with_the_data(

@@ -22,6 +22,7 @@ def test_the_form_opens_with_progress_and_the_summary(client, world, sn_reporter
     services.update_report(
         world.sn_report,
         {entries[0].pk: {"assessment": "met", "analysis": "Klart.", "measures": ""}},
+        actor=None,
     )
     client.force_login(sn_reporter)
     html = client.get(reverse("followup:report-edit", args=[world.sn_report.pk])).content.decode()
@@ -52,14 +53,14 @@ def future(world):
         end=start + dt.timedelta(days=100),
         deadline=start + dt.timedelta(days=120),
     )
-    services.open_period(period)
+    services.open_period(period, actor=None)
     return period.reports.get(body=world.sn)
 
 
 def test_a_report_cannot_be_handed_in_before_its_period_begins(client, future, sn_reporter):
     assess_all(future)
     with pytest.raises(ValidationError) as refused:
-        services.submit_report(future)
+        services.submit_report(future, actor=None)
     assert refused.value.code == "period_not_started"
     client.force_login(sn_reporter)
     url = reverse("followup:report-edit", args=[future.pk])
@@ -91,7 +92,7 @@ def test_reporters_are_emailed_when_a_period_opens(
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.open_period(period)
+        services.open_period(period, actor=None)
     to = sorted(address for message in mail.outbox for address in message.to)
     assert to == ["enhet@example.se", "rapportor@example.se"]
     message = next(m for m in mail.outbox if m.to == ["rapportor@example.se"])
@@ -101,7 +102,7 @@ def test_reporters_are_emailed_when_a_period_opens(
     # Opening again tells nobody twice.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.open_period(period)
+        services.open_period(period, actor=None)
     assert mail.outbox == []
 
 

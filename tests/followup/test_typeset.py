@@ -105,6 +105,7 @@ written = st.text(
 ).filter(lambda s: s.strip())
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(analysis=written)
 def test_whatever_a_reporter_writes_comes_out_as_written(analysis):

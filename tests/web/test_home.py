@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from etablera.accounts.models import User
 from etablera.followup.models import Assessment, ReportEntry, ReportStatus
 from etablera.web.demo import DEMO_USERS
+from tests.conftest import login_verified
 from tests.register.factories import EnrolmentFactory
 
 ROLES = [username for username, *_ in DEMO_USERS]
@@ -25,16 +26,7 @@ def demo(db):
 
 def sign_in(client, username: str) -> None:
     """Signed in, with the second factor given where the user has one."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    user = User.objects.get(username=username)
-    client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user).first()
-    if device is not None:
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+    login_verified(client, User.objects.get(username=username))
 
 
 def queries(client, username: str) -> tuple[int, str]:

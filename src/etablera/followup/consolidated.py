@@ -24,20 +24,20 @@ Extension point: ``<app>/report_sections.py``
 
 Any Etablera app may contribute to the consolidated report with a module
 ``etablera/<app>/report_sections.py`` (found by
-``etablera.web.discovery.etablera_modules("report_sections")``). It may define either or both
+``etablera.web.plugins.contributions("report_sections")``). It may define either or both
 of:
 
 ``sections(period, user) -> list[Section]``
     Whole parts of the report, e.g. register KPIs, the governance check or the status of audit
     actions. ``period`` is the ``followup.models.Period`` (``.code``, ``.name``, ``.kind``,
-    ``.start``, ``.end``, ``.deadline``); ``user`` is the reader (``None`` from the command line
-    — treat it as the widest aggregated view that contains no personal data). Each returned
-    ``etablera.web.tables.Section`` becomes one part: a level-2 heading in the page and the PDF
-    (with an entry in the table of contents and a PDF bookmark) and one sheet in the workbook
-    (named after ``Section.title``, cut to 31 characters). Its ``intro``, ``charts`` (each
-    drawn with its data table; the workbook gets the data table) and ``tables`` follow in that
-    order. Parts are ordered by ``Section.order`` (the report's own parts use 10–30; use 40 and
-    above); ``Section.anchor`` (a unique slug) is filled in from the title when empty.
+    ``.start``, ``.end``, ``.deadline``); ``user`` is the reader (an ``accounts.policy.Operator``
+    from the command line — the widest aggregated view, which contains no personal data). Each
+    returned ``etablera.web.tables.Section`` becomes one part: a level-2 heading in the page and the
+    PDF (with an entry in the table of contents and a PDF bookmark) and one sheet in the workbook
+    (named after ``Section.title``, cut to 31 characters). Its ``intro``, ``charts`` (each drawn
+    with its data table; the workbook gets the data table) and ``tables`` follow in that order.
+    Parts are ordered by ``Section.order`` (the report's own parts use 10–30; use 40 and above);
+    ``Section.anchor`` (a unique slug) is filled in from the title when empty.
     Suppressed figures must be ``Cell(suppressed=True)``: every format then shows "..".
     Return ``[]`` when there is nothing to say for the period.
 
@@ -71,16 +71,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from etablera.goals.models import Goal, Indicator, Target
+from etablera.goals.periods import earlier_codes, parse_standard
 from etablera.goals.sources import bulk_indicator_values, value_cell
 from etablera.mandates.models import PolicyArea
 from etablera.web.charts import STATUS_STYLES, chart_with_table
-from etablera.web.discovery import etablera_modules
+from etablera.web.plugins import contributions
 from etablera.web.tables import Cell, Section, Table
 
 from . import selectors
 from .indicators import GENDER_LABELS, snapshot_table
 from .models import Assessment, Period, PeriodKind, Report, ReportEntry, ReportStatus
-from .periods import earlier_codes, parse_standard
 
 #: How many periods (this one included) the indicator trends show.
 TREND_LENGTH = 5
@@ -262,7 +262,7 @@ def _values_table(blocks: list[EntryBlock], caption: str, year: int) -> Table | 
 
 
 def _contributor_modules() -> list[Any]:
-    return etablera_modules("report_sections")
+    return contributions("report_sections")
 
 
 def entry_extras_for(period: Period, entries: list[ReportEntry], user) -> dict[int, list[Table]]:
@@ -565,7 +565,7 @@ def _contributed(period: Period, user) -> list[Section]:
     return sorted(sections, key=lambda s: s.order)
 
 
-def build(period: Period, user=None) -> ConsolidatedReport:
+def build(period: Period, user) -> ConsolidatedReport:
     """The consolidated report of ``period`` as ``user`` may read it (see the module docstring).
 
     A fixed number of queries however many bodies, entries and indicators there are (plus what
@@ -578,15 +578,12 @@ def build(period: Period, user=None) -> ConsolidatedReport:
         .select_related("body", "decision__body")
         .order_by("body__kind_order", "body__name")
     )
-    if user is None:
-        visible = [r for r in all_reports if r.status in selectors.SHOWN_STATUSES]
-    else:
-        visible_ids = set(
-            selectors.reports(user, period=period)
-            .filter(status__in=selectors.SHOWN_STATUSES)
-            .values_list("pk", flat=True)
-        )
-        visible = [r for r in all_reports if r.pk in visible_ids]
+    visible_ids = set(
+        selectors.reports(user, period=period)
+        .filter(status__in=selectors.SHOWN_STATUSES)
+        .values_list("pk", flat=True)
+    )
+    visible = [r for r in all_reports if r.pk in visible_ids]
     entries = list(
         ReportEntry.objects.select_related(
             "report__body", "mandate__policy_area", "mandate__commissioned_by", "goal__policy_area"

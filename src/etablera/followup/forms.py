@@ -8,12 +8,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from etablera.goals.periods import parse_standard
 from etablera.mandates.models import Decision
 from etablera.organisation.models import BodyKind
 from etablera.web.forms import DateInput
 
 from .models import Assessment, Period, ReportEntry, ReportStatus
-from .periods import parse_standard
 
 
 class PeriodForm(forms.ModelForm):

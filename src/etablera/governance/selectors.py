@@ -18,8 +18,6 @@ from .registry import Finding, Rule, Severity, rules
 def visible_body_ids(user) -> set[int] | None:
     """The bodies whose findings ``user`` may see; None means every finding (also those that
     concern no body, such as a goal with no owner)."""
-    if user is None:
-        return None
     q = policy.filter_q(user, "governance.view", Body)
     if q is None:
         return set()
@@ -36,7 +34,8 @@ def findings_for(
     code: str = "",
     today: dt.date | None = None,
 ) -> list[Finding]:
-    """The findings ``user`` may see (``user=None``: all), optionally for one body only."""
+    """The findings ``user`` (a user or a ``policy.Operator``) may see, optionally for one body
+    only."""
     visible = visible_body_ids(user)
     if body is not None:
         wanted: set[int] | None = {body.pk} if visible is None else {body.pk} & visible

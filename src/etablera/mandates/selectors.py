@@ -214,24 +214,16 @@ class Linked:
     assessments: list[Any] = field(default_factory=list)
 
 
-def _visible(user, action: str, queryset):
-    """``queryset`` as the other app's own rule lets ``user`` see it, if it has declared one."""
-    if user is None or action not in policy.actions():
-        return queryset
-    return policy.scope(user, action, queryset)
-
-
-def linked(mandate: Mandate, user=None) -> Linked:
-    """The goals (``goals.Goal.mandates``), interventions (``register.Intervention``) and
-    follow-up entries (``followup.ReportEntry``, period by period) of a mandate that ``user``
-    may see. Each relation is read only if the other app defines it, so
+def linked(mandate: Mandate, user) -> Linked:
+    """The goals (``goals.Goal.mandates``) and interventions (``register.Intervention``) of a
+    mandate that ``user`` may see. Each relation is read only if the other app defines it, so
     the page works while those apps are being built or when they are not installed."""
     result = Linked()
     if hasattr(mandate, "goals"):
-        result.goals = list(_visible(user, "goals.view", mandate.goals.all()))
+        result.goals = list(policy.visible(user, "goals.view", mandate.goals.all()))
     if hasattr(mandate, "interventions"):
         result.interventions = list(
-            _visible(
+            policy.visible(
                 user,
                 "register.intervention.view",
                 mandate.interventions.select_related("provider_unit"),
@@ -239,7 +231,7 @@ def linked(mandate: Mandate, user=None) -> Linked:
         )
     if hasattr(mandate, "report_entries"):
         result.assessments = list(
-            _visible(
+            policy.visible(
                 user,
                 "followup.entry.view",
                 mandate.report_entries.select_related("report__period", "report__body").order_by(

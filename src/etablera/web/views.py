@@ -9,7 +9,7 @@ from django.views.decorators.cache import cache_control
 
 from etablera.accounts import policy
 
-from .discovery import etablera_modules
+from .plugins import contributions
 
 
 @login_required
@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     (``<app>/home.py: panels``), the most telling first (a panel's ``order``, default 50)."""
     policy.require(request.user, "web.home")
     panels = []
-    for module in etablera_modules("home"):
+    for module in contributions("home"):
         panels.extend(module.panels(request))
     panels.sort(key=lambda panel: panel.get("order", 50))
     return render(
