@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "etablera.governance",
     "etablera.jobs",
     "etablera.operations",
+    "etablera.kolada",
 ]
 
 MIDDLEWARE = [
@@ -359,6 +360,11 @@ ETABLERA_SHARE_MIN_EACH = _env_int("ETABLERA_SHARE_MIN_EACH", 5)
 ETABLERA_KPI_WORKERS = _env_int("ETABLERA_KPI_WORKERS", min(4, os.cpu_count() or 1))
 ETABLERA_KPI_CACHE_SECONDS = _env_int(
     "ETABLERA_KPI_CACHE_SECONDS", 0 if ENVIRONMENT == "test" else 600
+)
+#: How long the governance check's findings are remembered (0: not at all). A change to what
+#: the check reads forgets them at once in this process (and in all, with a shared cache).
+ETABLERA_GOVERNANCE_CACHE_SECONDS = _env_int(
+    "ETABLERA_GOVERNANCE_CACHE_SECONDS", 0 if ENVIRONMENT == "test" else 300
 )
 # The address people reach Etablera at, for links in e-mails (reminders).
 ETABLERA_BASE_URL = os.environ.get("ETABLERA_BASE_URL", "http://127.0.0.1:8000")

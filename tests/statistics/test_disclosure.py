@@ -368,6 +368,7 @@ def test_one_way_shares_never_give_a_hidden_numerator_away(ns, data):
     assert_safe(lines, figures, Kind.SHARE, hidden)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(grids())
 def test_two_way_counts_never_give_a_hidden_cell_away(grid):
@@ -376,6 +377,7 @@ def test_two_way_counts_never_give_a_hidden_cell_away(grid):
     assert_safe(lines, figures, Kind.COUNT, hidden)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(share_grids())
 def test_two_way_shares_never_give_a_hidden_numerator_away(data):
@@ -385,6 +387,7 @@ def test_two_way_shares_never_give_a_hidden_numerator_away(data):
     assert_safe(lines, figures, Kind.SHARE, hidden)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(grids(max_side=4), st.integers(min_value=1, max_value=12))
 def test_two_way_interiors_are_protected_around_the_published_one_way_tables(grid, threshold):
@@ -403,6 +406,7 @@ def test_two_way_interiors_are_protected_around_the_published_one_way_tables(gri
     assert_safe(lines, figures, Kind.COUNT, hidden, limits, frozen=frozen)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(st.lists(st.lists(values, min_size=1, max_size=6), min_size=2, max_size=4))
 def test_one_way_tables_sharing_a_total_are_protected_together(breakdowns):

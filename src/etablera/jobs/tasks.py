@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .execution import execute
+
 
 @task()
 def run_job(job_id: int) -> None:
-    from .services import execute
-
     execute(job_id)

@@ -8,9 +8,7 @@ class RegisterConfig(AppConfig):
     verbose_name = _("Arbetsmarknadsregister")
 
     def ready(self) -> None:
-        from etablera.web.discovery import import_app_module
-
-        import_app_module(self.name, "rules")
+        # The data key's check value is recorded once the register's tables exist.
         from django.db.models.signals import post_migrate
 
         from .keycheck import record_after_migrate

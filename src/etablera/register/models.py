@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from etablera.organisation.models import Unit
@@ -107,6 +108,9 @@ class Intervention(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("register:intervention-detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.start and self.end and self.end < self.start:

@@ -170,8 +170,8 @@ def participant_create(request: HttpRequest) -> HttpResponse:
         saved = run_service(
             form,
             services.register_participant,
-            request.user,
             participant,
+            actor=request.user,
             kind=form.cleaned_data["identity_kind"],
             number=form.cleaned_data["identity_number"],
             reserve=form.cleaned_data["reserve_number"],
@@ -222,7 +222,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def participant_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the number in clear, on request, once; the access log records it."""
     participant = _participant(request, pk)
-    number = services.reveal_identity(request.user, participant, purpose="participant page")
+    number = services.reveal_identity(participant, actor=request.user, purpose="participant page")
     response = render(
         request,
         "register/participant_reveal.html",
@@ -238,7 +238,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ParticipantEditForm(request.POST or None, instance=participant)
     if request.method == "POST" and form.is_valid():
         saved = run_service(
-            form, services.update_participant, request.user, form.save(commit=False)
+            form, services.update_participant, form.save(commit=False), actor=request.user
         )
         if saved:
             messages.success(request, _("Uppgifterna har sparats."))
@@ -257,7 +257,7 @@ def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"start": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.enrol, request.user, form.save(commit=False))
+        saved = run_service(form, services.enrol, form.save(commit=False), actor=request.user)
         if saved:
             messages.success(
                 request,
@@ -294,8 +294,8 @@ def enrolment_end(request: HttpRequest, pk: int) -> HttpResponse:
         saved = run_service(
             form,
             services.end_enrolment,
-            request.user,
             enrolment,
+            actor=request.user,
             end=form.cleaned_data["end"],
             exit_status=form.cleaned_data["exit_status"],
         )
@@ -324,7 +324,7 @@ def observation_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         saved = run_service(
-            form, services.record_observation, request.user, form.save(commit=False)
+            form, services.record_observation, form.save(commit=False), actor=request.user
         )
         if saved:
             messages.success(request, _("Uppföljningen har registrerats."))
@@ -373,7 +373,7 @@ def conflicts(request: HttpRequest) -> HttpResponse:
         )
         transfer = request.POST.get("action") == "transfer"
         try:
-            services.resolve_conflict(request.user, conflict, transfer=transfer)
+            services.resolve_conflict(conflict, actor=request.user, transfer=transfer)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from etablera.web import plugins
+
 
 class Command(BaseCommand):
     help = "Serve Etablera in production with gunicorn. Configure it with environment variables."
@@ -45,12 +47,9 @@ class Command(BaseCommand):
 
         from gunicorn.app.wsgiapp import run
 
-        if settings.ETABLERA_EMBEDDED_WORKER:
-            # Background jobs need no extra server: a worker runs beside gunicorn and stops
-            # with it. Production with several machines runs `etablera worker` on its own.
-            from etablera.jobs.worker import start_embedded
-
-            start_embedded()
+        # What the apps start beside the server (the embedded job worker): see web.plugins.
+        for companion in plugins.contributions("server"):
+            companion.start()
 
         sys.argv = [
             "gunicorn",
