@@ -50,7 +50,10 @@ def test_a_repeated_check_runs_no_rule_and_a_change_shows_at_once(
     assert codes(again) == ["Utan beslut"]
 
     b.commissioned(sn, ks, with_decision=False, title="Också utan beslut")
-    assert codes(selectors.findings_for(OPERATOR, today=TODAY)) == ["Också utan beslut", "Utan beslut"]
+    assert codes(selectors.findings_for(OPERATOR, today=TODAY)) == [
+        "Också utan beslut",
+        "Utan beslut",
+    ]
 
 
 def test_another_day_is_checked_afresh(ks, sn, django_assert_max_num_queries):
