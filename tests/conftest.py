@@ -84,3 +84,16 @@ def small_demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator
     ):
         call_command("loaddemo", small=True, quiet_users=True, stdout=StringIO())
         yield
+
+
+def login_verified(client, user) -> None:
+    """Sign ``client`` in as ``user`` with the second factor done, as after the code step
+    (the demo's admin and coach have an authenticator, so a bare ``force_login`` stops there)."""
+    from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+
+    client.force_login(user)
+    device = next(iter(devices_for_user(user)), None)
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
