@@ -16,7 +16,7 @@ import pytest
 
 from etablera.followup.periods import resolve_period
 from etablera.register.status_defaults import ensure_default_status_categories
-from etablera.statistics import kpis, selectors
+from etablera.statistics import kpis, one_way, results, selectors
 from etablera.statistics.kpis import municipality_scope
 from tests.factories import UnitFactory
 
@@ -61,15 +61,15 @@ def test_side_by_side_gives_the_same_figures(settings, monkeypatch):
     trend_alone = selectors.trend(None, period, municipality_scope(), as_of=AS_OF)
 
     settings.ETABLERA_KPI_WORKERS = 3
-    monkeypatch.setattr(kpis, "_in_memory", lambda: False)
+    monkeypatch.setattr(results, "_in_memory", lambda: False)
     threads: set[str] = set()
-    original = kpis._fine_sums
+    original = one_way._fine_sums
 
     def spy(*args, **kwargs):
         threads.add(threading.current_thread().name)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(kpis, "_fine_sums", spy)
+    monkeypatch.setattr(one_way, "_fine_sums", spy)
     together = kpis.compute(period, municipality_scope(), (), one_way=DIMENSIONS, as_of=AS_OF)
     trend_together = selectors.trend(None, period, municipality_scope(), as_of=AS_OF)
 

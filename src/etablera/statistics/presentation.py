@@ -26,7 +26,8 @@ from etablera.web.tables import (
     Table,
 )
 
-from .kpis import DIMENSIONS, KPIS, Kpi, KpiReport
+from .definitions import DIMENSIONS, KPIS, OUTCOME_KPIS, Kpi
+from .results import KpiReport
 
 UNIT_LABELS = {
     "count": gettext_lazy("antal"),
@@ -148,8 +149,6 @@ def report_table(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> Table:
 def outcomes_table(groups: Sequence[Any], caption: str, kpis: Sequence[str] | None = None) -> Table:
     """The outcomes of some interventions: a row per intervention, as the by-intervention
     breakdown publishes them (no subtotal: it would be a new sum to subtract from)."""
-    from .selectors import OUTCOME_KPIS
-
     shown = tuple(kpis or OUTCOME_KPIS)
     rows = [[g.label("intervention"), *(g.cells[k] for k in shown)] for g in groups]
     return Table(

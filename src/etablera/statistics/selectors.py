@@ -25,7 +25,9 @@ from etablera.accounts import policy
 from etablera.organisation.models import Body, Unit
 
 from . import disclosure, kpis
-from .kpis import KpiReport, Scope, municipality_scope
+from .definitions import OUTCOME_KPIS, Scope, municipality_scope
+from .presentation import outcomes_table
+from .results import KpiReport, run_side_by_side
 
 VIEW = "statistics.kpis.view"
 
@@ -265,7 +267,7 @@ def trend(
     ``current``, the chosen period's report when already computed, is reused for its point."""
     tasks = _trend_tasks(period, scope, as_of, current)
     # The periods are independent: computed side by side, each on its own connection.
-    return _trend_points(period, kpis.run_side_by_side(tasks), current)
+    return _trend_points(period, run_side_by_side(tasks), current)
 
 
 def report_with_trend(
@@ -277,7 +279,7 @@ def report_with_trend(
         "report": functools.partial(compute, period, scope, (), one_way=one_way, as_of=as_of),
         **_trend_tasks(period, scope, as_of, None, skip=(period.start, period.end)),
     }
-    done = kpis.run_side_by_side(tasks)
+    done = run_side_by_side(tasks)
     report = done["report"]
     return report, _trend_points(period, done, report)
 
@@ -340,8 +342,6 @@ def mandate_outcomes(user, mandate, period=None) -> dict[str, Any] | None:
     """
     from etablera.register.models import Intervention
 
-    from .presentation import outcomes_table
-
     options = scopes_for(user)
     if not options:
         return None
@@ -365,16 +365,3 @@ def mandate_outcomes(user, mandate, period=None) -> dict[str, Any] | None:
         "interventions": len(wanted),
         "table": outcomes_table(rows, caption) if rows else None,
     }
-
-
-#: The KPIs shown for a mandate's interventions.
-OUTCOME_KPIS = (
-    "active_participants",
-    "ended_enrolments",
-    "exit_work_or_studies_share",
-    "exit_unsubsidised_work_share",
-    "work_or_studies_90d_share",
-    "median_days_in_intervention",
-    "cost_per_participant",
-    "cost_per_exit_work_or_studies",
-)
