@@ -61,3 +61,14 @@ def populated(db, body, unit):
             start=dt.date(2025, 9, 1),
         )
     return {"unit": unit, "other_unit": other_unit, "internship": internship, "training": training}
+
+
+#: The most a published count may lie from the register (``ETABLERA_NOISE_MAX``).
+NOISE = 2
+
+
+def near(value, true, within=NOISE) -> bool:
+    """Whether a published ``value`` lies within ``within`` of the register's ``true`` one:
+    cell-key perturbation moves a count by at most the noise (and which way depends on the
+    records' keys, so on their ids, which differ between databases and runs)."""
+    return value is not None and abs(float(value) - float(true)) <= within

@@ -196,7 +196,7 @@ def bits(mask: Any) -> list[int]:
 
 def band_values(dim: str) -> list[str]:
     """A banded dimension's values in the order of their bits."""
-    return [str(value) for value, label_of in DIMENSIONS[dim].choices]
+    return [str(value) for value, _label in DIMENSIONS[dim].choices]
 
 
 def band_bit(dim: str) -> Case:

@@ -9,18 +9,23 @@ from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from django.db.models import (
+    BigIntegerField,
+    Case,
     Count,
     F,
     Q,
     QuerySet,
+    Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
 
-from .definitions import Scope, decoded
+from .definitions import FOLLOW_UP_DAYS, Scope, decoded
+from .disclosure import RecordKey
 from .facts import day_number
 from .models import EnrolmentFact
-from .results import GroupKey, QueryContext, median_of
+from .results import GroupKey, QueryContext, in_ids, median_of
 
 #: The facts' column of each dimension the facts keep.
 FACT_COLUMN = {
@@ -83,3 +88,34 @@ def lengths(period, scope: Scope, dims: Sequence[str], ctx: QueryContext) -> dic
         key = tuple((d, decoded(d, row[f"g_{d}"])) for d in dims)
         histograms[key][row["duration"]] = row["n"]
     return {key: median_of(histogram) for key, histogram in histograms.items()}
+
+
+def enrolment_keys(condition: Q) -> Sum:
+    """The sum of the record keys of the facts that meet ``condition``: with the count of
+    the same facts, the cell key of the count (``disclosure``)."""
+    return Sum(
+        Case(
+            When(condition, then=RecordKey(F("pk"), "enrolment")),
+            default=Value(0),
+            output_field=BigIntegerField(),
+        ),
+        output_field=BigIntegerField(),
+    )
+
+
+def participant_key() -> RecordKey:
+    """A participant's record key, the same in every fact of theirs."""
+    return RecordKey(F("participant_id"), "participant")
+
+
+def ended_counts(ended: Q, ctx: QueryContext) -> dict[str, Q]:
+    """The counts of ended enrolments by name (as in ``Raw.counts``), each as its condition."""
+    counts = {
+        "ended": ended,
+        "exit_ws": ended & in_ids("exit_status_id", ctx.ws),
+        "exit_work": ended & in_ids("exit_status_id", ctx.work),
+    }
+    for d in FOLLOW_UP_DAYS:
+        counts[f"n{d}"] = ended & Q(**{f"status_{d}__isnull": False})
+        counts[f"k{d}"] = ended & in_ids(f"status_{d}", ctx.ws)
+    return counts

@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from . import disclosure
+from . import disclosure, lattice
 from .definitions import (
     BANDED,
     DAYS_PER_MONTH,
@@ -57,7 +57,7 @@ from .definitions import (
     parse_breakdown_list,
 )
 from .one_way import one_way_raw
-from .protection import PROTECTION, canonical, label_of, ordered_values, plan_of, protect
+from .protection import canonical, label_of, ordered_values, plan_of, publish
 from .reference import raw_from_register
 from .results import (
     TOTAL,
@@ -81,7 +81,6 @@ __all__ = [
     "MUNICIPALITY_KEY",
     "NESTED",
     "PERSONAL",
-    "PROTECTION",
     "TOTAL",
     "Dimension",
     "Group",
@@ -139,7 +138,8 @@ def compute(
     """
     from django.utils import timezone
 
-    limits = disclosure.thresholds()  # refuse nonsense thresholds before computing anything
+    limits = disclosure.thresholds()  # refuse nonsense settings before computing anything
+    lattice.require(period)  # and periods the protection cannot cover
     dims = parse_breakdown(by)
     extra = [d for d in parse_breakdown_list(one_way) if d not in dims]
     wanted = set(KPIS) if kpis is None else set(kpis) & set(KPIS)
@@ -149,49 +149,35 @@ def compute(
     dim_order = [d for d in DIMENSIONS]
 
     raw: dict[GroupKey, Raw] = dict(one_way_raw(period, scope, plan.one_way, as_of, ctx, wanted))
-    groupings: list[tuple[str, ...]] = []
     if plan.two_way:
-        groupings.append(plan.two_way)
-    if plan.extra_two_way:
-        groupings.append(plan.extra_two_way)
-    for grouping in groupings:
-        for key, value in by_groups(period, scope, grouping, as_of, ctx, wanted).items():
+        for key, value in by_groups(period, scope, plan.two_way, as_of, ctx, wanted).items():
             raw[canonical(key, dim_order)] = value
     raw.setdefault(TOTAL, Raw())
 
-    names, categories = ctx.names, ctx.categories
+    names = ctx.names
     values = {
         d: ordered_values(d, {v for key in raw for dd, v in key if dd == d}, names)
         for d in plan.one_way
     }
-    figures = {key: figures_of(r) for key, r in raw.items()}
-    hidden = protect(figures, plan, values, categories, limits)
-
-    groups: dict[GroupKey, Group] = {}
-    for key, per_kpi in figures.items():
-        labels = {d: label_of(d, v, names) for d, v in key}
-        cells = {}
-        for kpi in KPIS:
-            figure = per_kpi[kpi]
-            cells[kpi] = disclosure.cell(figure.value, kpi not in wanted or key in hidden[kpi])
-        groups[key] = Group(key, labels, cells)
-
     order: dict[tuple[str, ...], list[GroupKey]] = {(): [TOTAL]}
     for d in plan.one_way:
         order[(d,)] = [((d, v),) for v in values[d]] + [TOTAL]
     if plan.two_way:
         a, b = plan.two_way
-        cells_order = [
-            canonical(((a, va), (b, vb)), dim_order)
-            for va in values[a]
-            for vb in values[b]
-            if canonical(((a, va), (b, vb)), dim_order) in groups
-        ]
         order[plan.two_way] = [
-            *cells_order,
+            *(canonical(((a, va), (b, vb)), dim_order) for va in values[a] for vb in values[b]),
             *(((a, va),) for va in values[a]),
             *(((b, vb),) for vb in values[b]),
             TOTAL,
         ]
+
+    groups: dict[GroupKey, Group] = {}
+    deviation: dict[str, float] = {}
+    for key in {key for keys in order.values() for key in keys}:
+        published = publish(raw.get(key) or Raw(), wanted, limits)
+        labels = {d: label_of(d, v, names) for d, v in key}
+        groups[key] = Group(key, labels, published.cells)
+        for kpi, amount in published.deviation.items():
+            deviation[kpi] = max(deviation.get(kpi, 0), amount)
     empty = raw[TOTAL].active == 0
-    return KpiReport(period, scope, dims, as_of, groups, order, limits, empty)
+    return KpiReport(period, scope, dims, as_of, groups, order, limits, empty, deviation)

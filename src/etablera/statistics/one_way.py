@@ -35,9 +35,17 @@ from .definitions import (
     bits,
     decoded,
 )
-from .fact_queries import FACT_COLUMN, ended_and_days, facts_in, lengths
+from .fact_queries import (
+    FACT_COLUMN,
+    ended_and_days,
+    ended_counts,
+    enrolment_keys,
+    facts_in,
+    lengths,
+    participant_key,
+)
 from .facts import day_number
-from .results import TOTAL, GroupKey, QueryContext, Raw, in_ids, median_of, run_side_by_side
+from .results import TOTAL, GroupKey, QueryContext, Raw, median_of, run_side_by_side
 from .two_way import by_groups
 
 # Computed straight from the register (``reference.register_raw``), a breakdown costs three
@@ -72,25 +80,24 @@ def _fine(dims: Iterable[str]) -> tuple[str, ...]:
     return tuple(d for d in FINE if d in needed)
 
 
-#: The sums of :func:`_fine_sums`, in the order of its columns after the group values.
-SUMS = ("days", "ended", "exit_ws", "exit_work", *(f"{x}{d}" for d in FOLLOW_UP_DAYS for x in "nk"))
+#: The counts of :func:`_fine_sums` (named as in ``Raw.counts``), each followed by its sum of
+#: record keys; the days in the period come first.
+COUNTED = ("ended", "exit_ws", "exit_work", *(f"{x}{d}" for d in FOLLOW_UP_DAYS for x in "nk"))
+SUMS = ("days", *COUNTED, *(f"key_{name}" for name in COUNTED))
 
 
 def _fine_sums(period, scope: Scope, fine: Sequence[str], as_of, ctx: QueryContext) -> list[tuple]:
-    """Per finest group (values in the order of ``fine``): the :data:`SUMS` — counts, days in
-    the period and observations after exit."""
+    """Per finest group (values in the order of ``fine``): the :data:`SUMS` — days in the
+    period, counts of ended enrolments and observations after exit, and their record keys."""
     _first, ended, days = ended_and_days(period, as_of)
+    counts = ended_counts(ended, ctx)
     aggregates: dict[str, Any] = {
         # Days in the period; times the intervention's monthly cost (exact, in öre) it is
         # the group's cost.
         "days": Sum(days, output_field=IntegerField()),
-        "ended": Count("pk", filter=ended),
-        "exit_ws": Count("pk", filter=ended & in_ids("exit_status_id", ctx.ws)),
-        "exit_work": Count("pk", filter=ended & in_ids("exit_status_id", ctx.work)),
+        **{name: Count("pk", filter=counts[name]) for name in COUNTED},
+        **{f"key_{name}": enrolment_keys(counts[name]) for name in COUNTED},
     }
-    for d in FOLLOW_UP_DAYS:
-        aggregates[f"n{d}"] = Count("pk", filter=ended & Q(**{f"status_{d}__isnull": False}))
-        aggregates[f"k{d}"] = Count("pk", filter=ended & in_ids(f"status_{d}", ctx.ws))
     groups = {f"g_{d}": F(FACT_COLUMN[d]) for d in fine}
     rows = facts_in(period, scope).annotate(**groups).values_list(*groups)
     return list(rows.annotate(**aggregates).order_by())
@@ -114,6 +121,9 @@ def _people(period, scope: Scope, dims: Sequence[str], ctx: QueryContext) -> dic
                 output_field=IntegerField(),
             )
         ),
+        # The participant's record key (the same in all their facts): summed over the people
+        # of a group it is the cell key of the group's count of participants.
+        "key": Max(participant_key()),
     }
     for w in words:
         offset = Cast(F("intervention_id") - Value(w * WORD), IntegerField())
@@ -183,7 +193,7 @@ def _people(period, scope: Scope, dims: Sequence[str], ctx: QueryContext) -> dic
             per_person.queryset()
             .annotate(o_new=F("is_new"), **shown)
             .values(*shown, "o_new")
-            .annotate(people=Count("*"))
+            .annotate(people=Count("*"), keys=Sum("key", output_field=BigIntegerField()))
             .order_by()
         )
     combined = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
@@ -199,10 +209,14 @@ def _people(period, scope: Scope, dims: Sequence[str], ctx: QueryContext) -> dic
             keys += [(("intervention", w * WORD + b),) for b in bits(row[f"o_w{w}"])]
         if categories:
             keys += [(("category", categories[b]),) for b in bits(row["o_c_category"])]
+        people, key_sum = row["people"], int(row["keys"] or 0)
         for key in keys:
-            result[key].active += row["people"]
+            counted = result[key]
+            counted.active += people
+            counted.keys["active"] = counted.keys.get("active", 0) + key_sum
             if row["o_new"]:
-                result[key].new += row["people"]
+                counted.new += people
+                counted.keys["new"] = counted.keys.get("new", 0) + key_sum
     return result
 
 
@@ -220,7 +234,7 @@ def _histograms(
     values: dict[str, list[Any]] = {
         d: [1 << i for i in range(len(band_values(d)))]
         if d in BANDED
-        else [str(v) for v, label_of in DIMENSIONS[d].choices]
+        else [str(v) for v, _label in DIMENSIONS[d].choices]
         for d in pivoted
     }
     columns: dict[str, Any] = {"n": Count("pk")}
@@ -296,7 +310,7 @@ def one_way_raw(
     days: dict[GroupKey, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for row in done["sums"]:
         intervention = row[at["intervention"]]
-        values = [v or 0 for v in row[len(fine) :]]
+        values = [int(v or 0) for v in row[len(fine) :]]
         keys = [TOTAL]
         for d in dims:
             if d == "category":
@@ -328,8 +342,10 @@ def one_way_raw(
         for after in FOLLOW_UP_DAYS:
             raw.observed[after] = figures[f"n{after}"]
             raw.observed_ws[after] = figures[f"k{after}"]
+        raw.keys.update({name: figures[f"key_{name}"] for name in COUNTED})
     for key, counted in done["people"].items():
         result[key].active, result[key].new = counted.active, counted.new
+        result[key].keys.update(counted.keys)
     for key, median in done.get("medians", {}).items():
         result[key].median = median
     return dict(result)

@@ -35,9 +35,20 @@ from etablera.web.tables import Cell
 
 from . import disclosure
 from .definitions import DAYS_PER_MONTH, FOLLOW_UP_DAYS, Scope
-from .disclosure import Figure
 
 GroupKey = tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A KPI's unprotected value with the people behind it (``n``; ``k`` of them with the
+    property, for a share): what the engines compute, before ``protection.publish``."""
+
+    value: Any
+    n: int
+    k: int = 0
+
+
 TOTAL: GroupKey = ()
 
 
@@ -54,6 +65,22 @@ class Raw:
     observed: dict[int, int] = field(default_factory=lambda: dict.fromkeys(FOLLOW_UP_DAYS, 0))
     observed_ws: dict[int, int] = field(default_factory=lambda: dict.fromkeys(FOLLOW_UP_DAYS, 0))
     median: float | None = None
+    #: The sum of the record keys of each count's records (``disclosure``): the counts of
+    #: :meth:`counts` by name. Not compared: the reference computation has no keys.
+    keys: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def counts(self) -> dict[str, int]:
+        """The true counts of the group by name; each has its cell key in :attr:`keys`."""
+        result = {
+            "active": self.active,
+            "new": self.new,
+            "ended": self.ended,
+            "exit_ws": self.exit_ws,
+            "exit_work": self.exit_work,
+        }
+        for d in FOLLOW_UP_DAYS:
+            result[f"n{d}"], result[f"k{d}"] = self.observed[d], self.observed_ws[d]
+        return result
 
 
 def _share(k: int, n: int) -> float | None:
@@ -120,6 +147,8 @@ class KpiReport:
     thresholds: disclosure.Thresholds
     #: No enrolment in scope was active in the period.
     empty: bool = False
+    #: Per KPI, the most any published cell of it may lie from the register (its unit).
+    deviation: dict[str, float] = field(default_factory=dict)
 
     @property
     def total(self) -> Group:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from etablera.accounts import policy
 from etablera.organisation.models import Body, Unit
 
-from . import disclosure, kpis
+from . import disclosure, kpis, lattice
 from .definitions import OUTCOME_KPIS, Scope, municipality_scope
 from .presentation import outcomes_table
 from .results import KpiReport, run_side_by_side
@@ -137,22 +137,29 @@ def scopes_for(user, action: str = VIEW) -> list[Scope]:
             key = f"enhet-{grant.unit_id}"
             if key in seen:
                 continue
-            units = list(
-                Unit.objects.filter(path__startswith=grant.unit_path).values_list(
-                    "pk", "name", "path"
-                )
-            )
-            name = next((n for pk, n, _p in units if pk == grant.unit_id), "")
-            result.append(Scope(key, name, frozenset(pk for pk, _n, _p in units)))
+            result.append(unit_scope(Unit.objects.get(pk=grant.unit_id)))
         else:
             key = f"organ-{grant.body_id}"
             if key in seen:
                 continue
-            body = Body.objects.get(pk=grant.body_id)
-            ids = frozenset(Unit.objects.filter(body_id=grant.body_id).values_list("pk", flat=True))
-            result.append(Scope(key, body.name, ids))
+            result.append(body_scope(Body.objects.get(pk=grant.body_id)))
         seen.add(key)
     return result
+
+
+def unit_scope(unit: Unit) -> Scope:
+    """The scope of a unit and the units under it: what a role at the unit sees, and what
+    ``etablera kpis --scope enhet:N`` gives an operator (one definition for both). Figures of
+    a unit and of one of its units differ by the rest plus two independent pieces of noise
+    (``disclosure``): subtracting them pins nobody down."""
+    ids = Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)
+    return Scope(f"enhet-{unit.pk}", unit.name, frozenset(ids))
+
+
+def body_scope(body: Body) -> Scope:
+    """The scope of a body's units (a reporter's reach; ``--scope organ:N``)."""
+    ids = Unit.objects.filter(body_id=body.pk).values_list("pk", flat=True)
+    return Scope(f"organ-{body.pk}", body.name, frozenset(ids))
 
 
 def scope_for(user, key: str | None = None, action: str = VIEW) -> Scope:
@@ -177,28 +184,13 @@ def scope_for(user, key: str | None = None, action: str = VIEW) -> Scope:
 
 
 def resolve(text: str):
-    """A period text (code, year or date range) as a ``PeriodRange``; see ``kpis`` for why date
-    ranges must cover whole months."""
+    """A period text (code, year or date range) as a ``PeriodRange``, refused unless it is a
+    period of the lattice statistics are made for (see ``statistics.lattice``)."""
     from etablera.followup.periods import resolve_period
 
     period = resolve_period(text)
-    if period.period is None and "." in (text or ""):
-        _require_whole_months(period)
+    lattice.require(period)
     return period
-
-
-def _require_whole_months(period) -> None:
-    next_day = period.end + datetime.timedelta(days=1)
-    if period.start.day != 1 or next_day.day != 1:
-        raise ValidationError(
-            _(
-                "Nyckeltal redovisas för hela månader: ange ett intervall som börjar den första i "
-                "en månad och slutar den sista, till exempel 2025-01-01..2025-06-30. Annars "
-                "skulle två nästan lika intervall kunna jämföras så att enskilda personers "
-                "uppgifter gick att räkna fram."
-            ),
-            code="months",
-        )
 
 
 def report(
@@ -363,5 +355,5 @@ def mandate_outcomes(user, mandate, period=None) -> dict[str, Any] | None:
         "query": period_query(period),
         "scope": scope,
         "interventions": len(wanted),
-        "table": outcomes_table(rows, caption) if rows else None,
+        "table": outcomes_table(result, rows, caption) if rows else None,
     }

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
 from django.db.models import (
+    BigIntegerField,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -16,9 +17,17 @@ from django.db.models import (
     Sum,
 )
 
-from .definitions import FOLLOW_UP_DAYS, OERE, Scope
-from .fact_queries import decoded, ended_and_days, fact_group, facts_in, lengths
-from .results import GroupKey, QueryContext, Raw, in_ids
+from .definitions import FOLLOW_UP_DAYS, OERE, Scope, decoded
+from .fact_queries import (
+    ended_and_days,
+    ended_counts,
+    enrolment_keys,
+    fact_group,
+    facts_in,
+    lengths,
+    participant_key,
+)
+from .results import GroupKey, QueryContext, Raw
 
 
 def by_groups(
@@ -29,22 +38,26 @@ def by_groups(
     observations, and one for the lengths of the ended enrolments (:func:`lengths`). Costs
     and observations are left out when no KPI asked for needs them (a trend's points)."""
     first, ended, days = ended_and_days(period, as_of)
+    new = Q(first_day__gte=first)
+    counts = ended_counts(ended, ctx)
+    observed = FOLLOW_UP_DAYS if any(k.startswith("work_or_studies_") for k in kpis) else ()
+    counted = ["ended", "exit_ws", "exit_work", *(f"{x}{d}" for d in observed for x in "nk")]
     aggregates: dict[str, Any] = {
         "active": Count("participant_id", distinct=True),
-        "new": Count("participant_id", distinct=True, filter=Q(first_day__gte=first)),
-        "ended": Count("pk", filter=ended),
-        "exit_ws": Count("pk", filter=ended & in_ids("exit_status_id", ctx.ws)),
-        "exit_work": Count("pk", filter=ended & in_ids("exit_status_id", ctx.work)),
+        "new": Count("participant_id", distinct=True, filter=new),
+        # Distinct participants' keys: different participants never share a key.
+        "key_active": Sum(participant_key(), distinct=True, output_field=BigIntegerField()),
+        "key_new": Sum(
+            participant_key(), distinct=True, filter=new, output_field=BigIntegerField()
+        ),
+        **{name: Count("pk", filter=counts[name]) for name in counted},
+        **{f"key_{name}": enrolment_keys(counts[name]) for name in counted},
     }
     if kpis & {"cost_per_participant", "cost_per_exit_work_or_studies"}:
         money = DecimalField(max_digits=20, decimal_places=2)
         monthly = ctx.by_intervention("intervention_id", ctx.costs, Decimal(0))
         cost = ExpressionWrapper(days * monthly, output_field=money)
         aggregates["cost"] = Sum(cost, output_field=money)
-    observed = FOLLOW_UP_DAYS if any(k.startswith("work_or_studies_") for k in kpis) else ()
-    for d in observed:
-        aggregates[f"n{d}"] = Count("pk", filter=ended & Q(**{f"status_{d}__isnull": False}))
-        aggregates[f"k{d}"] = Count("pk", filter=ended & in_ids(f"status_{d}", ctx.ws))
     groups = {f"g_{d}": fact_group(d, ctx) for d in dims}
     facts = facts_in(period, scope)
     rows = cast(
@@ -65,6 +78,7 @@ def by_groups(
         )
         for d in observed:
             raw.observed[d], raw.observed_ws[d] = row[f"n{d}"] or 0, row[f"k{d}"] or 0
+        raw.keys = {name: int(row[f"key_{name}"] or 0) for name in ("active", "new", *counted)}
         result[tuple((d, decoded(d, row[f"g_{d}"])) for d in dims)] = raw
     if "median_days_in_intervention" in kpis:
         for key, median in lengths(period, scope, dims, ctx).items():
