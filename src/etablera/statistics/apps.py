@@ -16,6 +16,8 @@ class StatisticsConfig(AppConfig):
         import_app_module(self.name, "checks")
         import_app_module(self.name, "sources")
         # The KPI engine's facts follow every change of the register.
-        from . import facts
+        from . import closing, facts
 
         facts.connect()
+        # A closed follow-up period's figures are kept as they were when it closed.
+        closing.connect()

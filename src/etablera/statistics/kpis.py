@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from . import disclosure, lattice
+from . import disclosure, frozen, lattice
 from .definitions import (
     BANDED,
     DAYS_PER_MONTH,
@@ -148,11 +148,8 @@ def compute(
     plan = plan_of(dims, extra)
     dim_order = [d for d in DIMENSIONS]
 
-    raw: dict[GroupKey, Raw] = dict(one_way_raw(period, scope, plan.one_way, as_of, ctx, wanted))
-    if plan.two_way:
-        for key, value in by_groups(period, scope, plan.two_way, as_of, ctx, wanted).items():
-            raw[canonical(key, dim_order)] = value
-    raw.setdefault(TOTAL, Raw())
+    final = frozen.is_closed(period)
+    raw = _aggregates(period, scope, plan, as_of, ctx, wanted, final)
 
     names = ctx.names
     values = {
@@ -180,4 +177,38 @@ def compute(
         for kpi, amount in published.deviation.items():
             deviation[kpi] = max(deviation.get(kpi, 0), amount)
     empty = raw[TOTAL].active == 0
-    return KpiReport(period, scope, dims, as_of, groups, order, limits, empty, deviation)
+    return KpiReport(
+        period, scope, dims, as_of, groups, order, limits, empty, deviation, final=final
+    )
+
+
+def _aggregates(
+    period, scope: Scope, plan, as_of, ctx: QueryContext, wanted: set[str], final: bool
+) -> dict[GroupKey, Raw]:
+    """The unprotected aggregates of every group ``plan`` publishes: computed, or for a
+    closed period read as kept (``frozen``), computing and keeping what was not yet kept —
+    then with every KPI, so that what is kept serves any later question."""
+    dim_order = list(DIMENSIONS)
+    groupings: list[tuple[str, ...]] = [(), *((d,) for d in plan.one_way)]
+    if plan.two_way:
+        groupings.append(plan.two_way)
+    stored = frozen.kept(period, scope, groupings) if final else {}
+    kpis = set(KPIS) if final else wanted
+    missing_one_way = [d for d in plan.one_way if (d,) not in stored]
+    computed: dict[tuple[str, ...], dict[GroupKey, Raw]] = {}
+    if missing_one_way or () not in stored:
+        found = one_way_raw(period, scope, missing_one_way, as_of, ctx, kpis)
+        computed[()] = {TOTAL: found.get(TOTAL) or Raw()}
+        for d in missing_one_way:
+            computed[(d,)] = {key: value for key, value in found.items() if key and key[0][0] == d}
+    if plan.two_way and plan.two_way not in stored:
+        found = by_groups(period, scope, plan.two_way, as_of, ctx, kpis)
+        computed[plan.two_way] = {canonical(k, dim_order): v for k, v in found.items()}
+    if final:
+        computed = {g: raw for g, raw in computed.items() if g not in stored}
+        frozen.keep(period, scope, computed, as_of)
+    raw: dict[GroupKey, Raw] = {}
+    for part in (*stored.values(), *computed.values()):
+        raw.update(part)
+    raw.setdefault(TOTAL, Raw())
+    return raw

@@ -100,10 +100,15 @@ def accuracy_note(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> str:
             % {"amount": f"{math.ceil(max(costs) / 10) * 10:,}".replace(",", " ")}
         )
     sentence = ", ".join(parts[:-1]) + (_(" och ") if len(parts) > 1 else "") + parts[-1]
+    status = (
+        _("Slutliga siffror: fastställda när uppföljningsperioden stängdes.")
+        if report.final
+        else _("Preliminära siffror: de följer registret och kan ändras.")
+    )
     return _(
-        "%(sentence)s: små avvikelser skyddar enskilda personer (se Om uppgifterna). Summor av "
-        "100 eller mer avviker högst 2 procent."
-    ) % {"sentence": sentence}
+        "%(status)s %(sentence)s: små avvikelser skyddar enskilda personer. Summor av 100 "
+        "eller mer avviker högst 2 procent."
+    ) % {"status": status, "sentence": sentence}
 
 
 def summary_table(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> Table:
@@ -366,6 +371,7 @@ def as_json(report: KpiReport, kpis: Sequence[str] = ALL_KPIS, text: str = "") -
             "deviation": {k: v for k, v in report.deviation.items() if k in kpis},
             "note": accuracy_note(report, kpis),
         },
+        "status": "final" if report.final else "preliminary",
     }
 
 

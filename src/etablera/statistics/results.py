@@ -149,6 +149,9 @@ class KpiReport:
     empty: bool = False
     #: Per KPI, the most any published cell of it may lie from the register (its unit).
     deviation: dict[str, float] = field(default_factory=dict)
+    #: The figures of a closed follow-up period, as kept when first published (``frozen``);
+    #: otherwise preliminary: they follow the register.
+    final: bool = False
 
     @property
     def total(self) -> Group:
