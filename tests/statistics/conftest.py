@@ -72,3 +72,23 @@ def near(value, true, within=NOISE) -> bool:
     cell-key perturbation moves a count by at most the noise (and which way depends on the
     records' keys, so on their ids, which differ between databases and runs)."""
     return value is not None and abs(float(value) - float(true)) <= within
+
+
+@pytest.fixture
+def next_release(monkeypatch):
+    """Call to move on to a new month's release of preliminary figures (``frozen``): figures
+    of open periods are kept for the month of their first publication."""
+    from etablera.statistics import frozen
+
+    months = iter(range(1, 100))
+    original = frozen.release
+
+    def advance() -> None:
+        later = f"9{next(months):03d}-01"
+
+        def release(final: bool, today) -> str:
+            return original(final, today) and later  # final figures keep their release ""
+
+        monkeypatch.setattr(frozen, "release", release)
+
+    return advance

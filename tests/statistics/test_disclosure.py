@@ -63,9 +63,7 @@ def test_a_shares_stated_deviation_covers_every_true_share(n, data):
 def test_a_record_key_in_sql_is_the_one_in_python(db):
     people = [ParticipantFactory() for _ in range(5)]
     keys = dict(
-        Participant.objects.annotate(key=RecordKey(F("pk"), "participant")).values_list(
-            "pk", "key"
-        )
+        Participant.objects.annotate(key=RecordKey(F("pk"), "participant")).values_list("pk", "key")
     )
     assert keys == {p.pk: record_key(p.pk, "participant") for p in people}
     assert len(set(keys.values())) == len(keys)

@@ -1,17 +1,22 @@
-"""A closed follow-up period's figures never change: they are kept when first published.
+"""Published figures are kept: a closed period's for good, an open period's for a month.
 
-Figures are live: a late registration changes the register and with it the figures of the
-periods it falls in. For a period still open that is expected (its figures are labelled
-preliminary). Once a follow-up period is closed its report goes to the executive board and
-becomes a public document; its figures must then stay what they were, or the difference between
-two publications would describe the late registrations one by one.
+Figures computed live would follow the register from one registration to the next, and two
+questions a day apart would differ by exactly the people registered in between — the groups
+whose figures moved would describe them (cell-key perturbation gives an unchanged group the
+same value, so a moved value says the group changed). Statistics offices publish at fixed
+release points instead, and so does Etablera:
 
-So when figures are asked for a period whose dates are those of a closed follow-up period, each
-grouping's aggregates — counts, costs, medians and the sums of the record keys — are read from
-:class:`~.models.PublishedFigures` if kept, or computed now and kept. The municipality's total
-and one-way breakdowns are kept at the moment of closing (``followup.signals.period_closed``);
-other scopes and two-way breakdowns when first asked for. The protection is then applied to
-them exactly as to live figures (``protection.publish``): same records, same values.
+* an open period's figures are **preliminary**: kept at their first publication in a calendar
+  month (the *release*, ``2026-01``) and served from that for the rest of the month, so a
+  difference between two releases covers a month of registrations, not one;
+* a closed follow-up period's figures are **final**: kept when it closes (the municipality's
+  total and one-way breakdowns, ``closing``) or when first asked for after (other scopes and
+  breakdowns), and served from then on — next week and next year the same, whatever late
+  registrations do to the register.
+
+What is kept is each grouping's aggregates — counts, costs, medians and the sums of the record
+keys (:class:`~.models.PublishedFigures`); the protection is applied to them exactly as to
+fresh ones (``protection.publish``), so the same records give the same values.
 """
 
 from __future__ import annotations
@@ -89,17 +94,32 @@ def load(rows: list[Any]) -> dict[GroupKey, Raw]:
     return result
 
 
-def kept(period, scope: Scope, groupings: list[Grouping]) -> dict[Grouping, dict[GroupKey, Raw]]:
+def release(final: bool, today: datetime.date) -> str:
+    """The release figures belong to: "" when final, else the month of ``today``."""
+    return "" if final else f"{today:%Y-%m}"
+
+
+def kept(
+    period, scope: Scope, groupings: list[Grouping], release: str
+) -> dict[Grouping, dict[GroupKey, Raw]]:
     """The kept aggregates of those of ``groupings`` that have been kept (one query)."""
     names = {",".join(g): g for g in groupings}
     rows = PublishedFigures.objects.filter(
-        start=period.start, end=period.end, scope=scope_id(scope), grouping__in=list(names)
+        start=period.start,
+        end=period.end,
+        scope=scope_id(scope),
+        grouping__in=list(names),
+        release=release,
     ).values_list("grouping", "groups")
     return {names[grouping]: load(groups) for grouping, groups in rows}
 
 
 def keep(
-    period, scope: Scope, computed: dict[Grouping, dict[GroupKey, Raw]], as_of: datetime.date
+    period,
+    scope: Scope,
+    computed: dict[Grouping, dict[GroupKey, Raw]],
+    as_of: datetime.date,
+    release: str,
 ) -> None:
     """Keep newly computed aggregates (another request may have kept them first: then the
     first one stands, and this computation's figures are the same people's anyway)."""
@@ -111,6 +131,7 @@ def keep(
                     end=period.end,
                     scope=scope_id(scope),
                     grouping=",".join(grouping),
+                    release=release,
                     as_of=as_of,
                     groups=dump(raw),
                 )

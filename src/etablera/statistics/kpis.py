@@ -185,15 +185,18 @@ def compute(
 def _aggregates(
     period, scope: Scope, plan, as_of, ctx: QueryContext, wanted: set[str], final: bool
 ) -> dict[GroupKey, Raw]:
-    """The unprotected aggregates of every group ``plan`` publishes: computed, or for a
-    closed period read as kept (``frozen``), computing and keeping what was not yet kept —
-    then with every KPI, so that what is kept serves any later question."""
+    """The unprotected aggregates of every group ``plan`` publishes, as kept for the period's
+    release (``frozen``: final, or this month's preliminary one), computing and keeping what
+    was not yet kept — with every KPI, so that what is kept serves any later question."""
+    from django.utils import timezone
+
     dim_order = list(DIMENSIONS)
+    release = frozen.release(final, timezone.localdate())
     groupings: list[tuple[str, ...]] = [(), *((d,) for d in plan.one_way)]
     if plan.two_way:
         groupings.append(plan.two_way)
-    stored = frozen.kept(period, scope, groupings) if final else {}
-    kpis = set(KPIS) if final else wanted
+    stored = frozen.kept(period, scope, groupings, release)
+    kpis = set(KPIS)
     missing_one_way = [d for d in plan.one_way if (d,) not in stored]
     computed: dict[tuple[str, ...], dict[GroupKey, Raw]] = {}
     if missing_one_way or () not in stored:
@@ -204,9 +207,8 @@ def _aggregates(
     if plan.two_way and plan.two_way not in stored:
         found = by_groups(period, scope, plan.two_way, as_of, ctx, kpis)
         computed[plan.two_way] = {canonical(k, dim_order): v for k, v in found.items()}
-    if final:
-        computed = {g: raw for g, raw in computed.items() if g not in stored}
-        frozen.keep(period, scope, computed, as_of)
+    computed = {g: raw for g, raw in computed.items() if g not in stored}
+    frozen.keep(period, scope, computed, as_of, release)
     raw: dict[GroupKey, Raw] = {}
     for part in (*stored.values(), *computed.values()):
         raw.update(part)

@@ -70,8 +70,9 @@ class EnrolmentFact(models.Model):
 
 
 class PublishedFigures(models.Model):
-    """The aggregates behind the published figures of a closed follow-up period, kept as they
-    were when first published after the period closed (see ``statistics.frozen``).
+    """The aggregates behind published figures, kept as they were when first published: a
+    closed follow-up period's for good, an open period's for the month of their release (see
+    ``statistics.frozen``).
 
     The published values follow from them by the same protection as always (the record keys'
     sums are kept with the counts), so a closed period's figures are the same next week and
@@ -84,6 +85,9 @@ class PublishedFigures(models.Model):
     scope = models.CharField(_("omfattning"), max_length=200)
     #: The dimensions of the grouping, comma-separated ("" for the total alone).
     grouping = models.CharField(_("uppdelning"), max_length=60, blank=True)
+    #: "" for a closed period's final figures; the month (``2026-01``) of a release of an open
+    #: period's preliminary figures.
+    release = models.CharField(_("publicering"), max_length=7, blank=True)
     as_of = models.DateField(_("beräknat per"))
     taken_at = models.DateTimeField(_("fastställt"), auto_now_add=True)
     #: ``[[group key as [dimension, value] pairs], aggregates], …]`` (``frozen.dump``).
@@ -95,9 +99,10 @@ class PublishedFigures(models.Model):
         default_permissions = ()
         constraints = [
             models.UniqueConstraint(
-                fields=["start", "end", "scope", "grouping"], name="published_figures_once"
+                fields=["start", "end", "scope", "grouping", "release"],
+                name="published_figures_once",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.start}–{self.end} {self.scope} {self.grouping}"
+        return f"{self.start}–{self.end} {self.scope} {self.grouping} {self.release}"

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from etablera.accounts import policy
 from etablera.organisation.models import Body, Unit
 
-from . import disclosure, kpis, lattice
+from . import disclosure, frozen, kpis, lattice
 from .definitions import OUTCOME_KPIS, Scope, municipality_scope
 from .presentation import outcomes_table
 from .results import KpiReport, run_side_by_side
@@ -56,7 +56,8 @@ def compute(
     register changes.
 
     The cache key holds everything the result depends on — the period, the scope, the
-    breakdowns, the thresholds, the language, the day — and the register's *version*: the
+    breakdowns, the thresholds, the language, the day, the month's release of preliminary
+    figures (``frozen``) — and the register's *version*: the
     newest entry of the change history (every change made through the forms and the API is
     recorded there, deletions included) and the newest import run (bulk imports write no
     history). A change therefore shows at once, in every server process; the time limit
@@ -80,6 +81,7 @@ def compute(
             repr(
                 (
                     _register_version(),
+                    frozen.release(False, timezone.localdate()),  # this month's release
                     period.start,
                     period.end,
                     str(period.label),
