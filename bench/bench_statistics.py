@@ -136,9 +136,10 @@ def report(results: list[dict]) -> None:
         "1-by-1: the same with its queries one after another; kept: the same figures read from "
         "the month's kept release, as most views get them; register: the same aggregates "
         "computed from the register tables per breakdown (no facts); duckdb: the same "
-        "aggregates from Parquet; ratio: engine / duckdb; page: the dashboard rendered (total, trend of five periods, three "
-        "breakdowns); cached: the same page viewed again, from the KPI cache; rebuild: every "
-        "fact rebuilt from the register; same: engine = register = DuckDB in every group."
+        "aggregates from Parquet; ratio: engine / duckdb; page: the dashboard rendered (total, "
+        "trend of five periods, three breakdowns); cached: the same page viewed again, from the"
+        " KPI cache; rebuild: every fact rebuilt from the register; same: engine = register = "
+        "DuckDB in every group."
     )
 
 
