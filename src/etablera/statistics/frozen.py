@@ -26,8 +26,6 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
-
 from .definitions import FOLLOW_UP_DAYS, Scope
 from .models import PublishedFigures
 from .results import GroupKey, Raw
@@ -121,19 +119,22 @@ def keep(
     as_of: datetime.date,
     release: str,
 ) -> None:
-    """Keep newly computed aggregates (another request may have kept them first: then the
-    first one stands, and this computation's figures are the same people's anyway)."""
-    for grouping, raw in computed.items():
-        try:
-            with transaction.atomic():
-                PublishedFigures.objects.create(
-                    start=period.start,
-                    end=period.end,
-                    scope=scope_id(scope),
-                    grouping=",".join(grouping),
-                    release=release,
-                    as_of=as_of,
-                    groups=dump(raw),
-                )
-        except IntegrityError:
-            continue
+    """Keep newly computed aggregates, in one statement (another request may have kept them
+    first: then the first one stands, and this computation's figures are of the same people)."""
+    if not computed:
+        return
+    PublishedFigures.objects.bulk_create(
+        [
+            PublishedFigures(
+                start=period.start,
+                end=period.end,
+                scope=scope_id(scope),
+                grouping=",".join(grouping),
+                release=release,
+                as_of=as_of,
+                groups=dump(raw),
+            )
+            for grouping, raw in computed.items()
+        ],
+        ignore_conflicts=True,
+    )
