@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 PORT ?= 8000
+# The browser tests drive Debian's Chromium, never a downloaded browser.
+CHROMIUM ?= $(or $(ETABLERA_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: demo test lint format bench ci messages clean
+.PHONY: demo test test-fast chromium lint format bench ci messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +28,27 @@ $(STAMP_DEV): requirements/lock-dev.txt pyproject.toml | $(BIN)/python
 demo: $(STAMP_RUN)
 	$(BIN)/etablera demo --port $(PORT)
 
-## test: install the development tools and run the whole test suite
-test: $(STAMP_DEV)
-	ETABLERA_ENV=test $(BIN)/pytest -p xdist -n 2
+## test: install what the suite needs (Chromium too, when run as root) and run the whole suite
+test: $(STAMP_DEV) chromium
+	ETABLERA_ENV=test ETABLERA_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -p xdist -n 2
+
+## test-fast: the suite without the browser and slow property tests, for daily work
+test-fast: $(STAMP_DEV)
+	ETABLERA_ENV=test $(BIN)/pytest -p xdist -n 2 -m "not browser and not slow"
+
+# Installs Debian's Chromium as root; anyone else is told the one command to run.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's Chromium for the browser tests (apt-get install chromium) ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's Chromium at $(CHROMIUM). Install it with" >&2; \
+	    echo "    sudo apt-get install chromium" >&2; \
+	    echo "(or set CHROMIUM=/path/to/chromium), or run 'make test-fast' to leave them out." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests bench

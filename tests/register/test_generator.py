@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from etablera.register import crypto
+from etablera.register import crypto, identity
 from etablera.register.generator import generate
 from etablera.register.models import Enrolment, Intervention, OutcomeObservation, Participant
-from etablera.register.synthetic import is_synthetic
+from etablera.register.synthetic import SERIES, NumberPool, is_synthetic
 
 TODAY = dt.date(2026, 6, 15)
 
@@ -52,6 +53,43 @@ def test_the_same_seed_gives_the_same_register(coach_unit, other_unit):
     Participant.objects.all().delete()
     generate(40, unit=coach_unit, seed=3, today=TODAY)
     assert sorted(Participant.objects.values_list("birth_year", "gender", "received_on")) == first
+
+
+def test_rounds_do_not_change_the_register(coach_unit, monkeypatch):
+    generate(45, unit=coach_unit, seed=9, today=TODAY)
+    first = sorted(
+        Participant.objects.values_list("identity_hash", "birth_year", "gender", "received_on")
+    )
+    enrolments = sorted(Enrolment.objects.values_list("start", "end", "intervention__code"))
+    Participant.objects.all().delete()
+    monkeypatch.setattr("etablera.register.generator.CHUNK", 7)
+    generate(45, unit=coach_unit, seed=9, today=TODAY)
+    assert (
+        sorted(
+            Participant.objects.values_list("identity_hash", "birth_year", "gender", "received_on")
+        )
+        == first
+    )
+    assert sorted(Enrolment.objects.values_list("start", "end", "intervention__code")) == (
+        enrolments
+    )
+
+
+def test_a_full_birth_year_goes_on_with_coordination_then_reserve_numbers():
+    pool = NumberPool(random.Random(1))
+    per_kind = 365 * len(SERIES) // 2  # 1990 is no leap year; men take the odd half
+    taken = [pool.take(1990, "M") for _ in range(2 * per_kind + 3)]
+    kinds = Counter(kind for kind, _ in taken)
+    assert kinds == {"personnummer": per_kind, "samordningsnummer": per_kind, "reserve": 3}
+    numbers = [number for _, number in taken]
+    assert len(set(numbers)) == len(numbers)
+    for kind, number in taken:
+        if kind == "reserve":
+            assert identity.normalise_reserve_number(number) == number
+            continue
+        parsed = identity.parse(number)
+        assert parsed.kind == kind and parsed.birth_year == 1990 and parsed.gender == "M"
+        assert is_synthetic(number)
 
 
 def test_a_second_run_adds_people_without_clashing(coach_unit):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -34,7 +35,7 @@ from .models import (
 )
 from .signals import register_changed
 from .status_defaults import ensure_default_status_categories
-from .synthetic import NumberPool
+from .synthetic import FIRST_BIRTH, LAST_BIRTH, RESERVE_PREFIX, NumberPool
 
 C = InterventionCategory
 
@@ -177,6 +178,10 @@ def ensure_interventions(unit: Unit, start: dt.date) -> list[Intervention]:
     return created
 
 
+#: People written per round: bounds memory whatever the size asked for.
+CHUNK = 5000
+
+
 @transaction.atomic
 def generate(
     count: int,
@@ -185,9 +190,15 @@ def generate(
     seed: int = 1487,
     today: dt.date | None = None,
     units: list[Unit] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Generated:
     """Add ``count`` synthetic participants with enrolments and outcomes, owned by ``unit``
-    (or spread over ``units``)."""
+    (or spread over ``units``).
+
+    People are drawn and written in rounds of :data:`CHUNK`, so a million take no more memory
+    than five thousand; each person's draws come from the one random stream in the same order
+    as in one round, so a seed gives the same register whatever the round size.
+    """
     ensure_default_status_categories()
     rng = random.Random(seed)
     today = today or timezone.localdate()
@@ -197,15 +208,78 @@ def generate(
     for intervention in interventions:
         stage = STAGE.get(InterventionCategory(intervention.category), 2)
         by_stage.setdefault(stage, []).append(intervention)
-    stages = sorted(by_stage)
-    owners = units or [unit]
-    keys = crypto.keys()
-    pool = NumberPool(rng)
-    # Numbers already in the register are not handed out again (a second run adds people).
-    taken = set(Participant.objects.values_list("identity_hash", flat=True))
-    years = [y for y in COHORTS if y <= today.year]
-    now = timezone.now()
+    draw = _Draw(
+        rng=rng,
+        today=today,
+        by_stage=by_stage,
+        stages=sorted(by_stage),
+        owners=units or [unit],
+        keys=crypto.keys(),
+        now=timezone.now(),
+    )
+    made = Generated(0, 0, 0)
+    while made.participants < count:
+        size = min(CHUNK, count - made.participants)
+        chunk = _write(draw, size, statuses)
+        made = Generated(
+            made.participants + chunk.participants,
+            made.enrolments + chunk.enrolments,
+            made.observations + chunk.observations,
+        )
+        if progress is not None:
+            progress(made.participants)
+    return made
 
+
+@dataclass
+class _Draw:
+    """What every round of :func:`generate` shares: the random stream and what is taken."""
+
+    rng: random.Random
+    today: dt.date
+    by_stage: dict[int, list[Intervention]]
+    stages: list[int]
+    owners: list[Unit]
+    keys: crypto.Keys
+    now: dt.datetime
+    pool: NumberPool | None = None
+    taken: set[str] | None = None
+
+    def number(self, birth_year: int, gender: str) -> tuple[str, str, str | None]:
+        """``(kind, number, hash)`` of a number nobody in the register has yet."""
+        if self.pool is None or self.taken is None:
+            # Numbers and reserve numbers already in the register are not handed out again
+            # (a second run adds people).
+            existing = Participant.objects.values_list("identity_hash", "reserve_number")
+            self.taken = {value for pair in existing for value in pair if value}
+            reserves = [r for r in self.taken if r.startswith(RESERVE_PREFIX)]
+            self.pool = NumberPool(self.rng, first_reserve=len(reserves) + 1)
+        while True:
+            kind, number = self.pool.take(birth_year, gender)
+            key = number if kind == "reserve" else crypto.lookup_hash(number, self.keys)
+            if key not in self.taken:
+                self.taken.add(key)
+                return kind, number, None if kind == "reserve" else key
+
+
+def _person(draw: _Draw, number: tuple[str, str, str | None]) -> dict:
+    kind, value, hashed = number
+    if kind == "reserve":
+        return {"identity_kind": IdentityKind.RESERVE, "reserve_number": value}
+    return {
+        "identity_kind": (
+            IdentityKind.PERSONNUMMER if kind == "personnummer" else IdentityKind.SAMORDNINGSNUMMER
+        ),
+        "identity_encrypted": crypto.encrypt(value, draw.keys),
+        "identity_hash": hashed,
+        "masked_identity": f"{value[:8]}-****",
+    }
+
+
+def _write(draw: _Draw, count: int, statuses: dict[str, int]) -> Generated:
+    """Draw and write ``count`` people with their enrolments and observations."""
+    rng, today, now = draw.rng, draw.today, draw.now
+    years = [y for y in COHORTS if y <= today.year]
     people: list[Participant] = []
     plans: list[list[tuple]] = []
     for _ in range(count):
@@ -216,21 +290,13 @@ def generate(
         age = int(rng.triangular(18, 62, 29))
         gender = "M" if rng.random() < 0.53 else "K"
         birth_year = received.year - age
-        number = pool.take(birth_year, gender)
-        hashed = crypto.lookup_hash(number, keys)
-        while hashed in taken:
-            number = pool.take(birth_year, gender)
-            hashed = crypto.lookup_hash(number, keys)
-        taken.add(hashed)
+        number = draw.number(birth_year, gender)
         education = _weighted(rng, EDUCATION)
         programme = (today - received).days < 3 * 365 and rng.random() < 0.7
         people.append(
             Participant(
-                identity_kind=IdentityKind.PERSONNUMMER,
-                identity_encrypted=crypto.encrypt(number, keys),
-                identity_hash=hashed,
-                masked_identity=f"{number[:8]}-****",
-                birth_year=int(number[:4]),
+                **_person(draw, number),
+                birth_year=min(max(birth_year, FIRST_BIRTH.year), LAST_BIRTH.year),
                 gender=gender,
                 country_of_birth=_weighted(rng, COUNTRIES),
                 received_on=received,
@@ -246,12 +312,12 @@ def generate(
                     ],
                 ),
                 consent_to_follow_up=rng.random() < 0.85,
-                owning_unit=rng.choice(owners),
+                owning_unit=rng.choice(draw.owners),
                 created_at=now,
                 updated_at=now,
             )
         )
-        plans.append(_plan(rng, received, education, programme, by_stage, stages, today))
+        plans.append(_plan(rng, received, education, programme, draw.by_stage, draw.stages, today))
 
     Participant.objects.bulk_create(people, batch_size=2000)
     enrolments: list[Enrolment] = []

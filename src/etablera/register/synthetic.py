@@ -42,25 +42,67 @@ def synthetic_number(index: int) -> str:
 
 
 def is_synthetic(canonical: str) -> bool:
-    """Whether a 12-digit number belongs to the synthetic series."""
+    """Whether a 12-digit number (personnummer or samordningsnummer) is of the synthetic series."""
     if len(canonical) != 12 or not canonical.isdigit():
         return False
+    day = int(canonical[6:8])
     try:
-        birth = dt.date(int(canonical[:4]), int(canonical[4:6]), int(canonical[6:8]))
+        birth = dt.date(int(canonical[:4]), int(canonical[4:6]), day - 60 if day > 60 else day)
     except ValueError:
         return False
     return FIRST_BIRTH <= birth <= LAST_BIRTH and int(canonical[8:11]) in SERIES
 
 
+def _capacity(year: int, gender: str) -> int:
+    """How many numbers of one kind a birth year holds for one gender (dates × serials)."""
+    days = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
+    return days * (len(SERIES) if gender == "X" else len(SERIES) // 2)
+
+
+#: Reserve numbers of the synthetic register: never shaped like an identity number.
+RESERVE_PREFIX = "SYNT-"
+
+
+def coordination_number_for(birth: dt.date, serial: int) -> str:
+    """The 12-digit samordningsnummer (day + 60) for a birth date and a birth number."""
+    day = birth.day + 60
+    body = f"{birth:%y%m}{day:02d}{serial:03d}"
+    return f"{birth:%Y%m}{day:02d}{serial:03d}{luhn(body)}"
+
+
 class NumberPool:
-    """Hands out distinct synthetic numbers for people of a given birth year and gender."""
+    """Hands out distinct synthetic numbers for people of a given birth year and gender.
 
-    def __init__(self, rng: random.Random) -> None:
+    A birth year holds 3,650 personnummer per gender in the series. When a year is full, as it
+    is for the most common ages in a register of a few hundred thousand, the person gets a
+    samordningsnummer of the same series and year (as many newly arrived people do), and when
+    those are full too, a synthetic reserve number (``SYNT-0000001``), which has no limit. So
+    any size can be made, and the sizes that fit in personnummer come out exactly as before.
+    """
+
+    def __init__(self, rng: random.Random, first_reserve: int = 1) -> None:
         self.rng = rng
-        self.used: set[tuple[dt.date, int]] = set()
+        # (ordinal of the date, serial, kind) as one int: a million numbers stay small.
+        self.used: set[int] = set()
+        self.counts: dict[tuple[int, str, int], int] = {}
+        self.next_reserve = first_reserve
 
-    def take(self, birth_year: int, gender: str) -> str:
+    def take(self, birth_year: int, gender: str) -> tuple[str, str]:
+        """``(kind, number)``: kind is personnummer, samordningsnummer or reserve."""
         year = min(max(birth_year, FIRST_BIRTH.year), LAST_BIRTH.year)
+        for kind, make in ((0, number_for), (1, coordination_number_for)):
+            if self.counts.get((year, gender, kind), 0) >= _capacity(year, gender):
+                continue
+            number = self._take_in_year(year, gender, kind, make)
+            if number is not None:
+                self.counts[(year, gender, kind)] = self.counts.get((year, gender, kind), 0) + 1
+                return ("personnummer" if kind == 0 else "samordningsnummer", number)
+            self.counts[(year, gender, kind)] = _capacity(year, gender)
+        number = f"{RESERVE_PREFIX}{self.next_reserve:07d}"
+        self.next_reserve += 1
+        return ("reserve", number)
+
+    def _take_in_year(self, year: int, gender: str, kind: int, make) -> str | None:
         start = dt.date(year, 1, 1)
         length = (dt.date(year, 12, 31) - start).days + 1
         # Men have an odd birth number, women an even one; X is given either.
@@ -68,9 +110,10 @@ class NumberPool:
         offset = self.rng.randrange(length)
         for step in range(length):
             birth = start + dt.timedelta(days=(offset + step) % length)
-            free = [s for s in serials if (birth, s) not in self.used]
+            base = birth.toordinal() * 2000 + kind * 1000
+            free = [s for s in serials if base + s not in self.used]
             if free:
                 serial = self.rng.choice(free)
-                self.used.add((birth, serial))
-                return number_for(birth, serial)
-        raise ValueError(f"the synthetic series is full for {year}")
+                self.used.add(base + serial)
+                return make(birth, serial)
+        return None

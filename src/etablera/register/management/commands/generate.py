@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from etablera.organisation.models import Municipality, Unit
 from etablera.register.generator import generate
@@ -47,7 +49,20 @@ class Command(BaseCommand):
         owner = self._unit(unit)
         units = [owner, *Unit.objects.filter(parent=owner)]
         started = time.monotonic()
-        made = generate(participants, unit=owner, seed=seed, units=units)
+        with tqdm(
+            total=participants,
+            unit=" participants",
+            file=sys.stderr,
+            leave=False,
+            disable=not sys.stderr.isatty(),
+        ) as bar:
+            made = generate(
+                participants,
+                unit=owner,
+                seed=seed,
+                units=units,
+                progress=lambda done: bar.update(done - bar.n),
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {made.participants} participants, {made.enrolments} enrolments and "
