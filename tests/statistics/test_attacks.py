@@ -148,6 +148,7 @@ def play(register, route):
             transaction.set_rollback(True)
 
 
+@pytest.mark.slow
 @examples
 @given(enrolments)
 def test_the_lattice_of_periods_gives_no_hidden_count_away(db, register):
@@ -184,6 +185,7 @@ def test_the_lattice_of_periods_gives_no_hidden_count_away(db, register):
             assert high - low >= 1, f"hidden cell {atoms} pinned"
 
 
+@pytest.mark.slow
 @examples
 @given(enrolments)
 def test_a_unit_and_its_sub_unit_give_no_rest_away(db, register):
@@ -212,6 +214,7 @@ def test_a_unit_and_its_sub_unit_give_no_rest_away(db, register):
             assert high - low >= 1, f"{atom} pinned to {true}"
 
 
+@pytest.mark.slow
 @examples
 @given(enrolments)
 def test_empty_groups_look_exactly_like_hidden_ones(db, register):
@@ -231,6 +234,7 @@ def test_empty_groups_look_exactly_like_hidden_ones(db, register):
         assert rows[gender] in hidden
 
 
+@pytest.mark.slow
 @examples
 @given(enrolments)
 def test_a_median_needs_a_large_group_and_a_visible_count(db, register):
@@ -247,6 +251,7 @@ def test_a_median_needs_a_large_group_and_a_visible_count(db, register):
             assert ended.value >= LIMITS.median_group
 
 
+@pytest.mark.slow
 @examples
 @given(enrolments, st.sampled_from(GENDERS))
 def test_one_more_participant_changes_nothing_until_the_next_release(db, register, gender):
