@@ -99,8 +99,9 @@ class Attacker:
     published cell: a visible value p says the true sum is within ±noise of p and at least the
     threshold; a hidden one that it is below threshold + noise."""
 
-    def __init__(self, atoms: list) -> None:
+    def __init__(self, atoms: list, noise: int = LIMITS.noise) -> None:
         self.atoms = atoms
+        self.noise = noise
         self.index = {atom: i for i, atom in enumerate(atoms)}
         self.rows: list[np.ndarray] = []
         self.lower: list[float] = []
@@ -116,10 +117,10 @@ class Attacker:
         self.rows.append(self.vector(atoms))
         if value is None:
             self.lower.append(0)
-            self.upper.append(LIMITS.count - 1 + LIMITS.noise)
+            self.upper.append(LIMITS.count - 1 + self.noise)
         else:
-            self.lower.append(max(LIMITS.count, value - LIMITS.noise))
-            self.upper.append(value + LIMITS.noise)
+            self.lower.append(max(LIMITS.count, value - self.noise))
+            self.upper.append(value + self.noise)
 
     def bounds(self, atoms) -> tuple[float, float]:
         """The least and most the sum of ``atoms`` can be, given everything published."""
@@ -136,6 +137,23 @@ class Attacker:
             assert result.success, "the published figures must be consistent with the register"
             found.append(sign * result.fun)
         return found[0], found[1]
+
+
+def test_the_attacker_recovers_what_unperturbed_figures_give_away():
+    """Route 3 as it was: a year and two tertials published exactly give the third tertial's
+    hidden count — the attacker below would find any such recovery."""
+    attacker = Attacker(["T1", "T2", "T3"], noise=0)
+    attacker.publish(["T1", "T2", "T3"], 30)
+    attacker.publish(["T1"], 12)
+    attacker.publish(["T2"], 15)
+    attacker.publish(["T3"], None)
+    assert attacker.bounds(["T3"]) == (3, 3)
+    # The same figures published with noise: T3 stays open.
+    noisy = Attacker(["T1", "T2", "T3"])
+    for atoms, value in ((["T1", "T2", "T3"], 30), (["T1"], 12), (["T2"], 15), (["T3"], None)):
+        noisy.publish(atoms, value)
+    low, high = noisy.bounds(["T3"])
+    assert high - low >= 1
 
 
 def play(register, route):
