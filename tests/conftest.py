@@ -46,3 +46,9 @@ def _swedish(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchors(settings, tmp_path_factory):
+    """Anchors of the access log go to a directory of the test's own, never to var/."""
+    settings.ETABLERA_AUDIT_ANCHOR_DIR = tmp_path_factory.mktemp("anchors")

@@ -93,6 +93,35 @@ if not ETABLERA_DATA_KEY:
         )
     ETABLERA_DATA_KEY = "dev-" + SECRET_KEY
 
+# Key of the access log's MAC chain (accounts.access_log). Kept apart from the database and from
+# the data key, so that whoever can write the database cannot rewrite the log and its chain.
+ETABLERA_AUDIT_KEY = os.environ.get("ETABLERA_AUDIT_KEY", "")
+if not ETABLERA_AUDIT_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "ETABLERA_AUDIT_KEY is not set. It keys the chain of the access log: generate one "
+            "with `etablera generate_data_key` and keep it apart from the database."
+        )
+    ETABLERA_AUDIT_KEY = "dev-audit-" + SECRET_KEY
+# Where anchors of the access log's chain are appended (accounts.anchors): a directory outside
+# the database's reach. ETABLERA_AUDIT_SYSLOG (a socket path such as /dev/log, or host:port)
+# sends each anchor to the system log as well.
+ETABLERA_AUDIT_ANCHOR_DIR = Path(
+    os.environ.get("ETABLERA_AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors")
+)
+ETABLERA_AUDIT_SYSLOG = os.environ.get("ETABLERA_AUDIT_SYSLOG", "")
+# Log review (accounts.review): who receives `etablera audit review --email`, what counts as
+# office hours (whole hours, local time, weekdays) and as many participants in one day.
+ETABLERA_REVIEW_RECIPIENTS = _env_list("ETABLERA_REVIEW_RECIPIENTS", "")
+ETABLERA_OFFICE_HOURS = os.environ.get("ETABLERA_OFFICE_HOURS", "7-18")
+_hours = ETABLERA_OFFICE_HOURS.partition("-")
+if not (_hours[0].isdigit() and _hours[2].isdigit() and 0 <= int(_hours[0]) < int(_hours[2]) <= 24):
+    raise ImproperlyConfigured(
+        "ETABLERA_OFFICE_HOURS must be two whole hours such as 7-18, "
+        f"not {ETABLERA_OFFICE_HOURS!r}."
+    )
+ETABLERA_REVIEW_MANY_PARTICIPANTS = _env_int("ETABLERA_REVIEW_MANY_PARTICIPANTS", 30)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -110,6 +139,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "etablera.web",
     "etablera.accounts",
     "etablera.organisation",
@@ -131,11 +164,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "etablera.accounts.twofactor.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "etablera.urls"
@@ -210,6 +245,45 @@ if ENVIRONMENT == "test":
     # Hashing is not what tests are about; the fast hasher keeps the suite quick.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Two-factor sign-in (accounts.twofactor): required for roles that see personal data and for
+# administrators. The test settings leave it to the tests that are about it.
+ETABLERA_2FA_REQUIRED = _env_bool("ETABLERA_2FA_REQUIRED", ENVIRONMENT != "test")
+OTP_TOTP_ISSUER = os.environ.get("ETABLERA_2FA_ISSUER", "Etablera")
+# Users of personal data are signed out after this many minutes without a request.
+ETABLERA_IDLE_TIMEOUT_MINUTES = _env_int("ETABLERA_IDLE_TIMEOUT_MINUTES", 30)
+
+# Single sign-on with the municipality's identity provider (accounts.sso, OpenID Connect). On
+# when OIDC_RP_CLIENT_ID is set; the endpoints are the provider's (see its discovery document).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_NONCE = True
+ETABLERA_OIDC_USERNAME_CLAIM = os.environ.get("ETABLERA_OIDC_USERNAME_CLAIM", "preferred_username")
+ETABLERA_OIDC_CREATE_USERS = _env_bool("ETABLERA_OIDC_CREATE_USERS", True)
+if OIDC_RP_CLIENT_ID:
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not os.environ.get(name)
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID is set, so single sign-on needs {', '.join(_missing)} too."
+        )
+    AUTHENTICATION_BACKENDS.append("etablera.accounts.sso.MunicipalityOIDCBackend")
+LOGIN_REDIRECT_URL_FAILURE = "/konto/logga-in/?sso=fel"
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -249,6 +323,12 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ETABLERA_MAX_UPLOAD_MB = _env_int("ETABLERA_MAX_UPLOAD_MB", 50)
+# What an import file may unpack to and hold (register/importing/table.py, ImportLimits).
+ETABLERA_IMPORT_MAX_UNPACKED_MB = _env_int("ETABLERA_IMPORT_MAX_UNPACKED_MB", 512)
+ETABLERA_IMPORT_MAX_RATIO = _env_int("ETABLERA_IMPORT_MAX_RATIO", 200)
+ETABLERA_IMPORT_MAX_SHARED_STRINGS = _env_int("ETABLERA_IMPORT_MAX_SHARED_STRINGS", 2_000_000)
+ETABLERA_IMPORT_MAX_CELLS = _env_int("ETABLERA_IMPORT_MAX_CELLS", 30_000_000)
+ETABLERA_IMPORT_MAX_COLUMNS = _env_int("ETABLERA_IMPORT_MAX_COLUMNS", 702)
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -352,3 +432,22 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+if ETABLERA_AUDIT_SYSLOG:
+    # Anchors of the access log also go to the system log (see accounts.anchors).
+    _syslog_address: str | tuple[str, int] = ETABLERA_AUDIT_SYSLOG
+    if ":" in ETABLERA_AUDIT_SYSLOG and not ETABLERA_AUDIT_SYSLOG.startswith("/"):
+        _syslog_host, _sep, _syslog_port = ETABLERA_AUDIT_SYSLOG.rpartition(":")
+        if not _syslog_port.isdigit():
+            raise ImproperlyConfigured(
+                "ETABLERA_AUDIT_SYSLOG must be a socket path or host:port, "
+                f"not {ETABLERA_AUDIT_SYSLOG!r}."
+            )
+        _syslog_address = (_syslog_host, int(_syslog_port))
+    _logging_handlers: dict = LOGGING["handlers"]  # type: ignore[assignment]
+    _logging_loggers: dict = LOGGING["loggers"]  # type: ignore[assignment]
+    _logging_handlers["syslog"] = {
+        "class": "logging.handlers.SysLogHandler",
+        "address": _syslog_address,
+        "formatter": "plain",
+    }
+    _logging_loggers["etablera.audit"] = {"handlers": ["console", "syslog"], "propagate": False}

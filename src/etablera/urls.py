@@ -17,6 +17,7 @@ admin.site.site_title = "Etablera"
 urlpatterns = [
     path("", include("etablera.web.urls")),
     path("konto/", include("etablera.accounts.urls")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("organisation/", include("etablera.organisation.urls")),
     path("uppdrag/", include("etablera.mandates.urls")),
     path("styrdokument/", include("etablera.documents.urls")),

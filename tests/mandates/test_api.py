@@ -212,3 +212,15 @@ def test_openapi_schema_describes_the_mandates_api(api, db):
     mandate = schema["components"]["schemas"]["Mandate"]["properties"]
     assert mandate["missing_decision"]["readOnly"] is True
     assert "delete" not in schema["paths"]["/api/mandates/{id}/"]
+
+
+def test_the_api_refuses_a_control_character(api, strategist, ks):
+    mandate = MandateFactory(owner=ks, title="Uppdrag")
+    api.force_authenticate(strategist)
+    response = api.patch(
+        f"/api/mandates/{mandate.pk}/", {"title": "Uppdrag\u0001med styrtecken"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "styrtecken" in response.json()["title"][0]
+    mandate.refresh_from_db()
+    assert mandate.title == "Uppdrag"

@@ -581,3 +581,15 @@ def test_a_reader_cannot_link_a_decision_through_the_mandate(client, reader, ks,
     client.force_login(reader)
     url = reverse("mandates:decision-create") + f"?uppdrag={mandate.pk}"
     assert client.get(url).status_code == 403
+
+
+def test_exports_leave_out_a_stored_control_character(client, reader, ks):
+    """Input refuses control characters; one stored before that must not break a download."""
+    MandateFactory(owner=ks, title="Uppdrag\u0001med styrtecken")
+    client.force_login(reader)
+    for name in ("mandates:export", "mandates:matrix-xlsx"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        workbook = load_workbook(io.BytesIO(response.content))
+        texts = [str(c.value) for s in workbook for row in s.iter_rows() for c in row if c.value]
+        assert any("Uppdragmed styrtecken" in t for t in texts), name

@@ -2,7 +2,8 @@
 enrolments, observations and imports only for coaches of the owning unit (and units under it)."""
 
 from etablera.accounts.roles import Role
-from etablera.register.models import ImportRun
+from etablera.register.models import ImportRun, RegistrationConflict
+from tests.factories import UnitFactory
 from tests.policy_matrix import ALL, SCOPED, Case
 from tests.register.factories import (
     EnrolmentFactory,
@@ -39,6 +40,14 @@ def _import_run(body, unit):
     )
 
 
+def _conflict(body, unit):
+    return RegistrationConflict.objects.create(
+        participant=ParticipantFactory(owning_unit=unit),
+        requested_unit=UnitFactory(body=body),
+        source="api",
+    )
+
+
 CASES = {
     "register.intervention.view": Case(build=_intervention, expect=EVERYONE),
     "register.intervention.change": Case(
@@ -52,4 +61,5 @@ CASES = {
     "register.observation.view": Case(build=_observation, expect=COACH_ONLY),
     "register.observation.change": Case(build=_observation, expect=COACH_ONLY),
     "register.import": Case(build=_import_run, expect=COACH_ONLY),
+    "register.conflict.resolve": Case(build=_conflict, expect=COACH_ONLY),
 }

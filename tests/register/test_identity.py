@@ -107,12 +107,41 @@ def test_coordination_number_with_unknown_day_only(birth, serial):
     assert parsed.birth_day is None
 
 
-@given(births, serials, st.booleans())
-def test_month_00_with_a_known_day_is_refused(birth, serial, coordination):
-    day = birth.day + (60 if coordination else 0)
+@given(births, serials)
+def test_month_00_with_a_known_day_is_a_coordination_number(birth, serial):
+    """Skatteverket writes an unknown month as 00 and keeps a known day (+ 60): 0061-0091."""
+    canonical = twelve(birth, serial, month="00", day=f"{birth.day + 60:02d}")
+    parsed = identity.parse(canonical)
+    assert parsed.kind == identity.SAMORDNINGSNUMMER
+    assert parsed.canonical == canonical
+    assert parsed.birth_year == birth.year
+    assert parsed.birth_month is None and parsed.birth_day == birth.day
+    assert parsed.birth_date is None
+    assert parsed.masked == f"{canonical[:8]}-****"
+    assert parsed.gender == ("M" if serial % 2 else "K")
+
+
+@given(births, serials)
+def test_month_00_with_a_personnummer_day_is_refused(birth, serial):
+    with pytest.raises(identity.InvalidIdentityNumber) as error:
+        identity.parse(twelve(birth, serial, month="00", day=f"{birth.day:02d}"))
+    assert error.value.code == "date"
+
+
+@given(births, serials, st.integers(min_value=92, max_value=99))
+def test_month_00_with_a_day_beyond_91_is_refused(birth, serial, day):
     with pytest.raises(identity.InvalidIdentityNumber) as error:
         identity.parse(twelve(birth, serial, month="00", day=f"{day:02d}"))
     assert error.value.code == "date"
+
+
+@given(births, serials, st.integers(min_value=61, max_value=91))
+def test_month_00_and_a_known_day_still_needs_its_check_digit(birth, serial, day):
+    canonical = twelve(birth, serial, month="00", day=f"{day:02d}")
+    wrong = canonical[:-1] + str((int(canonical[-1]) + 1) % 10)
+    with pytest.raises(identity.InvalidIdentityNumber) as error:
+        identity.parse(wrong)
+    assert error.value.code == "checksum"
 
 
 @given(

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import AccessLogEntry, RoleAssignment, User
 
@@ -34,3 +36,25 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.action(description=_("Återställ tvåfaktorsinloggning"))
+def reset_two_factor(modeladmin, request, queryset) -> None:
+    """Remove the chosen users' authenticators and recovery codes (recorded in the access log);
+    each sets up a new authenticator at the next sign-in."""
+    from .twofactor import reset
+
+    for user in queryset:
+        reset(user, by=request.user)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "Tvåfaktorsinloggningen återställdes för %(n)d användare.",
+            "Tvåfaktorsinloggningen återställdes för %(n)d användare.",
+            len(queryset),
+        )
+        % {"n": len(queryset)},
+    )
+
+
+UserAdmin.actions = [*UserAdmin.actions, reset_two_factor]

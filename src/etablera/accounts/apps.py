@@ -11,3 +11,4 @@ class AccountsConfig(AppConfig):
         from etablera.web.discovery import import_app_module
 
         import_app_module(self.name, "rules")
+        from . import checks  # noqa: F401  (registers the access log's check)

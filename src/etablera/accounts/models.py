@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -85,8 +86,12 @@ class RoleAssignment(models.Model):
 class AccessLogEntry(models.Model):
     """One read or change of personal data: who, when, what, about whom.
 
-    Append-only and hash-chained: each entry's hash covers the previous entry's hash, so a
-    removed or altered entry breaks the chain (``verify_access_log`` finds it).
+    Append-only and chained with a keyed MAC: each entry's ``mac`` is HMAC-SHA256, under
+    ``settings.ETABLERA_AUDIT_KEY`` (kept apart from the database), of its position ``seq``, its
+    content and the previous entry's MAC. Without the key nobody can alter, insert or remove an
+    entry and recompute the chain; ``etablera audit verify`` finds the first break, and the
+    anchors written outside the database (``accounts.anchors``) show when the newest entries
+    were removed. On PostgreSQL a trigger refuses UPDATE and DELETE of entries.
     """
 
     at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
@@ -102,8 +107,9 @@ class AccessLogEntry(models.Model):
     subject_type = models.CharField(_("objekttyp"), max_length=60)
     subject_id = models.CharField(_("objekt-id"), max_length=40, db_index=True)
     detail = models.CharField(_("detaljer"), max_length=255, blank=True)
-    previous_hash = models.CharField(max_length=64, editable=False, unique=True)
-    hash = models.CharField(max_length=64, editable=False, unique=True)
+    seq = models.PositiveBigIntegerField(_("löpnummer"), unique=True, editable=False)
+    previous_mac = models.CharField(max_length=64, editable=False, unique=True)
+    mac = models.CharField(max_length=64, editable=False, unique=True)
 
     class Meta:
         verbose_name = _("loggpost för personuppgifter")
@@ -113,16 +119,52 @@ class AccessLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.subject_type}"
 
-    def compute_hash(self) -> str:
-        payload = json.dumps(
+    def compute_mac(self, key: str | bytes | None = None) -> str:
+        """HMAC-SHA256 of this entry's position, content and link to the previous entry."""
+        return entry_mac(
+            key if key is not None else settings.ETABLERA_AUDIT_KEY,
             [
-                self.previous_hash,
+                self.seq,
+                self.previous_mac,
                 self.at.isoformat() if self.at else "",
                 self.username,
                 self.action,
                 self.subject_type,
                 self.subject_id,
                 self.detail,
-            ]
+            ],
         )
-        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def entry_mac(key: str | bytes, fields: list) -> str:
+    """The MAC of a list of JSON-serialisable fields (also used by the migration that re-chains)."""
+    if isinstance(key, str):
+        key = key.encode()
+    payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+class AuditVerification(models.Model):
+    """The outcome of one verification of the access log, shown on the log page.
+
+    A convenience for people, not evidence: the evidence is the chain and the anchors outside
+    the database, which ``etablera audit verify`` checks afresh every time.
+    """
+
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
+    full = models.BooleanField(_("hela loggen"), default=False)
+    ok = models.BooleanField(_("hel kedja"))
+    checked = models.PositiveBigIntegerField(_("kontrollerade poster"), default=0)
+    through_seq = models.PositiveBigIntegerField(_("till och med löpnummer"), default=0)
+    problem_kind = models.CharField(_("slag av fel"), max_length=20, blank=True)
+    problem_seq = models.PositiveBigIntegerField(_("löpnummer för första fel"), null=True)
+    problem = models.CharField(_("första fel"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("kontroll av åtkomstloggen")
+        verbose_name_plural = _("kontroller av åtkomstloggen")
+        ordering = ["-at", "-pk"]
+        get_latest_by = "at"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'fel'}"

@@ -16,3 +16,8 @@ class Role(models.TextChoices):
 ALL_ROLES = frozenset(Role)
 #: Roles that never see an individual participant, only aggregated figures.
 AGGREGATE_ONLY = frozenset({Role.ADMIN, Role.STRATEGIST, Role.READER, Role.AUDITOR, Role.REPORTER})
+#: Roles that see personal data of participants: two-factor sign-in and the idle timeout apply.
+PERSONAL_DATA_ROLES = ALL_ROLES - AGGREGATE_ONLY
+#: Roles that must sign in with two factors when ETABLERA_2FA_REQUIRED is on: those that see
+#: personal data, and the administrator, who grants roles and resets second factors.
+TWO_FACTOR_ROLES = PERSONAL_DATA_ROLES | {Role.ADMIN}

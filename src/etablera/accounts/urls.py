@@ -19,4 +19,8 @@ urlpatterns = [
     ),
     path("", views.profile, name="profile"),
     path("atkomstlogg/", views.access_log, name="access-log"),
+    path("tvafaktor/", views.two_factor, name="two-factor"),
+    path("tvafaktor/aktivera/", views.two_factor_setup, name="two-factor-setup"),
+    path("tvafaktor/reservkoder/", views.recovery_codes, name="recovery-codes"),
+    path("tvafaktor/stang-av/", views.two_factor_disable, name="two-factor-disable"),
 ]

@@ -22,6 +22,7 @@ from etablera.web.api import PolicyModelViewSet, router
 
 from . import selectors, services
 from .models import (
+    ConflictSource,
     Enrolment,
     IdentityKind,
     Intervention,
@@ -132,7 +133,12 @@ class ParticipantSerializer(serializers.ModelSerializer):
         reserve = validated_data.pop("reserve_number", "") or ""
         participant = Participant(**validated_data)
         return services.register_participant(
-            self.context["request"].user, participant, kind=kind, number=number, reserve=reserve
+            self.context["request"].user,
+            participant,
+            kind=kind,
+            number=number,
+            reserve=reserve,
+            source=ConflictSource.API,
         )
 
     def update(self, instance, validated_data):

@@ -3,8 +3,10 @@
 Validation is the ``personnummer`` package's (the reference implementation of the
 cross-language test vectors: Luhn, dates, serial 000, the ``+`` separator). It rejects one
 case that matters above all for newly arrived people: Skatteverket issues coordination numbers
-whose birth month or day is unknown, written with month ``00`` or day ``60``. This module is
-the one place that extends the package to accept them (``_Number.get_date``).
+whose birth month or day is unknown, written with month ``00`` or day ``60`` — an unknown
+month with an unknown day (``0060``) or with a known day plus 60 (``0061``–``0091``). This
+module is the one place that extends the package to accept them (``_Number.get_date``).
+A personnummer (day 01–31) never has month ``00``.
 
 Error messages never repeat the number: they may end up in logs and error reports.
 """
@@ -51,14 +53,16 @@ class _Number(Personnummer):
     def get_date(self) -> dt.date:
         month, day = int(self.month), int(self.day)
         year = int(self.full_year)
-        if month == 0 or day == 60:
-            # Only the known parts must form a real date; the unknown part is stood in for by
-            # the first month or day so the known part is still checked (day 92 never passes).
-            if month == 0 and day != 60:
-                # An unknown month comes with an unknown day (00 + 60): no day of an unknown
-                # month can be known, and month 00 never occurs in a personnummer.
-                raise ValueError("month 00 only occurs with day 60")
-            return dt.date(year, month or 1, 1 if day == 60 else day - 60)
+        if month == 0:
+            # An unknown month: only a coordination number has one, with an unknown day (60)
+            # or a known day (61-91, a day any month could hold: the first month stands in).
+            if not 60 <= day <= 91:
+                raise ValueError("month 00 only occurs in a coordination number")
+            return dt.date(year, 1, 1 if day == 60 else day - 60)
+        if day == 60:
+            # Only the known parts must form a real date: the first day stands in for the
+            # unknown one so the month is still checked.
+            return dt.date(year, month, 1)
         return super().get_date()
 
 
@@ -141,7 +145,8 @@ def parse(text: object, today: dt.date | None = None) -> IdentityNumber:
     month = int(number.month) or None
     raw_day = int(number.day)
     day: int | None = raw_day - 60 if raw_day > 60 else (None if raw_day == 60 else raw_day)
-    known = dt.date(year, month or 1, day or 1)
+    # The earliest date the number can stand for: only a date surely in the future is refused.
+    known = dt.date(year, month or 1, (day or 1) if month else 1)
     if known > today:
         raise InvalidIdentityNumber(
             _("Födelsedatumet i identitetsnumret ligger i framtiden."), "future"

@@ -511,6 +511,87 @@ class ImportRun(models.Model):
         return f"{self.get_kind_display()} {self.file_name}"
 
 
+class ConflictSource(models.TextChoices):
+    FORM = "form", _("formulär")
+    API = "api", _("API")
+    IMPORT = "import", _("import")
+
+
+class ConflictStatus(models.TextChoices):
+    OPEN = "open", _("öppen")
+    TRANSFERRED = "transferred", _("överförd")
+    DECLINED = "declined", _("avslagen")
+
+
+class RegistrationConflict(models.Model):
+    """Someone tried to register a person who is already in the register under another unit.
+
+    The one who tried is told only that the registration waits for review (no response says
+    that the person exists elsewhere: that would let anyone test numbers against the whole
+    register). The coaches of the unit that owns the participant resolve it: transfer the
+    participant to the other unit, or decline (the units then agree on who works with the
+    person). Every step is written to the access log.
+    """
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="registration_conflicts",
+        verbose_name=_("deltagare"),
+    )
+    requested_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="registration_conflicts",
+        verbose_name=_("begärande enhet"),
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registration_conflicts",
+        verbose_name=_("begärd av"),
+    )
+    source = models.CharField(_("källa"), max_length=10, choices=ConflictSource.choices)
+    import_run = models.ForeignKey(
+        ImportRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conflicts",
+        verbose_name=_("import"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ConflictStatus.choices, default=ConflictStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resolved_registration_conflicts",
+        verbose_name=_("hanterad av"),
+    )
+    resolved_at = models.DateTimeField(_("hanterad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registreringskonflikt")
+        verbose_name_plural = _("registreringskonflikter")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "requested_unit"],
+                condition=models.Q(status="open"),
+                name="register_conflict_one_open_per_unit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} → {self.requested_unit_id} ({self.status})"
+
+
 # Change history for edits made through the forms and the API. Bulk imports write without
 # signals and are recorded as an ImportRun and in the access log instead. The identity columns
 # are left out: the history must not become a second copy of the numbers.

@@ -17,4 +17,11 @@ ITEMS = [
         order=61,
         section="register",
     ),
+    NavItem(
+        _("Registreringskonflikter"),
+        "register:conflicts",
+        "register.conflict.resolve",
+        order=62,
+        section="register",
+    ),
 ]

@@ -9,13 +9,22 @@ readers, auditors) sees aggregated figures only, through the KPIs.
 from etablera.accounts.policy import allow, anchor
 from etablera.accounts.roles import ALL_ROLES, Role
 
-from .models import Enrolment, ImportRun, Intervention, OutcomeObservation, Participant
+from .models import (
+    Enrolment,
+    ImportRun,
+    Intervention,
+    OutcomeObservation,
+    Participant,
+    RegistrationConflict,
+)
 
 anchor(Intervention, units=["provider_unit"])
 anchor(Participant, units=["owning_unit"])
 anchor(Enrolment, units=["participant__owning_unit"])
 anchor(OutcomeObservation, units=["enrolment__participant__owning_unit"])
 anchor(ImportRun, units=["owning_unit"])
+# A conflict sits with the unit that owns the participant: its coaches resolve it.
+anchor(RegistrationConflict, units=["participant__owning_unit"])
 
 allow("register.intervention.view", *ALL_ROLES, description="Se arbetsmarknadsinsatser")
 allow(
@@ -72,4 +81,10 @@ allow(
     Role.COACH,
     scoped=True,
     description="Läsa in deltagare och deltaganden från fil",
+)
+allow(
+    "register.conflict.resolve",
+    Role.COACH,
+    scoped=True,
+    description="Hantera försök att registrera den egna enhetens deltagare på en annan enhet",
 )

@@ -17,12 +17,14 @@ from etablera.organisation.models import Unit
 
 from . import crypto, identity
 from .models import (
+    ConflictStatus,
     Enrolment,
     FollowUpDay,
     ImportRun,
     Intervention,
     OutcomeObservation,
     Participant,
+    RegistrationConflict,
 )
 
 
@@ -177,3 +179,11 @@ def units_for(user, action: str) -> QuerySet[Unit]:
 def import_runs(user) -> QuerySet[ImportRun]:
     qs = ImportRun.objects.select_related("owning_unit", "started_by")
     return policy.scope(user, "register.import", qs)
+
+
+def open_conflicts(user) -> QuerySet[RegistrationConflict]:
+    """Open registration conflicts about participants of the user's units (oldest first)."""
+    qs = RegistrationConflict.objects.filter(status=ConflictStatus.OPEN).select_related(
+        "participant", "requested_unit", "requested_by"
+    )
+    return policy.scope(user, "register.conflict.resolve", qs).order_by("created_at", "pk")

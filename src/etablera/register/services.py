@@ -13,16 +13,23 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from etablera.accounts import policy
 from etablera.accounts.access_log import log_access
+from etablera.organisation.models import Unit
 
 from . import crypto, identity
 from .models import (
+    ConflictSource,
+    ConflictStatus,
     Enrolment,
     IdentityKind,
+    ImportRun,
     Intervention,
     OutcomeObservation,
     Participant,
+    RegistrationConflict,
     StatusCategory,
 )
 
@@ -90,15 +97,65 @@ def set_identity(participant: Participant, *, kind: str, number: str = "", reser
     return participant
 
 
-def _refuse_duplicate(participant: Participant) -> None:
-    clash = Participant.objects.exclude(pk=participant.pk)
+#: What someone is told whose registration collides with a participant of a unit they cannot
+#: see. Saying nothing would be impossible (the registration either happens or not), so they
+#: are told only that it waits for review, and the attempt is recorded for the owning unit and
+#: in the trail: that is what keeps it from being a way to test numbers against the register.
+HELD_FOR_REVIEW = _lazy(
+    "Registreringen kunde inte slutföras här och har lämnats till registeransvarig för "
+    "granskning. Du får besked av registeransvarig."
+)
+
+
+def find_clash(participant: Participant) -> Participant | None:
+    """The registered participant with the same number (or reserve number), if any."""
+    clash = Participant.objects.exclude(pk=participant.pk).select_related("owning_unit")
     if participant.identity_hash:
-        clash = clash.filter(identity_hash=participant.identity_hash)
-        field = "identity_number"
-    else:
-        clash = clash.filter(reserve_number=participant.reserve_number)
-        field = "reserve_number"
-    if clash.exists():
+        return clash.filter(identity_hash=participant.identity_hash).first()
+    return clash.filter(reserve_number=participant.reserve_number).first()
+
+
+def record_conflict(
+    user,
+    existing: Participant,
+    requested_unit: Unit,
+    *,
+    source: str,
+    import_run: ImportRun | None = None,
+) -> RegistrationConflict:
+    """Record that ``user`` tried to register ``existing`` for ``requested_unit``; in the trail.
+
+    One open conflict per participant and unit: a second attempt is logged on the first.
+    """
+    conflict, _created = RegistrationConflict.objects.get_or_create(
+        participant=existing,
+        requested_unit=requested_unit,
+        status=ConflictStatus.OPEN,
+        defaults={
+            "requested_by": user if getattr(user, "pk", None) else None,
+            "source": source,
+            "import_run": import_run,
+        },
+    )
+    log_access(
+        user,
+        "create",
+        conflict,
+        detail=f"registration of participant {existing.pk} for unit {requested_unit.pk} held "
+        f"({source})",
+    )
+    return conflict
+
+
+def _refuse_duplicate(user, participant: Participant, *, source: str) -> None:
+    """Refuse a number already registered: plainly if the user may see that participant,
+    else as a conflict for the owning unit (see :data:`HELD_FOR_REVIEW`). The same for the
+    form and the API; the import does the same per row (``importing.participants``)."""
+    clash = find_clash(participant)
+    if clash is None:
+        return
+    field = "identity_number" if participant.identity_hash else "reserve_number"
+    if user is None or policy.can(user, "register.participant.view", clash):
         raise ValidationError(
             {
                 field: _(
@@ -107,22 +164,62 @@ def _refuse_duplicate(participant: Participant) -> None:
                 )
             }
         )
+    with transaction.atomic():
+        record_conflict(user, clash, participant.owning_unit, source=source)
+    raise ValidationError({field: HELD_FOR_REVIEW})
+
+
+def register_participant(
+    user,
+    participant: Participant,
+    *,
+    kind: str,
+    number: str = "",
+    reserve: str = "",
+    source: str = ConflictSource.FORM,
+) -> Participant:
+    """Register a new participant with an identity number or a reserve number.
+
+    A number registered under a unit the user cannot see is not refused as "already there"
+    (that would tell them the person exists elsewhere) but recorded as a
+    :class:`RegistrationConflict`, which is kept although the registration is refused.
+    """
+    set_identity(participant, kind=kind, number=number, reserve=reserve)
+    _refuse_duplicate(user, participant, source=source)
+    with transaction.atomic():
+        participant.full_clean()
+        try:
+            with transaction.atomic():
+                participant.save()
+        except IntegrityError as exc:  # a concurrent registration of the same person
+            raise ValidationError(_("Personen registrerades samtidigt av någon annan.")) from exc
+        log_access(user, "create", participant, detail="registered")
+    return participant
 
 
 @transaction.atomic
-def register_participant(
-    user, participant: Participant, *, kind: str, number: str = "", reserve: str = ""
-) -> Participant:
-    """Register a new participant with an identity number or a reserve number."""
-    set_identity(participant, kind=kind, number=number, reserve=reserve)
-    _refuse_duplicate(participant)
-    participant.full_clean()
-    try:
-        participant.save()
-    except IntegrityError as exc:  # a concurrent registration of the same person
-        raise ValidationError(_("Personen registrerades samtidigt av någon annan.")) from exc
-    log_access(user, "create", participant, detail="registered")
-    return participant
+def resolve_conflict(user, conflict: RegistrationConflict, *, transfer: bool) -> None:
+    """Transfer the participant to the unit that asked for them, or decline; in the trail."""
+    policy.require(user, "register.conflict.resolve", conflict)
+    conflict = RegistrationConflict.objects.select_for_update().get(pk=conflict.pk)
+    if conflict.status != ConflictStatus.OPEN:
+        raise ValidationError(_("Konflikten är redan hanterad."))
+    participant = conflict.participant
+    if transfer:
+        participant.owning_unit = conflict.requested_unit
+        participant.save(update_fields=["owning_unit", "updated_at"])
+        conflict.status = ConflictStatus.TRANSFERRED
+    else:
+        conflict.status = ConflictStatus.DECLINED
+    conflict.resolved_by = user
+    conflict.resolved_at = timezone.now()
+    conflict.save(update_fields=["status", "resolved_by", "resolved_at"])
+    log_access(
+        user,
+        "change",
+        [participant, conflict],
+        detail=f"registration conflict {conflict.pk} {conflict.status}",
+    )
 
 
 @transaction.atomic

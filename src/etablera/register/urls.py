@@ -13,6 +13,7 @@ urlpatterns = [
     path("deltaganden/<int:pk>/avsluta/", views.enrolment_end, name="enrolment-end"),
     path("deltaganden/<int:pk>/uppfoljning/", views.observation_create, name="observation-create"),
     path("uppfoljningar/", views.follow_ups, name="follow-ups"),
+    path("konflikter/", views.conflicts, name="conflicts"),
     path("insatser/", views.intervention_list, name="intervention-list"),
     path("insatser/ny/", views.intervention_edit, name="intervention-create"),
     path("insatser/<int:pk>/", views.intervention_detail, name="intervention-detail"),

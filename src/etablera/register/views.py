@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,7 +38,14 @@ from .forms import (
 )
 from .importing.engine import ErrorSink, ImportScope, run_import, save_error_report
 from .importing.upload import LimitedUploadHandler, content_too_large
-from .models import Enrolment, FollowUpDay, ImportRun, Intervention, Participant
+from .models import (
+    Enrolment,
+    FollowUpDay,
+    ImportRun,
+    Intervention,
+    Participant,
+    RegistrationConflict,
+)
 
 PAGE_SIZE = 50
 ERROR_DIR = "register-imports"
@@ -349,6 +357,41 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
             detail="follow-ups due",
         )
     return render(request, "register/follow_ups.html", {"page": page, "points": points})
+
+
+@login_required
+def conflicts(request: HttpRequest) -> HttpResponse:
+    """Attempts to register the unit's participants elsewhere: transfer or decline each."""
+    policy.require(request.user, "register.conflict.resolve")
+    if request.method == "POST":
+        conflict = policy.get_or_404(
+            request.user,
+            "register.conflict.resolve",
+            RegistrationConflict.objects.select_related("participant"),
+            pk=request.POST.get("conflict") or 0,
+        )
+        transfer = request.POST.get("action") == "transfer"
+        try:
+            services.resolve_conflict(request.user, conflict, transfer=transfer)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Deltagaren har förts över.") if transfer else _("Registreringen har avslagits."),
+            )
+        return redirect("register:conflicts")
+    page = Paginator(selectors.open_conflicts(request.user), PAGE_SIZE).get_page(
+        request.GET.get("sida")
+    )
+    if page.object_list:
+        log_access(
+            request.user,
+            "view",
+            list({c.participant.pk: c.participant for c in page.object_list}.values()),
+            detail="registration conflicts",
+        )
+    return render(request, "register/conflicts.html", {"page": page})
 
 
 # --- import ---------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ explanation beside the table, and as ``{"value": null, "suppressed": true}`` in 
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Iterable, Sequence
@@ -23,8 +22,10 @@ from etablera.web.tables import (
     SUPPRESSED_SYMBOL,
     Cell,
     Chart,
+    SafeCSVWriter,
     Section,
     Table,
+    safe_text,
 )
 
 from .definitions import DIMENSIONS, KPIS, OUTCOME_KPIS, Kpi
@@ -293,12 +294,7 @@ def _csv_value(cell: Any, swedish: bool) -> str:
     if isinstance(value, float | Decimal):
         text = f"{float(value):.1f}"
         return text.replace(".", ",") if swedish else text
-    return _safe(str(value))
-
-
-def _safe(text: str) -> str:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return safe_text(str(value))
 
 
 def csv_text(tables: Iterable[Table], *, swedish: bool = False) -> str:
@@ -308,13 +304,13 @@ def csv_text(tables: Iterable[Table], *, swedish: bool = False) -> str:
     and decimal points, for programs.
     """
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if swedish else ",", lineterminator="\n")
+    writer = SafeCSVWriter(out, delimiter=";" if swedish else ",", lineterminator="\n")
     hidden = False
     for index, table in enumerate(tables):
         if index:
             writer.writerow([])
-        writer.writerow([_safe(str(table.caption))])
-        writer.writerow([_safe(str(c)) for c in table.columns])
+        writer.writerow([safe_text(str(table.caption))])
+        writer.writerow([safe_text(str(c)) for c in table.columns])
         for row in table.rows:
             writer.writerow([_csv_value(c, swedish) for c in row])
         if table.note:

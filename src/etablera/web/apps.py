@@ -7,6 +7,14 @@ class WebConfig(AppConfig):
     label = "web"
     verbose_name = _("Webbgränssnitt")
 
+    def __init__(self, app_name: str, app_module) -> None:
+        super().__init__(app_name, app_module)
+        # Before any app's models, forms or serializers are imported (their fields are made
+        # when their classes are), so every text field gets the validator.
+        from etablera.web import text_input
+
+        text_input.install()
+
     def ready(self) -> None:
         from etablera.web.discovery import import_app_module
 

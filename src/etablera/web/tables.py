@@ -8,11 +8,15 @@ shows the suppression symbol and never the value.
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
+
+from .text_input import CONTROL_CHARACTERS
 
 #: Shown instead of a suppressed value, in every format.
 SUPPRESSED_SYMBOL = ".."
@@ -20,6 +24,37 @@ SUPPRESSED_EXPLANATION = _(
     "”..” betyder att uppgiften döljs för att ingen enskild person ska kunna pekas ut "
     "(för få personer i gruppen)."
 )
+
+#: Characters no export may carry: XML (Excel) cannot hold them, and a spreadsheet may act on
+#: them. Input refuses them (``web.text_input``); what might still be stored is left out here.
+_CONTROL = CONTROL_CHARACTERS
+#: A cell starting with one of these is run as a formula by Excel and LibreOffice.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: Any) -> Any:
+    """Text made safe for every export: control characters left out, and a leading character
+    that would make a spreadsheet run it as a formula (CSV/Excel injection) neutralised with
+    an apostrophe. Values that are not text are returned as they are."""
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL.sub("", value)
+    return "'" + value if value[:1] in _FORMULA_START else value
+
+
+class SafeCSVWriter:
+    """``csv.writer`` that passes every text value through :func:`safe_text`: every CSV file
+    the system writes is made by one of these."""
+
+    def __init__(self, out: IO[str], **options: Any) -> None:
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([safe_text(v) for v in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from io import BytesIO
-from typing import Any
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -11,17 +10,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .tables import SUPPRESSED_EXPLANATION, Table
+from .tables import SUPPRESSED_EXPLANATION, Table, safe_text
+
+__all__ = ["XLSX_TYPE", "safe_text", "tables_workbook", "workbook_response", "write_table"]
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BOLD = Font(bold=True)
-
-
-def safe_text(value: Any) -> Any:
-    """Neutralise text a spreadsheet would run as a formula (CSV/Excel injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def write_table(sheet: Worksheet, table: Table, start_row: int = 1) -> int:

@@ -307,28 +307,58 @@ class HeaderProblem(Exception):
         self.message = message
 
 
+def _garbled_key(text: str) -> str:
+    """What is left of a header when every letter beyond ASCII is lost: "Kön", "KÃ¶n", "K?n"
+    and "K\ufffdn" all become "kn"."""
+    return re.sub(r"[^a-z0-9]", "", text.strip().lower().encode("ascii", "ignore").decode())
+
+
 def map_header(
     header: list[str], columns: dict[str, list[str]]
 ) -> tuple[dict[str, int], list[str]]:
-    """Which column index holds which field; and the headers that were not recognised."""
+    """Which column index holds which field; and the headers that were not recognised.
+
+    A header that is a known column's name with its Swedish letters garbled (a file saved in
+    one encoding and read in another) is refused rather than skipped: skipping it would import
+    every row without that column and call it a success.
+    """
     lookup = {}
+    garbled = {}
     for name, aliases in columns.items():
         for alias in aliases:
             lookup[normalise(alias)] = name
+            if not alias.isascii():
+                garbled[_garbled_key(alias)] = alias
     found: dict[str, int] = {}
     unknown = []
     for index, title in enumerate(header):
-        key = normalise(str(title))
+        text = str(title)
+        key = normalise(text)
         if not key:
             continue
         found_name = lookup.get(key)
         if found_name is None:
-            unknown.append(str(title).strip())
+            meant = garbled.get(_garbled_key(text)) if not text.isascii() or "?" in text else None
+            if meant is not None:
+                raise HeaderProblem(
+                    _(
+                        "Kolumnen ”%(title)s” ser ut att vara ”%(known)s” med fel teckenkodning. "
+                        "Spara filen som UTF-8 (eller Excel) och försök igen."
+                    )
+                    % {"title": _short(text), "known": meant[:1].upper() + meant[1:]}
+                )
+            unknown.append(_short(text))
             continue
         if found_name in found:
             raise HeaderProblem(
                 _("Kolumnen ”%(title)s” förekommer två gånger (eller har två namn för samma sak).")
-                % {"title": str(title).strip()}
+                % {"title": _short(text)}
             )
         found[found_name] = index
     return found, unknown
+
+
+def _short(title: str, limit: int = 40) -> str:
+    """A header as messages show it: stripped, without control characters, at most ``limit``."""
+    text = "".join(c if c.isprintable() else " " for c in title.strip())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,9 +1,15 @@
-"""Reading the rows of an import file: CSV (any of three encodings, three delimiters) or XLSX.
+"""Reading the rows of an import file: CSV (UTF-8, Windows-1252 or both, three delimiters) or XLSX.
 
 Everything streams: a CSV is decoded and split as it is read, an Excel sheet is read with
-openpyxl in read-only mode. Problems with the file as a whole (not a text file, truncated,
-formulas, merged cells) raise :class:`FileProblem` with a Swedish message; problems with a
-single cell are the row validators' business.
+openpyxl in read-only mode after ``workbook.inspect_workbook`` has checked it. Problems with the
+file as a whole (not a text file, truncated, formulas, merged cells, limits passed) raise
+:class:`FileProblem` with a Swedish message; problems with a single cell are the row
+validators' business.
+
+A CSV that is all UTF-8 is read by Python's C decoder in one go. One that is not is decoded
+line by line: each line as UTF-8 if it is UTF-8, else as Windows-1252, so a file that was
+saved in UTF-8 and then had rows pasted in from an older program keeps its header (``Kön``,
+``Födelseland``) and every row its letters; a line that is neither is refused by number.
 """
 
 from __future__ import annotations
@@ -12,55 +18,33 @@ import codecs
 import contextlib
 import csv
 import io
-import re
-import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from .table import FileProblem, Formula, ImportLimits, Table
+from .workbook import open_xlsx
+
+__all__ = ["FileProblem", "Formula", "Table", "open_csv", "open_table", "open_xlsx"]
+
 SAMPLE = 64 * 1024
 CHUNK = 1024 * 1024
 DELIMITERS = (";", ",", "\t")
+#: The longest line of a file that is not all UTF-8 (it is decoded line by line).
+MAX_LINE = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
-_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
 
 
-class FileProblem(Exception):
-    """The file as a whole cannot be read; ``message`` is for the user (Swedish)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass
-class Table:
-    """The header and a stream of ``(row_number, values)``; row numbers as the user sees them."""
-
-    header: list[str]
-    rows: Iterator[tuple[int, list[Any]]]
-    format: str
-    encoding: str = ""
-    delimiter: str = ""
-    #: How far the reading has come, for a progress bar: a function returning (done, total).
-    progress: Any = None
-    #: Roughly how many rows the file has (from its size), or None.
-    estimated_rows: int | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-def _detect_encoding(raw: IO[bytes]) -> str:
-    """``utf-8-sig`` (BOM), ``utf-8`` if the whole file decodes as UTF-8, else ``cp1252``.
+def _is_utf8(raw: IO[bytes]) -> tuple[bool, bool]:
+    """Whether the file starts with a UTF-8 BOM, and whether all of it is UTF-8.
 
     The whole file is checked (fast: the decoder is C) so that a Windows-1252 character deep
     in a file that began in plain ASCII is not read wrongly.
     """
     raw.seek(0)
-    head = raw.read(3)
-    encoding = "utf-8-sig" if head == codecs.BOM_UTF8 else "utf-8"
+    bom = raw.read(3) == codecs.BOM_UTF8
     raw.seek(0)
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
@@ -68,13 +52,10 @@ def _detect_encoding(raw: IO[bytes]) -> str:
             decoder.decode(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        if encoding == "utf-8-sig":
-            raise FileProblem(
-                _("Filen börjar som UTF-8 men innehåller tecken som inte är UTF-8.")
-            ) from None
-        encoding = "cp1252"
-    raw.seek(0)
-    return encoding
+        return bom, False
+    finally:
+        raw.seek(0)
+    return bom, True
 
 
 class _TextView(io.TextIOWrapper):
@@ -86,8 +67,65 @@ class _TextView(io.TextIOWrapper):
             self.detach()
 
 
+class _MixedLines:
+    """The lines of a file in UTF-8 or Windows-1252, each decoded in the one it is in."""
+
+    def __init__(self, raw: IO[bytes], limit: int) -> None:
+        self.raw = raw
+        self.limit = limit
+        self.number = 0
+        self.seen: set[str] = set()
+
+    def readline(self) -> str:
+        return next(iter(self), "")
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = self.raw.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line) > self.limit:
+            raise FileProblem(
+                _("Rad %(row)s är längre än %(mb)s MB. Filen kan vara trasig.")
+                % {"row": self.number, "mb": self.limit // (1024 * 1024)}
+            )
+        if self.number == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[3:]
+        try:
+            text = line.decode("utf-8")
+            if not text.isascii():
+                self.seen.add("utf-8")
+        except UnicodeDecodeError:
+            try:
+                text = line.decode("cp1252")
+            except UnicodeDecodeError:
+                raise FileProblem(
+                    _(
+                        "Rad %(row)s har tecken som varken är UTF-8 eller Windows-1252. Spara "
+                        "filen som UTF-8 och försök igen."
+                    )
+                    % {"row": self.number}
+                ) from None
+            self.seen.add("cp1252")
+        return text
+
+    def close(self) -> None:
+        return None
+
+
+def _split_header(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        # A quote that never closes or a field past the reader's limit: counted plainly.
+        return line.split(delimiter)
+
+
 def _choose_delimiter(header_line: str) -> str:
-    counts = {d: len(next(csv.reader([header_line], delimiter=d))) for d in DELIMITERS}
+    counts = {d: len(_split_header(header_line, d)) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     if counts[best] < 2:
         raise FileProblem(
@@ -106,7 +144,8 @@ def _looks_binary(sample: bytes) -> bool:
     return bool(sample) and controls / len(sample) > 0.01
 
 
-def open_csv(raw: IO[bytes]) -> Table:
+def open_csv(raw: IO[bytes], limits: ImportLimits | None = None) -> Table:
+    limits = limits or ImportLimits()
     raw.seek(0)
     sample = raw.read(SAMPLE)
     if not sample.strip():
@@ -115,20 +154,40 @@ def open_csv(raw: IO[bytes]) -> Table:
         raise FileProblem(
             _("Filen är inte en textfil. Spara den som CSV (semikolonavgränsad) eller xlsx.")
         )
-    encoding = _detect_encoding(raw)
+    bom, utf8 = _is_utf8(raw)
     try:
         total = raw.seek(0, io.SEEK_END)
         raw.seek(0)
     except (OSError, ValueError):
         total = 0
-    text = _TextView(raw, encoding=encoding, newline="")
-    first = text.readline()
+    text: Any
+    if utf8:
+        encoding = "utf-8-sig" if bom else "utf-8"
+        text = _TextView(raw, encoding=encoding, newline="")
+        first = text.readline(limits.header_chars + 1)
+    else:
+        encoding = "cp1252"
+        text = _MixedLines(raw, MAX_LINE)
+        first = text.readline()
     header_line = first.rstrip("\r\n")
+    if len(header_line) > limits.header_chars:
+        text.close()
+        raise FileProblem(
+            _("Rubrikraden är längre än %(chars)s tecken. Är det rätt fil?")
+            % {"chars": f"{limits.header_chars:,}".replace(",", " ")}
+        )
     delimiter = _choose_delimiter(header_line)
-    header = next(csv.reader([header_line], delimiter=delimiter))
+    try:
+        header = next(csv.reader([header_line], delimiter=delimiter))
+    except csv.Error as exc:
+        text.close()
+        raise FileProblem(
+            _("Rubrikraden går inte att läsa: ett citattecken stängs aldrig.")
+        ) from exc
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        reader = csv.reader(text, delimiter=delimiter, strict=True)
+        source: Iterable[str] = text
+        reader = csv.reader(source, delimiter=delimiter, strict=True)
         number = 1
         try:
             for values in reader:
@@ -136,15 +195,27 @@ def open_csv(raw: IO[bytes]) -> Table:
                 if values and any(values):
                     yield number, values
         except csv.Error as exc:
-            raise FileProblem(
-                _(
+            if "field larger" in str(exc):
+                message = _(
+                    "Ett fält efter rad %(row)s är längre än %(chars)s tecken. Filen kan vara "
+                    "trasig eller ha fel avgränsare."
+                ) % {"row": number, "chars": f"{csv.field_size_limit():,}".replace(",", " ")}
+            else:
+                message = _(
                     "Filen går inte att läsa efter rad %(row)s: ett citattecken stängs aldrig "
                     "eller raden är trasig. Filen kan vara avkortad."
-                )
-                % {"row": number}
-            ) from exc
+                ) % {"row": number}
+            raise FileProblem(message) from exc
         finally:
             text.close()
+            if isinstance(text, _MixedLines) and len(text.seen) > 1:
+                table.encoding = "utf-8, cp1252"
+                table.notes.append(
+                    _(
+                        "Filen blandar teckenkodningarna UTF-8 och Windows-1252. Varje rad "
+                        "lästes i sin egen kodning; kontrollera å, ä och ö."
+                    )
+                )
 
     def progress() -> tuple[int, int]:
         try:
@@ -154,7 +225,7 @@ def open_csv(raw: IO[bytes]) -> Table:
 
     lines = sample.count(b"\n")
     estimated = int(total / (len(sample) / lines)) if lines and total else None
-    return Table(
+    table = Table(
         header=header,
         rows=rows(),
         format="csv",
@@ -163,94 +234,7 @@ def open_csv(raw: IO[bytes]) -> Table:
         progress=progress,
         estimated_rows=estimated,
     )
-
-
-def open_xlsx(raw: IO[bytes]) -> Table:
-    from openpyxl import load_workbook
-
-    raw.seek(0)
-    try:
-        workbook = load_workbook(raw, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-        raise FileProblem(
-            _("Excel-filen går inte att öppna. Den kan vara skadad eller avkortad.")
-        ) from exc
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if sheet is None:
-        raise FileProblem(_("Excel-filen har inga arbetsblad."))
-    try:
-        with sheet._get_source() as source:
-            merged = _merged_ranges(source)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise FileProblem(
-            _("Excel-filen går inte att läsa. Den kan vara skadad eller avkortad.")
-        ) from exc
-    if merged:
-        raise FileProblem(
-            _(
-                "Arbetsbladet har sammanfogade celler (%(ranges)s). Ta bort sammanfogningen så "
-                "att varje värde står i en egen cell och försök igen."
-            )
-            % {"ranges": ", ".join(merged[:5]) + (" …" if len(merged) > 5 else "")}
-        )
-    total = sheet.max_row or 0
-    state = {"row": 0}
-
-    def cells() -> Iterator[tuple[int, list[Any]]]:
-        try:
-            for number, row in enumerate(sheet.iter_rows(), start=1):
-                state["row"] = number
-                values: list[Any] = []
-                for cell in row:
-                    if cell.data_type == "f":
-                        values.append(Formula(str(cell.value)))
-                    else:
-                        values.append(cell.value)
-                yield number, values
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-            raise FileProblem(
-                _("Excel-filen tar slut efter rad %(row)s. Den verkar vara avkortad.")
-                % {"row": state["row"]}
-            ) from exc
-        finally:
-            workbook.close()
-
-    stream = cells()
-    header_row = next(stream, None)
-    if header_row is None:
-        raise FileProblem(_("Arbetsbladet är tomt."))
-    header = ["" if v is None else str(v) for v in header_row[1]]
-    while header and not header[-1]:
-        header.pop()
-
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        for number, values in stream:
-            if any(v not in (None, "") for v in values):
-                yield number, values
-
-    return Table(
-        header=header,
-        rows=rows(),
-        format="xlsx",
-        progress=lambda: (state["row"], total),
-        estimated_rows=total or None,
-    )
-
-
-class Formula(str):
-    """A cell that holds a formula: refused, because its value is not in the file for sure."""
-
-
-def _merged_ranges(source: IO[bytes]) -> list[str]:
-    found: list[str] = []
-    tail = b""
-    while chunk := source.read(CHUNK):
-        data = tail + chunk
-        found.extend(m.group(1).decode() for m in _MERGE.finditer(data))
-        # Keep the end of the chunk: a tag may be split between two reads (found twice at
-        # worst, and duplicates are dropped below).
-        tail = data[-256:]
-    return list(dict.fromkeys(found))
+    return table
 
 
 def open_table(raw: IO[bytes], name: str = "") -> Table:

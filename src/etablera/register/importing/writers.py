@@ -13,11 +13,11 @@ straight into the table, inside the import's one transaction.
 PostgreSQL: fresh rows are streamed with ``COPY`` straight into the table, so the server inserts
 them while Python validates the next rows; the other rows are streamed with ``COPY`` into a
 temporary table and moved with one ``INSERT … SELECT … ON CONFLICT … DO UPDATE`` at the end.
-A *bulk* load (a large file) follows PostgreSQL's advice for populating a table: the table's
-foreign keys are dropped for the load, added back ``NOT VALID`` and validated — one set-based
-check per key instead of a trigger per row and key (for a million enrolments about one second
-instead of half a minute at commit). That holds an exclusive lock on the table until the
-import commits, which is why small imports keep the keys in place.
+Nothing takes a lock that readers wait for: ``COPY`` and ``INSERT`` take the table's ROW
+EXCLUSIVE lock, which conflicts with no ``SELECT``, and readers see the table as it was until
+the import commits (MVCC). The foreign keys stay in place: dropping them for a bulk load (once
+done here, for speed at commit) takes an ACCESS EXCLUSIVE lock that made every page reading
+enrolments wait for the whole import.
 
 Upserts update only the columns the file has and skip rows that would not change, so the
 changed-row counts are real. Values reach the writers validated — codes from fixed lists,
@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 
 NULL = "\\N"
 
@@ -142,7 +142,6 @@ class PostgresWriter:
         self.table = targets[0].table
         self.temp = f"_import_{self.table}"
         cols = _cols(targets[0])
-        self.keys = self._drop_foreign_keys(self.table) if bulk else []
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {_q(self.temp)}")
             cursor.execute(
@@ -169,15 +168,6 @@ class PostgresWriter:
             for target in self.targets:
                 cursor.execute(self._upsert(target))
                 changed += max(cursor.rowcount, 0)
-            if self.keys:
-                cursor.execute(
-                    f"ALTER TABLE {_q(self.table)} "
-                    + ", ".join(
-                        f"ADD CONSTRAINT {_q(name)} {sql} NOT VALID" for name, sql in self.keys
-                    )
-                )
-                for name, _sql in self.keys:
-                    cursor.execute(f"ALTER TABLE {_q(self.table)} VALIDATE CONSTRAINT {_q(name)}")
         return changed
 
     def _upsert(self, t: Target) -> str:
@@ -195,32 +185,6 @@ class PostgresWriter:
         old = ", ".join(f"{_q(t.table)}.{_q(c)}" for c in changing)
         new = ", ".join(f"EXCLUDED.{_q(c)}" for c in changing)
         return sql + f"DO UPDATE SET {sets} WHERE ROW({old}) IS DISTINCT FROM ROW({new})"
-
-    @staticmethod
-    def _drop_foreign_keys(table: str) -> list[tuple[str, str]]:
-        """Drop the table's foreign keys; their names and definitions, to add them back.
-
-        Inside a savepoint: if the table has pending trigger events from earlier in the same
-        transaction, PostgreSQL refuses, and the load keeps its keys.
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-                [table],
-            )
-            keys = [(name, sql) for name, sql in cursor.fetchall()]
-        if not keys:
-            return []
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    f"ALTER TABLE {_q(table)} "
-                    + ", ".join(f"DROP CONSTRAINT {_q(name)}" for name, _sql in keys)
-                )
-        except DatabaseError:
-            return []
-        return keys
 
 
 def writer_for(targets: Sequence[Target], *, bulk: bool = False) -> SqliteWriter | PostgresWriter:
