@@ -314,7 +314,7 @@ def csv_text(tables: Iterable[Table], *, swedish: bool = False) -> str:
         for row in table.rows:
             writer.writerow([_csv_value(c, swedish) for c in row])
         if table.note:
-            writer.writerow([_safe(str(table.note))])
+            writer.writerow([safe_text(str(table.note))])
         hidden = hidden or table.has_suppressed
     if hidden:
         writer.writerow([])
