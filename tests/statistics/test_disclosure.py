@@ -110,11 +110,11 @@ def test_settings_that_would_weaken_protection_are_refused(values):
         {"ETABLERA_STATISTICS_KEY": ""},
     ],
 )
-def test_the_server_does_not_start_with_protection_off(setting):
+def test_the_server_does_not_start_with_protection_off(db, setting):
     with override_settings(**setting), pytest.raises(SystemCheckError, match="ETABLERA_"):
         call_command("check")
 
 
-def test_the_defaults_pass_the_check():
+def test_the_defaults_pass_the_check(db):
     call_command("check")
     assert disclosure.thresholds() == Thresholds()
