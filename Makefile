@@ -54,6 +54,7 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP_DEV)
 	$(BIN)/ruff check --fix src tests bench

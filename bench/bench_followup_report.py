@@ -161,9 +161,10 @@ def _data():
                 start=dt.date(year, 1, 1),
                 end=dt.date(year, 12, 31),
                 deadline=dt.date(year + 1, 2, 15),
-            )
+            ),
+            actor=None,
         )
-        for report in services.open_period(period):
+        for report in services.open_period(period, actor=None):
             services.update_report(
                 report,
                 {
@@ -174,9 +175,10 @@ def _data():
                     }
                     for e in report.entries.all()
                 },
+                actor=None,
             )
-            services.submit_report(report)
-            services.approve_report(report, approval)
+            services.submit_report(report, actor=None)
+            services.approve_report(report, approval, actor=None)
     user = User.objects.create(username="bench-strateg")
     RoleAssignment.objects.create(user=user, role="strategist", body=bodies[0])
     return user, Period.objects.get(code=f"{FIRST_YEAR + PERIODS - 1}H")

@@ -421,7 +421,7 @@ def export(folder: Path) -> None:
 
 
 def _period():
-    from etablera.followup.periods import resolve_period
+    from etablera.goals.periods import resolve_period
 
     return resolve_period(str(YEAR))
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import StringIO
 
 os.environ.setdefault("ETABLERA_ENV", "test")
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from tests.factories import BodyFactory, MunicipalityFactory, UnitFactory, user_with_role
 
@@ -52,3 +58,29 @@ def _swedish(settings):
 def _audit_anchors(settings, tmp_path_factory):
     """Anchors of the access log go to a directory of the test's own, never to var/."""
     settings.ETABLERA_AUDIT_ANCHOR_DIR = tmp_path_factory.mktemp("anchors")
+
+
+@contextmanager
+def kept_for_module(django_db_blocker) -> Iterator[None]:
+    """Data written inside stays for one test module and is rolled back after it.
+
+    Each test's own ``db`` transaction nests inside as a savepoint, so what one test changes
+    never reaches the next. Use it only in a module-scoped fixture that every test of the
+    module asks for: a test that does not ask would see the data too.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def small_demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]:
+    """The small demo (``loaddemo --small``), loaded once for the test module that asks."""
+    media = tmp_path_factory.mktemp("demo-media")
+    anchors = tmp_path_factory.mktemp("demo-anchors")
+    with (
+        override_settings(MEDIA_ROOT=media, ETABLERA_AUDIT_ANCHOR_DIR=anchors),
+        kept_for_module(django_db_blocker),
+    ):
+        call_command("loaddemo", small=True, quiet_users=True, stdout=StringIO())
+        yield

@@ -139,6 +139,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -154,6 +156,9 @@ INSTALLED_APPS = [
     "etablera.statistics",
     "etablera.audits",
     "etablera.governance",
+    "etablera.jobs",
+    "etablera.operations",
+    "etablera.kolada",
 ]
 
 MIDDLEWARE = [
@@ -364,9 +369,30 @@ ETABLERA_KPI_WORKERS = _env_int("ETABLERA_KPI_WORKERS", min(4, os.cpu_count() or
 ETABLERA_KPI_CACHE_SECONDS = _env_int(
     "ETABLERA_KPI_CACHE_SECONDS", 0 if ENVIRONMENT == "test" else 600
 )
+#: How long the governance check's findings are remembered (0: not at all). A change to what
+#: the check reads forgets them at once in this process (and in all, with a shared cache).
+ETABLERA_GOVERNANCE_CACHE_SECONDS = _env_int(
+    "ETABLERA_GOVERNANCE_CACHE_SECONDS", 0 if ENVIRONMENT == "test" else 300
+)
 # The address people reach Etablera at, for links in e-mails (reminders).
 ETABLERA_BASE_URL = os.environ.get("ETABLERA_BASE_URL", "http://127.0.0.1:8000")
 ETABLERA_KOLADA_URL = os.environ.get("ETABLERA_KOLADA_URL", "https://api.kolada.se/v3")
+
+# Background jobs (etablera.jobs, ADR 6): django-tasks with its database backend. The worker is
+# `etablera worker`; `etablera serve` and `etablera demo` start one beside the server unless
+# ETABLERA_EMBEDDED_WORKER is off (run workers as their own processes in production).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+ETABLERA_EMBEDDED_WORKER = _env_bool("ETABLERA_EMBEDDED_WORKER", True)
+#: Uploads to the web import larger than this (KiB) are imported by a background job.
+ETABLERA_BACKGROUND_IMPORT_KB = _env_int("ETABLERA_BACKGROUND_IMPORT_KB", 512)
+#: Where uploads wait for their job (must be shared with the workers' machines).
+ETABLERA_JOB_FILES_DIR = Path(os.environ.get("ETABLERA_JOB_FILES_DIR", VAR_DIR / "jobs"))
+#: A running job whose worker has not reported for this long (seconds) is taken as abandoned.
+ETABLERA_JOB_STALE_SECONDS = _env_int("ETABLERA_JOB_STALE_SECONDS", 3600)
+
+# Retention (etablera retention): direct identifiers are removed this many years after a
+# participant's last enrolment ended (docs/operations.md gives the reasoning).
+ETABLERA_RETENTION_YEARS = _env_int("ETABLERA_RETENTION_YEARS", 5)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,10 +6,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from etablera.web import views as web_views
 from etablera.web.api import router
-from etablera.web.discovery import etablera_modules
+from etablera.web.plugins import contributions
 
-# Each app's api.py registers its viewsets on the shared router when imported.
-etablera_modules("api")
+# Each app's api.py registers its viewsets on the shared router when imported (at start-up).
+contributions("api")
 
 admin.site.site_header = "Etablera – administration"
 admin.site.site_title = "Etablera"
@@ -27,6 +27,8 @@ urlpatterns = [
     path("statistik/", include("etablera.statistics.urls")),
     path("granskningar/", include("etablera.audits.urls")),
     path("styrningskontroll/", include("etablera.governance.urls")),
+    path("jobb/", include("etablera.jobs.urls")),
+    path("kolada/", include("etablera.kolada.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -184,6 +184,8 @@ def test_reset_command(make_user, unit, capsys):
     with_device(coach)
     call_command("twofactor", "reset", coach.username)
     assert not TOTPDevice.objects.filter(user=coach).exists()
+    # The log names the command that did it.
+    assert AccessLogEntry.objects.get(action="reset-2fa").username == "command:twofactor"
     with pytest.raises(Exception, match="No user named"):
         call_command("twofactor", "reset", "nobody")
 

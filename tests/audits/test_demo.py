@@ -12,8 +12,8 @@ from etablera.audits.models import Audit, AuditorFollowUp, EvidenceLink, Respons
 
 
 @pytest.fixture
-def demo(db):
-    call_command("loaddemo", small=True, quiet_users=True, stdout=io.StringIO())
+def demo(small_demo, db):
+    """The small demo, loaded once for this module (``tests/conftest.py``)."""
 
 
 def test_the_seed_audit_is_in_the_demo_with_actions_evidence_and_follow_up(demo):

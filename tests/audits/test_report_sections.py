@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from etablera.accounts.policy import Operator
 from etablera.accounts.roles import Role
 from etablera.audits.report_sections import sections
 from tests.audits.factories import (
@@ -32,7 +33,7 @@ def test_audit_actions_status_section(municipality, make_user):
     )
     period = b.period("2026T1")
 
-    [section] = sections(period, None)
+    [section] = sections(period, Operator("test"))
     overview, overdue = section.tables
     assert [row[0] for row in overview.rows] == ["Granskning av integrationsarbetet (2022-09-30)"]
     row = overview.rows[0]
@@ -43,7 +44,7 @@ def test_audit_actions_status_section(municipality, make_user):
 
 
 def test_no_section_without_audits(db):
-    assert sections(b.period("2026T1"), None) == []
+    assert sections(b.period("2026T1"), Operator("test")) == []
 
 
 def test_the_consolidated_report_carries_both_sections(municipality, make_user):

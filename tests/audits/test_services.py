@@ -55,7 +55,7 @@ def test_the_addressed_body_responds(rec, ks, make_user):
     user = make_user(Role.STRATEGIST, body=ks)
     response = services.save_response(
         Response(recommendation=rec, body=ks, date=dt.date(2022, 11, 20), text="Vi åtgärdar."),
-        by=user,
+        actor=user,
     )
     assert response.audit == rec.audit
     assert not response.is_late
@@ -65,7 +65,8 @@ def test_a_response_from_a_body_not_addressed_is_refused(rec, sn, make_user):
     user = make_user(Role.REPORTER, body=sn)
     with pytest.raises(ValidationError) as err:
         services.save_response(
-            Response(recommendation=rec, body=sn, date=dt.date(2022, 11, 20), text="Svar"), by=user
+            Response(recommendation=rec, body=sn, date=dt.date(2022, 11, 20), text="Svar"),
+            actor=user,
         )
     assert "Socialnämnden kan inte svara: rekommendationen är inte riktad till organet." in (
         messages_of(err.value)
@@ -77,7 +78,8 @@ def test_a_response_for_a_body_outside_the_users_scope_is_refused(rec, ks, sn, m
     user = make_user(Role.REPORTER, body=sn)
     with pytest.raises(ValidationError) as err:
         services.save_response(
-            Response(recommendation=rec, body=ks, date=dt.date(2022, 11, 20), text="Svar"), by=user
+            Response(recommendation=rec, body=ks, date=dt.date(2022, 11, 20), text="Svar"),
+            actor=user,
         )
     assert "företräder" in messages_of(err.value)
     assert not Response.objects.exists()
@@ -86,7 +88,8 @@ def test_a_response_for_a_body_outside_the_users_scope_is_refused(rec, ks, sn, m
 def test_a_response_after_the_deadline_is_saved_and_marked_late(rec, ks, make_user):
     user = make_user(Role.STRATEGIST, body=ks)
     response = services.save_response(
-        Response(recommendation=rec, body=ks, date=dt.date(2023, 1, 10), text="Sent svar"), by=user
+        Response(recommendation=rec, body=ks, date=dt.date(2023, 1, 10), text="Sent svar"),
+        actor=user,
     )
     assert response.is_late
 
@@ -104,7 +107,7 @@ def test_an_action_due_before_the_audit_was_published_is_refused(rec, ks, make_u
         due_date=dt.date(2022, 1, 31),
     )
     with pytest.raises(ValidationError) as err:
-        services.save_action(action, by=user)
+        services.save_action(action, actor=user)
     assert "Åtgärden kan inte ha ett slutdatum före granskningens publicering (2022-09-30)." in (
         messages_of(err.value)
     )
@@ -121,13 +124,13 @@ def test_the_addressed_body_hands_an_action_to_another_body(rec, ks, sn, make_us
             responsible_person="Socialchefen",
             due_date=dt.date(2024, 6, 30),
         ),
-        by=user,
+        actor=user,
     )
     assert action.pk
     # … and the responsible body's reporter may then report its progress.
     reporter = make_user(Role.REPORTER, body=sn)
     action.status = ActionStatus.DONE
-    services.save_action(action, by=reporter)
+    services.save_action(action, actor=reporter)
     action.refresh_from_db()
     assert action.status == ActionStatus.DONE
     assert action.completed_on is not None
@@ -145,7 +148,7 @@ def test_a_body_neither_addressed_nor_responsible_may_not_add_an_action(rec, sn,
                 responsible_person="y",
                 due_date=dt.date(2024, 1, 1),
             ),
-            by=user,
+            actor=user,
         )
     assert not Action.objects.exists()
 
@@ -155,7 +158,7 @@ def test_an_auditor_cannot_change_a_bodys_action(rec, ks, make_user):
     auditor = make_user(Role.AUDITOR)
     action.status = ActionStatus.DONE
     with pytest.raises(PermissionDenied):
-        services.save_action(action, by=auditor)
+        services.save_action(action, actor=auditor)
     action.refresh_from_db()
     assert action.status == ActionStatus.NOT_STARTED
 
@@ -165,9 +168,9 @@ def test_completed_on_follows_the_status(rec, ks, make_user):
     action = ActionFactory(recommendation=rec, responsible_body=ks)
     action.status = ActionStatus.DONE
     action.completed_on = dt.date(2023, 5, 1)
-    services.save_action(action, by=user)
+    services.save_action(action, actor=user)
     action.status = ActionStatus.ONGOING
-    services.save_action(action, by=user)
+    services.save_action(action, actor=user)
     action.refresh_from_db()
     assert action.completed_on is None
 
@@ -198,7 +201,7 @@ def test_the_auditors_record_their_assessment(rec, make_user):
         AuditorFollowUp(
             recommendation=rec, date=dt.date(2023, 11, 24), assessment=Assessment.ADDRESSED
         ),
-        by=auditor,
+        actor=auditor,
     )
     assert follow_up.recorded_by == auditor
 
@@ -209,7 +212,7 @@ def test_no_one_but_the_auditors_records_their_assessment(rec, ks, make_user, ro
     with pytest.raises(PermissionDenied):
         services.record_follow_up(
             AuditorFollowUp(recommendation=rec, date=dt.date(2023, 11, 24), assessment="addressed"),
-            by=user,
+            actor=user,
         )
     assert not AuditorFollowUp.objects.exists()
 
@@ -218,7 +221,7 @@ def test_a_follow_up_before_the_audit_is_refused(rec, make_user):
     with pytest.raises(ValidationError) as err:
         services.record_follow_up(
             AuditorFollowUp(recommendation=rec, date=dt.date(2020, 1, 1), assessment="addressed"),
-            by=make_user(Role.AUDITOR),
+            actor=make_user(Role.AUDITOR),
         )
     assert "före granskningens publicering" in messages_of(err.value)
 
@@ -230,10 +233,10 @@ def test_evidence_links_a_visible_mandate_once(rec, ks, make_user):
     user = make_user(Role.STRATEGIST, body=ks)
     action = ActionFactory(recommendation=rec, responsible_body=ks)
     mandate = make_mandate(ks)
-    link = services.add_evidence(action, mandate, by=user, note="Ansvarsmatrisen")
+    link = services.add_evidence(action, mandate, actor=user, note="Ansvarsmatrisen")
     assert link.target == mandate
     with pytest.raises(ValidationError) as err:
-        services.add_evidence(action, mandate, by=user)
+        services.add_evidence(action, mandate, actor=user)
     assert "redan länkat" in messages_of(err.value)
     assert EvidenceLink.objects.count() == 1
 
@@ -256,29 +259,29 @@ def test_evidence_to_an_object_the_user_cannot_see_is_refused(rec, ks, sn, make_
     hidden = _draft_report(ks)
     user = make_user(Role.REPORTER, body=sn)
     with pytest.raises(ValidationError) as err:
-        services.add_evidence(action, hidden, by=user)
+        services.add_evidence(action, hidden, actor=user)
     assert "du inte behörighet att se det" in messages_of(err.value)
     # The same message for an id that does not exist: nothing is disclosed.
     with pytest.raises(ValidationError) as missing:
-        services.add_evidence_by_reference(action, 999_999, 1, by=user)
+        services.add_evidence_by_reference(action, 999_999, 1, actor=user)
     assert messages_of(missing.value) == messages_of(err.value)
     assert not EvidenceLink.objects.exists()
     # The strategist, who sees every report, may link it.
     strategist = make_user(Role.STRATEGIST, body=ks)
-    assert services.add_evidence(action, hidden, by=strategist).pk
+    assert services.add_evidence(action, hidden, actor=strategist).pk
 
 
 def test_evidence_to_a_model_not_in_the_registry_is_refused(rec, ks, make_user):
     user = make_user(Role.STRATEGIST, body=ks)
     with pytest.raises(ValidationError):
-        services.add_evidence(rec, ks, by=user)  # a Body is not evidence
+        services.add_evidence(rec, ks, actor=user)  # a Body is not evidence
     assert not EvidenceLink.objects.exists()
 
 
 def test_evidence_on_another_bodys_recommendation_is_forbidden(rec, sn, make_user):
     user = make_user(Role.REPORTER, body=sn)
     with pytest.raises(PermissionDenied):
-        services.add_evidence(rec, make_mandate(sn), by=user)
+        services.add_evidence(rec, make_mandate(sn), actor=user)
 
 
 # --- the auditors' part is the auditors' -----------------------------------------------------
@@ -290,7 +293,7 @@ def test_a_reporter_cannot_register_an_audit(make_user, ks):
     with pytest.raises(PermissionDenied):
         services.save_audit(
             Audit(title="x", auditor_firm="y", published_on=dt.date(2022, 1, 1), purpose="z"),
-            by=make_user(Role.REPORTER, body=ks),
+            actor=make_user(Role.REPORTER, body=ks),
             audited_bodies=[ks],
         )
 
@@ -302,7 +305,7 @@ def test_a_recommendation_needs_an_addressee(make_user, ks):
     with pytest.raises(ValidationError) as err:
         services.save_recommendation(
             Recommendation(audit=audit, number=1, text="x"),
-            by=make_user(Role.AUDITOR),
+            actor=make_user(Role.AUDITOR),
             addressed_to=[],
         )
     assert "minst ett organ" in messages_of(err.value)
@@ -321,7 +324,7 @@ def test_response_deadline_before_publication_is_refused(make_user, ks):
                 response_deadline=dt.date(2022, 1, 1),
                 purpose="z",
             ),
-            by=make_user(Role.AUDITOR),
+            actor=make_user(Role.AUDITOR),
             audited_bodies=[ks],
         )
     assert "Svarsdatumet kan inte ligga före publiceringsdatumet." in messages_of(err.value)

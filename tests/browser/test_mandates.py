@@ -70,18 +70,44 @@ def test_matrix_decision_and_policy_area_pages_are_accessible(page, live_server,
     assert not problems, problems
 
 
-def test_matrix_can_be_scrolled_with_the_keyboard_and_reaches_a_mandate(page, live_server, demo):
+def test_matrix_is_a_grid_of_symbols_with_the_mandates_on_demand(page, live_server, demo):
     login(page, live_server, "lasare")
     page.goto(f"{live_server.url}/uppdrag/ansvarsmatris/")
-    assert "Arbetsmarknadsinsatser för nyanlända" in page.inner_text("table.matrix")
+    grid = page.inner_text("table.matrix")
+    # At a glance: areas, bodies and counts; the titles only once a cell is opened.
+    assert "Arbetsmarknad" in grid and "Arbetsmarknadsinsatser för nyanlända" not in grid
+    assert "äger" in page.inner_text(".matrix-key")
+    row_heights = page.eval_on_selector_all(
+        "table.matrix tbody tr", "rows => rows.map(r => r.getBoundingClientRect().height)"
+    )
+    assert max(row_heights) < 60, row_heights
     region = page.locator(".matrix-wrap")
     assert region.get_attribute("tabindex") == "0"
     region.focus()
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.closest('table.matrix') !== null")
+    assert page.evaluate("document.activeElement.matches('table.matrix summary')")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.parentElement.open")
+    cell = page.locator("details.matrix-cell", has_text="Kommunala aktivitetsansvaret för unga")
+    cell.first.locator("summary").click()
     page.click("table.matrix >> text=Kommunala aktivitetsansvaret för unga utanför")
     assert "Ingen uppföljningsansvarig." in page.inner_text("#flag-follow-up")
     assert axe_violations(page) == []
+
+
+def test_matrix_header_row_and_first_column_stay_in_view(page, live_server, demo):
+    login(page, live_server, "lasare")
+    page.set_viewport_size({"width": 390, "height": 700})
+    page.goto(f"{live_server.url}/uppdrag/ansvarsmatris/")
+    page.eval_on_selector(".matrix-wrap", "el => el.scrollTo(400, 400)")
+    header = page.eval_on_selector(
+        "table.matrix thead th:nth-child(2)", "el => el.getBoundingClientRect().top"
+    )
+    first = page.eval_on_selector(
+        "table.matrix tbody tr:last-child th", "el => el.getBoundingClientRect().left"
+    )
+    wrap = page.eval_on_selector(".matrix-wrap", "el => el.getBoundingClientRect()")
+    assert abs(header - wrap["top"]) < 3 and abs(first - wrap["left"]) < 3
 
 
 def test_register_and_matrix_reflow_at_200_percent_zoom(browser, live_server, demo):

@@ -4,25 +4,43 @@ from __future__ import annotations
 
 import pytest
 
+from etablera.followup.models import Report, ReportStatus
+from etablera.goals.models import Indicator
 from etablera.web.demo import DEMO_USERS
 from tests.browser.conftest import axe_violations, login
+from tests.browser.layout import layout_problems, screenshot
 
 ROLES = [username for username, *_ in DEMO_USERS]
 
 
+WIDTHS = [1280, 390]
+
+
 @pytest.mark.parametrize("username", ROLES)
-def test_every_page_in_the_role_navigation_is_accessible(page, live_server, demo, username):
-    login(page, live_server, username)
-    links = page.eval_on_selector_all(".main-nav a", "els => els.map(e => e.getAttribute('href'))")
-    assert links, "the navigation is empty"
+def test_every_page_in_the_role_navigation_fits_and_is_accessible(
+    browser, live_server, demo, username
+):
+    """At a desktop and a phone width: no sideways scroll, no clipped chart text, axe clean;
+    the start page is kept as a screenshot."""
     problems = {}
-    for href in ["/", *links, "/konto/", "/tillganglighet/", "/om-uppgifterna/"]:
-        response = page.goto(f"{live_server.url}{href}")
-        assert response is not None and response.status < 400, f"{href} answered {response.status}"
-        found = axe_violations(page)
-        if found:
-            problems[href] = found
-    assert not problems, problems
+    for width in WIDTHS:
+        context = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        login(page, live_server, username)
+        screenshot(page, f"start-{username}-{width}")
+        links = page.eval_on_selector_all(
+            ".main-nav a", "els => els.map(e => e.getAttribute('href'))"
+        )
+        assert links, "the navigation is empty"
+        for href in ["/", *links, "/konto/", "/tillganglighet/", "/om-uppgifterna/"]:
+            response = page.goto(f"{live_server.url}{href}")
+            assert response is not None and response.status < 400, f"{href}: {response.status}"
+            found = layout_problems(page, wide=width >= 1280) + axe_violations(page)
+            if found:
+                problems[f"{href} at {width} px"] = found
+        context.close()
+    assert not problems, "\n".join(f"{where}: {found}" for where, found in problems.items())
 
 
 def test_login_page_is_accessible_and_keyboard_usable(page, live_server, demo):
@@ -61,3 +79,82 @@ def test_organisation_pages_are_accessible_at_200_percent_zoom(browser, live_ser
     assert "Slutdatum kan inte ligga före startdatum." in page.content()
     assert axe_violations(page) == []
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_menu_folds_behind_a_button_on_a_phone(browser, live_server, demo, javascript):
+    context = browser.new_context(
+        locale="sv-SE", viewport={"width": 390, "height": 800}, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    login(page, live_server, "strateg")
+    toggle = page.locator(".main-nav summary")
+    first_link = page.locator(".main-nav a").first
+    assert toggle.is_visible() and toggle.inner_text().strip() == "Meny"
+    assert not first_link.is_visible()
+    # Skip link, title, language, user, log out, then the menu button: opened by keyboard.
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert first_link.is_visible()
+    assert page.evaluate("document.querySelector('.main-nav details').open")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.main-nav') !== null")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Space")
+    assert not first_link.is_visible()
+    context.close()
+
+
+def test_the_menu_is_a_row_of_links_on_a_desktop(page, live_server, demo):
+    login(page, live_server, "strateg")
+    assert not page.locator(".main-nav summary").is_visible()
+    links = page.locator(".main-nav a")
+    assert links.count() > 5
+    assert all(links.nth(i).is_visible() for i in range(links.count()))
+    # Laid out in a row or two, not one link a line.
+    height = page.eval_on_selector(".main-nav", "el => el.getBoundingClientRect().height")
+    assert height < 120
+
+
+DEEP_PAGES = {
+    "rapportor": lambda: [
+        "/uppfoljning/rapporter/{}/skriv/".format(
+            Report.objects.get(period__code="2026T3", body__short_name="SN").pk
+        ),
+    ],
+    "strateg": lambda: [
+        *(f"/mal/indikatorer/{pk}/" for pk in Indicator.objects.values_list("pk", flat=True)),
+        *(
+            f"/uppfoljning/perioder/{code}/sammanstallning/"
+            for code in Report.objects.filter(status=ReportStatus.APPROVED)
+            .values_list("period__code", flat=True)
+            .distinct()
+        ),
+        "/statistik/?period=2025",
+        "/statistik/?period=2025T1",
+    ],
+}
+
+
+@pytest.mark.parametrize("username", sorted(DEEP_PAGES))
+def test_pages_below_the_menu_fit_with_charts_whole(browser, live_server, demo, username):
+    """The pages people found too wide or with cut charts: report writing, indicator trends,
+    the consolidated report and the statistics at a short period."""
+    paths = DEEP_PAGES[username]()
+    assert paths
+    problems = {}
+    for width in WIDTHS:
+        context = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        login(page, live_server, username)
+        for path in paths:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response is not None and response.status < 400, f"{path}: {response.status}"
+            if "sammanstallning" in path:
+                screenshot(page, f"report-{path.split('/')[3]}-{width}")
+            found = layout_problems(page, wide=width >= 1280)
+            if found:
+                problems[f"{path} at {width} px"] = found
+        context.close()
+    assert not problems, "\n".join(f"{where}: {found}" for where, found in problems.items())

@@ -55,7 +55,7 @@ class DocumentVersionFactory(factory.django.DjangoModelFactory):
 
 def draft_version(document: SteeringDocument | None = None, text: str = "Text.", **kw):
     document = document or SteeringDocumentFactory()
-    return services.save_version(DocumentVersion(document=document, text=text, **kw))
+    return services.save_version(DocumentVersion(document=document, text=text, **kw), actor=None)
 
 
 def adopted_version(
@@ -88,5 +88,6 @@ def distribution_to(
         units=[recipient] if is_unit else [],
         deadline=deadline or today + dt.timedelta(days=30),
         sent_on=sent_on,
+        actor=None,
     )
     return created

@@ -292,7 +292,7 @@ def test_distributions_filter_by_acknowledged(api, make_user, body, other_body):
     version = adopted_version()
     done = distribution_to(body, version)
     distribution_to(other_body, version)
-    services.acknowledge_distribution(done, user=make_user(Role.REPORTER, body=body), text="Ja.")
+    services.acknowledge_distribution(done, actor=make_user(Role.REPORTER, body=body), text="Ja.")
     api.force_authenticate(make_user(Role.READER))
     open_ = api.get("/api/document-distributions/", {"acknowledged": "false"}).json()["results"]
     assert [d["body"] for d in open_] == [other_body.pk]
@@ -318,7 +318,7 @@ def test_list_query_counts_are_pinned(
             version = adopted_version()
             for body in bodies:
                 services.acknowledge_distribution(
-                    distribution_to(body, version), user=reporters[body.pk], text="Ja."
+                    distribution_to(body, version), actor=reporters[body.pk], text="Ja."
                 )
             draft_version(version.document)
 

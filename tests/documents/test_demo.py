@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from etablera.accounts.models import User
+from etablera.accounts.policy import Operator
 from etablera.documents import selectors
 from etablera.documents.models import SteeringDocument, VersionStatus
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("loaddemo", small=True, quiet_users=True, stdout=StringIO())
+def demo(small_demo, db):
+    """The small demo, loaded once for this module (``tests/conftest.py``)."""
 
 
 def test_the_demo_tells_the_platforms_story(demo):
@@ -40,7 +37,7 @@ def test_the_demo_tells_the_platforms_story(demo):
             assert len(row.acknowledgement.text) > 80
 
     # The guidelines are past their review date and kept as a real PDF.
-    past = list(selectors.documents_past_review(timezone.localdate()))
+    past = list(selectors.documents_past_review(Operator("test"), timezone.localdate()))
     assert [d.title for d in past] == ["Riktlinjer för arbetsmarknadsinsatser"]
     with past[0].versions.get().file.open("rb") as handle:
         assert handle.read(5) == b"%PDF-"

@@ -44,7 +44,7 @@ def test_reporters_get_reminders_for_due_and_overdue_acknowledgements(make_user,
     late = _due(body, -3)
     later = _due(body, 8)  # not yet: more than a week left
     done = _due(body, 1)
-    services.acknowledge_distribution(done, user=reporter, text="Klart.")
+    services.acknowledge_distribution(done, actor=reporter, text="Klart.")
 
     run("--today", f"{DAY}")
 

@@ -114,7 +114,7 @@ def test_an_adopted_version_cannot_be_edited():
     version = adopted_version()
     version.text = "Ändrad i efterhand"
     with pytest.raises(ValidationError, match="kan inte ändras"):
-        services.save_version(version)
+        services.save_version(version, actor=None)
     version.refresh_from_db()
     assert version.text != "Ändrad i efterhand"
 
@@ -122,14 +122,16 @@ def test_an_adopted_version_cannot_be_edited():
 def test_a_draft_cannot_change_status_by_saving():
     version = draft_version()
     version.status = VersionStatus.ADOPTED
-    services.save_version(version)
+    services.save_version(version, actor=None)
     version.refresh_from_db()
     assert version.status == VersionStatus.DRAFT
 
 
 def test_a_version_with_neither_text_nor_file_is_refused():
     with pytest.raises(ValidationError) as error:
-        services.save_version(DocumentVersion(document=SteeringDocumentFactory(), text="  "))
+        services.save_version(
+            DocumentVersion(document=SteeringDocumentFactory(), text="  "), actor=None
+        )
     assert "text" in error.value.message_dict
 
 
@@ -137,7 +139,7 @@ def test_distribution_goes_to_bodies_and_units_with_a_deadline(body, unit, other
     version = adopted_version()
     deadline = TODAY + dt.timedelta(days=30)
     created = services.distribute(
-        version, bodies=[body, other_body], units=[unit], deadline=deadline
+        version, bodies=[body, other_body], units=[unit], deadline=deadline, actor=None
     )
     assert len(created) == 3
     assert {d.recipient for d in created} == {body, other_body, unit}
@@ -146,18 +148,20 @@ def test_distribution_goes_to_bodies_and_units_with_a_deadline(body, unit, other
 
 def test_distribution_refuses_drafts_duplicates_and_past_deadlines(body):
     with pytest.raises(ValidationError, match="antagna versionen"):
-        services.distribute(draft_version(), bodies=[body], deadline=TODAY)
+        services.distribute(draft_version(), bodies=[body], deadline=TODAY, actor=None)
     version = adopted_version()
-    services.distribute(version, bodies=[body], deadline=TODAY)
+    services.distribute(version, bodies=[body], deadline=TODAY, actor=None)
     with pytest.raises(ValidationError) as again:
-        services.distribute(version, bodies=[body], deadline=TODAY)
+        services.distribute(version, bodies=[body], deadline=TODAY, actor=None)
     assert "redan skickad" in again.value.message_dict["bodies"][0]
     other = BodyFactory()
     with pytest.raises(ValidationError) as late:
-        services.distribute(version, bodies=[other], deadline=TODAY - dt.timedelta(days=1))
+        services.distribute(
+            version, bodies=[other], deadline=TODAY - dt.timedelta(days=1), actor=None
+        )
     assert "deadline" in late.value.message_dict
     with pytest.raises(ValidationError) as nobody:
-        services.distribute(version, deadline=TODAY)
+        services.distribute(version, deadline=TODAY, actor=None)
     assert "bodies" in nobody.value.message_dict
     assert Distribution.objects.filter(version=version).count() == 1
 
@@ -166,14 +170,14 @@ def test_distribution_refuses_a_body_outside_the_municipality():
     version = adopted_version()
     foreign = BodyFactory(municipality=MunicipalityFactory(code="1488", name="Grannkommunen"))
     with pytest.raises(ValidationError, match="hör inte till kommunen"):
-        services.distribute(version, bodies=[foreign], deadline=TODAY)
+        services.distribute(version, bodies=[foreign], deadline=TODAY, actor=None)
 
 
 def test_a_reporter_acknowledges_for_their_own_body(body, make_user):
     distribution = distribution_to(body)
     reporter = make_user(Role.REPORTER, body=body)
     ack = services.acknowledge(
-        user=reporter, version=distribution.version, body=body, text="  Vi tillämpar den.  "
+        actor=reporter, version=distribution.version, body=body, text="  Vi tillämpar den.  "
     )
     assert ack.distribution == distribution
     assert ack.acknowledged_by == reporter
@@ -187,7 +191,7 @@ def test_an_acknowledgement_for_a_body_the_version_was_not_sent_to_is_refused(
     reporter = make_user(Role.REPORTER, body=other_body)
     with pytest.raises(ValidationError) as error:
         services.acknowledge(
-            user=reporter, version=distribution.version, body=other_body, text="Vi tillämpar."
+            actor=reporter, version=distribution.version, body=other_body, text="Vi tillämpar."
         )
     assert "har inte skickats till" in error.value.message_dict["body"][0]
     assert not Acknowledgement.objects.exists()
@@ -197,11 +201,11 @@ def test_a_reporter_of_another_body_may_not_acknowledge(body, other_body, make_u
     distribution = distribution_to(body)
     with pytest.raises(PermissionDenied):
         services.acknowledge_distribution(
-            distribution, user=make_user(Role.REPORTER, body=other_body), text="Nej."
+            distribution, actor=make_user(Role.REPORTER, body=other_body), text="Nej."
         )
     for role in (Role.STRATEGIST, Role.ADMIN, Role.READER, Role.AUDITOR, Role.COACH):
         with pytest.raises(PermissionDenied):
-            services.acknowledge_distribution(distribution, user=make_user(role), text="Nej.")
+            services.acknowledge_distribution(distribution, actor=make_user(role), text="Nej.")
     assert not Acknowledgement.objects.exists()
 
 
@@ -216,48 +220,48 @@ def test_unit_scoping_of_acknowledgements(body, make_user):
     unit_reporter = make_user(Role.REPORTER, unit=department)
     body_reporter = make_user(Role.REPORTER, body=body)
 
-    services.acknowledge_distribution(to_team, user=unit_reporter, text="Enheten tillämpar.")
+    services.acknowledge_distribution(to_team, actor=unit_reporter, text="Enheten tillämpar.")
     for distribution in (to_sibling, to_body):
         with pytest.raises(PermissionDenied):
-            services.acknowledge_distribution(distribution, user=unit_reporter, text="Nej.")
+            services.acknowledge_distribution(distribution, actor=unit_reporter, text="Nej.")
     # The body's reporter covers the body and every unit under it.
-    services.acknowledge_distribution(to_sibling, user=body_reporter, text="Tillämpas.")
-    services.acknowledge_distribution(to_body, user=body_reporter, text="Tillämpas.")
+    services.acknowledge_distribution(to_sibling, actor=body_reporter, text="Tillämpas.")
+    services.acknowledge_distribution(to_body, actor=body_reporter, text="Tillämpas.")
     assert Acknowledgement.objects.count() == 3
 
 
 def test_acknowledging_twice_or_a_superseded_version_is_refused(body, make_user):
     distribution = distribution_to(body)
     reporter = make_user(Role.REPORTER, body=body)
-    services.acknowledge_distribution(distribution, user=reporter, text="Ja.")
+    services.acknowledge_distribution(distribution, actor=reporter, text="Ja.")
     with pytest.raises(ValidationError, match="redan kvitterat"):
-        services.acknowledge_distribution(distribution, user=reporter, text="Igen.")
+        services.acknowledge_distribution(distribution, actor=reporter, text="Igen.")
 
     old = distribution_to(body)
     document = old.version.document
     services.adopt_version(draft_version(document), DecisionFactory(body=document.owner))
     with pytest.raises(ValidationError, match="gäller inte längre"):
-        services.acknowledge_distribution(old, user=reporter, text="För sent.")
+        services.acknowledge_distribution(old, actor=reporter, text="För sent.")
 
 
 def test_an_empty_acknowledgement_text_is_refused(body, make_user):
     distribution = distribution_to(body)
     with pytest.raises(ValidationError) as error:
         services.acknowledge_distribution(
-            distribution, user=make_user(Role.REPORTER, body=body), text="   "
+            distribution, actor=make_user(Role.REPORTER, body=body), text="   "
         )
     assert "text" in error.value.message_dict
 
 
 def test_the_body_may_amend_its_acknowledgement(body, make_user):
     reporter = make_user(Role.REPORTER, body=body)
-    ack = services.acknowledge_distribution(distribution_to(body), user=reporter, text="Först.")
-    services.change_acknowledgement(ack, user=reporter, text="Utförligare.")
+    ack = services.acknowledge_distribution(distribution_to(body), actor=reporter, text="Först.")
+    services.change_acknowledgement(ack, actor=reporter, text="Utförligare.")
     ack.refresh_from_db()
     assert ack.text == "Utförligare."
     with pytest.raises(PermissionDenied):
         services.change_acknowledgement(
-            ack, user=make_user(Role.REPORTER, body=BodyFactory()), text="Kapat."
+            ack, actor=make_user(Role.REPORTER, body=BodyFactory()), text="Kapat."
         )
 
 

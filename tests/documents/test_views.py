@@ -378,7 +378,7 @@ def test_version_page_offers_the_reporter_to_acknowledge(client, reporter, body)
 
 def test_reporter_amends_an_acknowledgement(client, reporter, body):
     distribution = distribution_to(body)
-    services.acknowledge_distribution(distribution, user=reporter, text="Först.")
+    services.acknowledge_distribution(distribution, actor=reporter, text="Först.")
     client.force_login(reporter)
     url = reverse("documents:acknowledge", args=[distribution.pk])
     assert "Först." in _html(client.get(url))
@@ -394,7 +394,7 @@ def test_pending_query_count_does_not_grow(client, reporter, body, django_assert
         client.get(reverse("documents:pending"))
     for _ in range(15):
         distribution_to(UnitFactory(body=body))
-        services.acknowledge_distribution(distribution_to(body), user=reporter, text="Ja.")
+        services.acknowledge_distribution(distribution_to(body), actor=reporter, text="Ja.")
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = _html(client.get(reverse("documents:pending")))
     assert html.count("/kvittera/") >= 17
@@ -425,7 +425,7 @@ def test_version_coverage_shows_who_acknowledged_who_not_and_who_is_late(
     distribution_to(kfn, version, deadline=TODAY - dt.timedelta(days=3))
     services.acknowledge_distribution(
         acknowledged,
-        user=make_user(Role.REPORTER, body=sn),
+        actor=make_user(Role.REPORTER, body=sn),
         text="Vi har infört plattformen i verksamhetsplanen.",
     )
     client.force_login(make_user(Role.READER))
@@ -445,7 +445,7 @@ def test_body_coverage_lists_what_the_body_has_yet_to_acknowledge(
     pending = distribution_to(body)
     unit_pending = distribution_to(UnitFactory(body=body))
     done = distribution_to(body)
-    services.acknowledge_distribution(done, user=reporter, text="Klart.")
+    services.acknowledge_distribution(done, actor=reporter, text="Klart.")
     client.force_login(make_user(Role.READER))
     html = _html(client.get(reverse("documents:body-coverage", args=[body.pk])))
     todo = html[html.index("Att kvittera</h2>") : html.index("Kvitterade</h2>")]
@@ -464,7 +464,7 @@ def _many_distributions(bodies, count: int, reporter_of) -> None:
             )
             if i % 2:
                 services.acknowledge_distribution(
-                    distribution, user=reporter_of[body.pk], text="Tillämpas."
+                    distribution, actor=reporter_of[body.pk], text="Tillämpas."
                 )
 
 
@@ -488,7 +488,7 @@ def test_coverage_pages_query_counts_do_not_grow(
     reporters.update({b.pk: make_user(Role.REPORTER, body=b) for b in more})
     for body in more:
         distribution = distribution_to(body, version)
-        services.acknowledge_distribution(distribution, user=reporters[body.pk], text="Ja.")
+        services.acknowledge_distribution(distribution, actor=reporters[body.pk], text="Ja.")
     _many_distributions([*bodies, *more], 4, reporters)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200

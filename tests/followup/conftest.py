@@ -61,7 +61,7 @@ def world(municipality):
         IndicatorValueFactory(indicator=indicator, gender=gender, value=Decimal(value))
     TargetFactory(indicator=indicator, year=2025, value=Decimal("45"))
     period = PeriodFactory(code="2025H")
-    services.open_period(period)
+    services.open_period(period, actor=None)
     approval = DecisionFactory(body=ks, date=dt.date(2026, 3, 18), title="Uppföljning helår")
     return SimpleNamespace(
         municipality=municipality,
@@ -107,6 +107,7 @@ def assess_all(report, assessment="met", analysis="Arbetet går enligt plan."):
             e.pk: {"assessment": assessment, "analysis": analysis, "measures": "Fortsätta."}
             for e in report.entries.all()
         },
+        actor=None,
     )
 
 

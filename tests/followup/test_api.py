@@ -43,12 +43,12 @@ def test_a_reporter_writes_and_submits_through_the_api(api, world, sn_reporter):
 
 def test_the_strategist_returns_and_approves_through_the_api(api, world, strategist):
     assess_all(world.sn_report)
-    services.submit_report(world.sn_report)
+    services.submit_report(world.sn_report, actor=None)
     api.force_authenticate(strategist)
     url = f"/api/reports/{world.sn_report.pk}"
     assert api.post(f"{url}/return/", {}).status_code == 400
     assert api.post(f"{url}/return/", {"comment": "Mer analys."}).json()["status"] == "returned"
-    services.submit_report(world.sn_report)
+    services.submit_report(world.sn_report, actor=None)
     assert api.post(f"{url}/approve/", {"decision": 999999}).status_code == 400
     response = api.post(f"{url}/approve/", {"decision": world.approval.pk})
     assert response.status_code == 200 and response.json()["status"] == "approved"
@@ -120,7 +120,7 @@ def test_api_lists_need_no_more_queries_with_more_rows(
         body = BodyFactory(municipality=world.municipality)
         MandateFactory(owner=body, follow_up_body=body)
         GoalFactory(owner=body)
-    services.open_period(world.period)
+    services.open_period(world.period, actor=None)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = api.get(url)
     assert response.status_code == 200

@@ -8,6 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -70,7 +71,7 @@ def contributor(monkeypatch):
 def approved_world(world, strategist):
     approve(world, world.sn_report, strategist=strategist)
     assess_all(world.ks_report, assessment="partly", analysis="KS:s bedömning av uppdraget.")
-    services.submit_report(world.ks_report)
+    services.submit_report(world.ks_report, actor=None)
     return world
 
 
@@ -80,13 +81,19 @@ def test_the_report_holds_summary_entries_r7_and_indicators(
     world = approved_world
     report = consolidated.build(world.period, strategist)
     assert report.title == "Sammanställd uppföljning Helår 2025"
-    assert "1 av 2 organs rapporter är godkända och 2 är inlämnade" in report.summary.intro
+    assert "1 av 2 organs rapporter är godkänd och 2 är inlämnade" in report.summary.intro
+    assert "3 uppfyllda, 1 delvis uppfyllt, 0 ej uppfyllda" in report.summary.intro
     status = report.summary.tables[0]
     assert [row[0] for row in status.rows] == ["Kommunstyrelsen (KS)", "Socialnämnden (SN)"]
     by_body = report.summary.charts[0].table
     assert by_body.columns == ["Organ", "Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt", "Ej bedömt"]
     assert by_body.rows == [["KS", 0, 1, 0, 0], ["SN", 3, 0, 0, 0]]
     assert report.summary.charts[1].table.rows == [["Arbetsmarknad", 3, 1, 0, 0]]
+    # What deviates is on the first page: the one entry partly met.
+    deviations = report.summary.tables[1]
+    assert [[str(c) for c in row] for row in deviations.rows] == [
+        ["Arbetsmarknadsinsatser för nyanlända", "KS", "Arbetsmarknad", "Delvis uppfyllt"]
+    ]
 
     ks, sn = report.bodies
     assert [e.title for e in ks.entries] == ["Arbetsmarknadsinsatser för nyanlända"]
@@ -243,10 +250,10 @@ def _grow(world, bodies: int, per_body: int):
             goal = GoalFactory(owner=body, policy_area=world.area)
             indicator = IndicatorFactory(goals=[goal])
             IndicatorValueFactory(indicator=indicator)
-    services.open_period(world.period)
+    services.open_period(world.period, actor=None)
     for report in world.period.reports.exclude(body__in=[world.ks, world.sn]):
         assess_all(report)
-        services.submit_report(report)
+        services.submit_report(report, actor=None)
 
 
 def test_the_number_of_queries_does_not_grow_with_the_data(
@@ -287,3 +294,31 @@ def test_the_command_writes_each_format(approved_world, tmp_path):
         call_command("report", period="2019H", fmt="pdf", output=str(tmp_path / "x.pdf"))
     with pytest.raises(CommandError, match="Okänd period"):
         call_command("report", period="nonsens", fmt="pdf", output=str(tmp_path / "x.pdf"))
+
+
+def test_a_commissioned_mandate_is_reported_once_and_referred_to(
+    client, approved_world, strategist, no_contributors
+):
+    client.force_login(strategist)
+    url = reverse("followup:consolidated", args=[approved_world.period.code])
+    html = client.get(url).content.decode()
+    title = "Arbetsmarknadsinsatser för nyanlända"
+    sn_entry = approved_world.sn_report.entries.get(mandate=approved_world.commissioned)
+    # The performer's entry in full, once; under the commissioner a link to it.
+    assert html.count(f'id="post-{sn_entry.pk}"') == 1
+    assert f'<a href="#post-{sn_entry.pk}">{title}</a>' in html
+
+
+def test_a_mandate_page_shows_its_assessments_period_by_period(
+    client, approved_world, strategist, reader
+):
+    url = reverse("mandates:detail", args=[approved_world.commissioned.pk])
+    client.force_login(strategist)
+    html = client.get(url).content.decode()
+    section = html[html.index('id="assessments-heading"') :]
+    # Both accounts of the mandate: KS's (submitted) and SN's (approved).
+    assert section.count(">2025H</a>") == 2
+    client.force_login(reader)
+    section = client.get(url).content.decode()
+    section = section[section.index('id="assessments-heading"') :]
+    assert section.count(">2025H</a>") == 1  # a reader reads approved reports only

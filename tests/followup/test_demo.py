@@ -3,10 +3,7 @@ the states the guided tour relies on."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from etablera.followup.models import Period, Report, ReportStatus
 from etablera.goals.models import Goal, Indicator, IndicatorValue
@@ -23,8 +20,8 @@ REGISTER_KEYS = {
 
 
 @pytest.fixture
-def demo(db):
-    call_command("loaddemo", small=True, quiet_users=True, stdout=io.StringIO())
+def demo(small_demo, db):
+    """The small demo, loaded once for this module (``tests/conftest.py``)."""
 
 
 def test_the_demo_has_goals_indicators_and_three_periods(demo):

@@ -105,6 +105,7 @@ written = st.text(
 ).filter(lambda s: s.strip())
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(analysis=written)
 def test_whatever_a_reporter_writes_comes_out_as_written(analysis):
@@ -145,6 +146,29 @@ def test_a_chart_taller_than_a_page_is_scaled_to_fit_one():
 
 
 MM = 72 / 25.4
+
+
+def test_the_report_charts_print_no_text_under_8_pt():
+    charts = [
+        chart_with_table(
+            "bar",
+            "Bedömningar per organ",
+            ["KS", "SN", "BUN", "GVN"],
+            {"Uppfyllt": [1, 2, 3, 4], "Delvis uppfyllt": [0, 1, 2, 1]},
+        ),
+        chart_with_table(
+            "line",
+            "Utveckling",
+            ["2024T1", "2024T2", "2024T3", "2025T1"],
+            {"Värde": [1.5, 2.5, 3.0, 240.7]},
+            unit=" dagar",
+        ),
+    ]
+    for chart in charts:
+        assert typeset.chart_text_pt(chart.svg) >= typeset.SMALLEST_CHART_TEXT_PT
+    document = typeset.document(_report(charts=charts))
+    blocks = [b for b in document["blocks"] if b["kind"] == "chart"]
+    assert len(blocks) == 2
 
 
 def _shape_heights(reader: PdfReader, page) -> list[float]:

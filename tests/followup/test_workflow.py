@@ -60,7 +60,7 @@ def test_opening_skips_inactive_mandates_and_frequencies_that_do_not_report(worl
         report_frequency=ReportFrequency.TERTIAL,
     )
     MandateFactory(title="Varje tertial", owner=world.sn, report_frequency=ReportFrequency.TERTIAL)
-    services.open_period(tertial)
+    services.open_period(tertial, actor=None)
     report = tertial.reports.get(body=world.sn)
     # The goal is valid in 2026; the interim-frequency mandates do not report in a tertial.
     assert subjects(report) == ["Varje tertial", "mål: Fler nyanlända i arbete"]
@@ -68,9 +68,9 @@ def test_opening_skips_inactive_mandates_and_frequencies_that_do_not_report(worl
 
 def test_opening_again_adds_what_is_missing_and_keeps_what_was_written(world):
     entry = world.sn_report.entries.get(mandate=world.ordinary)
-    services.update_report(world.sn_report, {entry.pk: {"analysis": "Skrivet."}})
+    services.update_report(world.sn_report, {entry.pk: {"analysis": "Skrivet."}}, actor=None)
     MandateFactory(title="Nytt uppdrag", owner=world.sn, follow_up_body=world.sn)
-    services.open_period(world.period)
+    services.open_period(world.period, actor=None)
     assert "Nytt uppdrag" in subjects(world.sn_report)
     assert world.sn_report.entries.get(mandate=world.ordinary).analysis == "Skrivet."
     assert Report.objects.filter(period=world.period).count() == 2
@@ -78,16 +78,16 @@ def test_opening_again_adds_what_is_missing_and_keeps_what_was_written(world):
 
 def test_a_closed_period_cannot_be_opened_or_submitted_to(world, sn_reporter):
     assess_all(world.sn_report)
-    services.close_period(world.period)
+    services.close_period(world.period, actor=None)
     with pytest.raises(ValidationError, match="stängd"):
-        services.open_period(world.period)
+        services.open_period(world.period, actor=None)
     with pytest.raises(ValidationError, match="inte öppen"):
         services.submit_report(world.sn_report, actor=sn_reporter)
 
 
 def test_submitting_an_incomplete_report_is_refused_and_nothing_is_saved(world, sn_reporter):
     first = world.sn_report.entries.order_by("order").first()
-    services.update_report(world.sn_report, {first.pk: {"assessment": "met"}})
+    services.update_report(world.sn_report, {first.pk: {"assessment": "met"}}, actor=None)
     with pytest.raises(ValidationError) as exc:
         services.submit_report(world.sn_report, actor=sn_reporter)
     assert "2 poster saknar bedömning" in exc.value.messages[0]
@@ -123,17 +123,17 @@ def test_submitting_stores_the_indicator_values_as_they_stand(world, sn_reporter
 @pytest.mark.parametrize("status", [ReportStatus.SUBMITTED, ReportStatus.APPROVED])
 def test_a_submitted_or_approved_report_cannot_be_edited(world, status):
     assess_all(world.sn_report, analysis="Före.")
-    services.submit_report(world.sn_report)
+    services.submit_report(world.sn_report, actor=None)
     if status == ReportStatus.APPROVED:
-        services.approve_report(world.sn_report, world.approval)
+        services.approve_report(world.sn_report, world.approval, actor=None)
     entry = world.sn_report.entries.first()
     with pytest.raises(ValidationError) as exc:
-        services.update_report(world.sn_report, {entry.pk: {"analysis": "Efter."}})
+        services.update_report(world.sn_report, {entry.pk: {"analysis": "Efter."}}, actor=None)
     expected = "godkänd och låst" if status == ReportStatus.APPROVED else "inlämnad"
     assert expected in exc.value.messages[0]
     assert ReportEntry.objects.get(pk=entry.pk).analysis == "Före."
     with pytest.raises(ValidationError):
-        services.update_entry(entry, {"assessment": "not_met"})
+        services.update_entry(entry, {"assessment": "not_met"}, actor=None)
     assert ReportEntry.objects.get(pk=entry.pk).assessment == "met"
 
 
@@ -149,7 +149,7 @@ def test_returning_needs_a_comment_and_reopens_the_report(world, strategist, sn_
     assert report.status == ReportStatus.RETURNED
     assert report.return_comment == "Komplettera analysen."
     entry = report.entries.first()
-    services.update_report(report, {entry.pk: {"analysis": "Kompletterad."}})
+    services.update_report(report, {entry.pk: {"analysis": "Kompletterad."}}, actor=None)
     services.submit_report(report, actor=sn_reporter)
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
@@ -164,23 +164,23 @@ def test_returning_needs_a_comment_and_reopens_the_report(world, strategist, sn_
 
 def test_only_submitted_reports_can_be_returned_or_approved(world):
     with pytest.raises(ValidationError, match="inlämnad"):
-        services.return_report(world.sn_report, "Nej.")
+        services.return_report(world.sn_report, "Nej.", actor=None)
     with pytest.raises(ValidationError, match="inlämnad"):
-        services.approve_report(world.sn_report, world.approval)
+        services.approve_report(world.sn_report, world.approval, actor=None)
     approve(world, world.sn_report)
     with pytest.raises(ValidationError, match="redan godkänd"):
-        services.approve_report(world.sn_report, world.approval)
+        services.approve_report(world.sn_report, world.approval, actor=None)
     with pytest.raises(ValidationError, match="låst"):
-        services.return_report(world.sn_report, "För sent.")
+        services.return_report(world.sn_report, "För sent.", actor=None)
     with pytest.raises(ValidationError, match="låst"):
-        services.submit_report(world.sn_report)
+        services.submit_report(world.sn_report, actor=None)
 
 
 def test_approving_needs_the_decision(world):
     assess_all(world.sn_report)
-    services.submit_report(world.sn_report)
+    services.submit_report(world.sn_report, actor=None)
     with pytest.raises(ValidationError) as exc:
-        services.approve_report(world.sn_report, None)
+        services.approve_report(world.sn_report, None, actor=None)
     assert "beslutet" in str(exc.value)
     assert Report.objects.get(pk=world.sn_report.pk).status == ReportStatus.SUBMITTED
 
@@ -212,12 +212,12 @@ def test_the_commissioner_sees_the_performers_entry_once_submitted(world, ks_rep
     """R7: KS sees what SN did on its behalf, in KS's own report."""
     assert not selectors.commissioned_entries(ks_reporter, world.ks_report).exists()
     assess_all(world.sn_report, analysis="SN:s redovisning till KS.")
-    services.submit_report(world.sn_report)
+    services.submit_report(world.sn_report, actor=None)
     shown = list(selectors.commissioned_entries(ks_reporter, world.ks_report))
     assert [e.analysis for e in shown] == ["SN:s redovisning till KS."]
     assert shown[0].report.body == world.sn
     assert shown[0].mandate == world.commissioned
     # Readers see it once SN's report is approved.
     assert not selectors.commissioned_entries(reader, world.ks_report).exists()
-    services.approve_report(world.sn_report, world.approval)
+    services.approve_report(world.sn_report, world.approval, actor=None)
     assert selectors.commissioned_entries(reader, world.ks_report).count() == 1

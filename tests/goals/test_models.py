@@ -23,7 +23,8 @@ def test_a_goal_without_owner_is_stored_and_flagged(db):
             level=GoalLevel.COMMITTEE,
             policy_area=PolicyAreaFactory(),
             valid_from=dt.date(2024, 1, 1),
-        )
+        ),
+        actor=None,
     )
     assert goal.pk and goal.missing_owner
 
@@ -35,7 +36,7 @@ def test_a_goal_tree_goes_downwards_and_never_in_a_circle(db):
     council.parent = activity
     council.level = GoalLevel.COUNCIL
     with pytest.raises(ValidationError) as exc:
-        services.save_goal(council)
+        services.save_goal(council, actor=None)
     assert "högre nivå" in str(exc.value)
     with pytest.raises(ValidationError, match="före startdatum"):
         services.save_goal(
@@ -45,7 +46,8 @@ def test_a_goal_tree_goes_downwards_and_never_in_a_circle(db):
                 policy_area=committee.policy_area,
                 valid_from=dt.date(2025, 1, 1),
                 valid_to=dt.date(2024, 1, 1),
-            )
+            ),
+            actor=None,
         )
 
 
@@ -53,27 +55,33 @@ def test_a_target_year_outside_the_goals_validity_is_refused(db):
     goal = GoalFactory(valid_from=dt.date(2023, 1, 1), valid_to=dt.date(2026, 12, 31))
     indicator = IndicatorFactory(goals=[goal])
     with pytest.raises(ValidationError) as exc:
-        services.save_target(Target(indicator=indicator, year=2027, value=Decimal("50")))
+        services.save_target(
+            Target(indicator=indicator, year=2027, value=Decimal("50")), actor=None
+        )
     assert "Året 2027 ligger utanför giltighetstiden" in str(exc.value)
     assert not Target.objects.exists()
-    services.save_target(Target(indicator=indicator, year=2026, value=Decimal("50")))
+    services.save_target(Target(indicator=indicator, year=2026, value=Decimal("50")), actor=None)
     assert Target.objects.count() == 1
 
 
 def test_a_target_in_the_wrong_unit_or_gender_is_refused(db):
     indicator = IndicatorFactory(goals=[GoalFactory()])
     with pytest.raises(ValidationError, match="mellan 0 och 100"):
-        services.save_target(Target(indicator=indicator, year=2025, value=Decimal("120")))
+        services.save_target(
+            Target(indicator=indicator, year=2025, value=Decimal("120")), actor=None
+        )
     with pytest.raises(ValidationError, match="inte per kön"):
-        services.save_target(Target(indicator=indicator, year=2025, gender="K", value=Decimal(5)))
+        services.save_target(
+            Target(indicator=indicator, year=2025, gender="K", value=Decimal(5)), actor=None
+        )
 
 
 def test_linking_an_indicator_to_goals_that_do_not_cover_its_targets_is_refused(db):
     early = GoalFactory(valid_from=dt.date(2019, 1, 1), valid_to=dt.date(2022, 12, 31))
     indicator = IndicatorFactory(goals=[GoalFactory()])
-    services.save_target(Target(indicator=indicator, year=2025, value=Decimal("50")))
+    services.save_target(Target(indicator=indicator, year=2025, value=Decimal("50")), actor=None)
     with pytest.raises(ValidationError, match="2025"):
-        services.save_indicator(indicator, [early])
+        services.save_indicator(indicator, [early], actor=None)
     assert list(Indicator.objects.get(pk=indicator.pk).goals.all()) != [early]
 
 
@@ -96,7 +104,8 @@ def test_a_value_in_the_wrong_unit_is_refused(db, unit, value, message):
                 start=dt.date(2025, 1, 1),
                 end=dt.date(2025, 12, 31),
                 value=Decimal(value),
-            )
+            ),
+            actor=None,
         )
     assert not IndicatorValue.objects.exists()
 
@@ -122,7 +131,8 @@ def test_a_value_records_who_entered_it_and_a_duplicate_is_refused(db):
                 start=dt.date(2025, 1, 1),
                 end=dt.date(2025, 12, 31),
                 value=Decimal("41"),
-            )
+            ),
+            actor=None,
         )
 
 
@@ -134,7 +144,8 @@ def test_a_suppressed_value_keeps_no_number(db):
             end=dt.date(2025, 12, 31),
             value=Decimal("3"),
             suppressed=True,
-        )
+        ),
+        actor=None,
     )
     assert value.value is None and value.suppressed
     with pytest.raises(ValidationError, match="dold"):
@@ -144,7 +155,8 @@ def test_a_suppressed_value_keeps_no_number(db):
                 start=dt.date(2024, 1, 1),
                 end=dt.date(2024, 12, 31),
                 value=None,
-            )
+            ),
+            actor=None,
         )
 
 
@@ -157,13 +169,14 @@ def test_register_values_are_not_typed_in(db):
                 start=dt.date(2025, 1, 1),
                 end=dt.date(2025, 12, 31),
                 value=Decimal("3"),
-            )
+            ),
+            actor=None,
         )
 
 
 def test_an_indicator_from_a_source_needs_its_key(db):
     with pytest.raises(ValidationError, match="källnyckeln"):
-        services.save_indicator(Indicator(name="X", unit="count", source="kolada"))
+        services.save_indicator(Indicator(name="X", unit="count", source="kolada"), actor=None)
 
 
 def test_the_database_keeps_the_invariants(db):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from etablera.accounts.policy import Operator
 from etablera.accounts.roles import Role
 from tests.audits.factories import make_mandate
 from tests.factories import BodyFactory
@@ -125,7 +126,7 @@ def test_the_consolidated_report_section(make_user, ks, sn, gaps):
     from etablera.governance.report_sections import sections
 
     period = b.period("2026T1")
-    [section] = sections(period, None)
+    [section] = sections(period, Operator("test"))
     assert section.title == "Styrningskontroll"
     summary, listing = section.tables
     counts = {row[1]: row[3] for row in summary.rows}

@@ -8,16 +8,24 @@ from etablera.mandates import demo as mandates_demo
 from etablera.mandates.models import Mandate, MandateStatus, Origin, PolicyArea
 from etablera.organisation import demo as organisation_demo
 from etablera.web.demo import DemoContext
+from tests.conftest import kept_for_module
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def demo_mandates(django_db_setup, django_db_blocker):
+    """The organisation's and the mandates' demo, loaded once for this module."""
+    with kept_for_module(django_db_blocker):
+        ctx = DemoContext(small=True, log=lambda message: None)
+        organisation_demo.load(ctx)
+        mandates_demo.load(ctx)
+        yield ctx
+
+
 @pytest.fixture
-def loaded():
-    ctx = DemoContext(small=True, log=lambda message: None)
-    organisation_demo.load(ctx)
-    mandates_demo.load(ctx)
-    return ctx
+def loaded(demo_mandates, db):
+    return demo_mandates
 
 
 def test_demo_holds_about_twenty_mandates_in_six_policy_areas(loaded):

@@ -8,11 +8,14 @@ from types import SimpleNamespace
 import pytest
 from auditlog.context import set_actor
 
+from etablera.accounts import policy
+from etablera.accounts.policy import Operator
 from etablera.accounts.roles import Role
 from etablera.mandates import selectors, services
 from etablera.mandates.models import Level, MandateStatus, Origin
 from etablera.organisation.models import BodyKind
 from tests.factories import BodyFactory, UnitFactory, user_with_role
+from tests.goals.factories import GoalFactory
 from tests.mandates.factories import DecisionFactory, MandateFactory, PolicyAreaFactory
 
 pytestmark = pytest.mark.django_db
@@ -239,22 +242,15 @@ def test_history_costs_the_same_however_long(world, django_assert_max_num_querie
         assert len(selectors.history(mandate)) == 12
 
 
-def test_linked_objects_work_with_and_without_the_relations():
-    assert selectors.linked(SimpleNamespace()) == selectors.Linked()
+def test_linked_objects_work_without_the_relations_and_deny_undeclared_actions(world, monkeypatch):
+    operator = Operator("test")
+    assert selectors.linked(SimpleNamespace(), operator) == selectors.Linked()
 
-    class Manager:
-        def __init__(self, items):
-            self.items = items
-
-        def all(self):
-            return self.items
-
-        def select_related(self, *names):
-            return self.items
-
-    mandate = SimpleNamespace(goals=Manager(["Mål 1"]), interventions=Manager(["Språkpraktik"]))
-    linked = selectors.linked(mandate)
-    assert linked.goals == ["Mål 1"] and linked.interventions == ["Språkpraktik"]
+    mandate = MandateFactory(owner=world.ks)
+    GoalFactory().mandates.add(mandate)
+    assert len(selectors.linked(mandate, operator).goals) == 1
+    monkeypatch.delitem(policy._registry.clauses, "goals.view")
+    assert selectors.linked(mandate, operator).goals == []
 
 
 def test_performer_choices_are_grouped_with_unit_paths(world):

@@ -194,13 +194,24 @@ def test_missing_or_unknown_performer_is_refused(client, strategist, sn, area, v
 
 
 def test_commissioned_without_commissioner_is_refused(client, strategist, sn, area):
+    """An agreement names no body by its origin: the partner must be chosen."""
     client.force_login(strategist)
     response = client.post(
         reverse("mandates:create"),
-        form_data(area, sn, f"body:{sn.pk}", origin=Origin.COMMISSIONED_KS),
+        form_data(area, sn, f"body:{sn.pk}", origin=Origin.AGREEMENT),
     )
     assert "Ange uppdragsgivare" in field_errors(response.content.decode(), "commissioned_by")
     assert not Mandate.objects.exists()
+
+
+def test_the_commissioner_follows_from_the_origin(client, strategist, ks, sn, area):
+    client.force_login(strategist)
+    response = client.post(
+        reverse("mandates:create"),
+        form_data(area, sn, f"body:{sn.pk}", origin=Origin.COMMISSIONED_KS, follow_up_body=ks.pk),
+    )
+    assert response.status_code == 302
+    assert Mandate.objects.get().commissioned_by == ks
 
 
 def test_change_history_is_shown_after_an_edit(client, strategist, ks, sn, ame, area):

@@ -22,9 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import LinearConstraint, milp
 
+from etablera.accounts.policy import Operator
 from etablera.accounts.roles import Role
 from etablera.followup.models import PeriodKind
-from etablera.followup.periods import PeriodRange, resolve_period
+from etablera.goals.periods import PeriodRange, resolve_period
 from etablera.statistics import disclosure, kpis, lattice, report_sections, selectors
 from etablera.statistics.kpis import municipality_scope
 from tests.factories import UnitFactory
@@ -332,7 +333,7 @@ def test_a_stored_period_with_odd_dates_gets_no_figures_anywhere(
         assert response.status_code == 400, url
     with pytest.raises(CommandError, match="kalendermånad"):
         call_command("kpis", "--period", "2025-DAG1", stdout=io.StringIO())
-    (part,) = report_sections.sections(odd_period, None)
+    (part,) = report_sections.sections(odd_period, Operator("test"))
     assert not part.tables and "kalendermånad" in str(part.intro)
 
 

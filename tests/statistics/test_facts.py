@@ -8,6 +8,7 @@ the figures computed from them must follow.
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from etablera.accounts.roles import Role
-from etablera.followup.periods import resolve_period
+from etablera.goals.periods import resolve_period
 from etablera.register import generator, services
 from etablera.register.importing import engine
 from etablera.register.models import Enrolment, OutcomeObservation, Participant
@@ -74,7 +75,7 @@ def test_every_change_through_the_services_is_followed(enrolment, make_user):
     participant = enrolment.participant
     participant.gender = "M"
     participant.received_on = dt.date(2020, 1, 1)
-    services.update_participant(user, participant)
+    services.update_participant(participant, actor=user)
     fact = EnrolmentFact.objects.get(enrolment=enrolment)
     assert fact.gender == "M"
     assert fact.reception == 1 << kpis.band_values("reception").index("5+")
@@ -85,23 +86,25 @@ def test_every_change_through_the_services_is_followed(enrolment, make_user):
         start=dt.date(2024, 6, 1),
         status_at_start=status("job_seeking"),
     )
-    services.enrol(user, earlier)
+    services.enrol(earlier, actor=user)
     # An earlier start makes the participant not new in 2025, in every one of their facts.
     assert set(EnrolmentFact.objects.values_list("first_day", flat=True)) == {
         facts.day_number(dt.date(2024, 6, 1))
     }
     assert in_step()
 
-    services.end_enrolment(user, earlier, end=dt.date(2024, 12, 31), exit_status=status("studies"))
+    services.end_enrolment(
+        earlier, actor=user, end=dt.date(2024, 12, 31), exit_status=status("studies")
+    )
     assert EnrolmentFact.objects.get(enrolment=earlier).exit_status_id == status("studies").pk
     services.record_observation(
-        user,
         OutcomeObservation(
             enrolment=enrolment,
             days_after_exit=90,
             observed_on=dt.date(2025, 8, 29),
             status=status("work"),
         ),
+        actor=user,
     )
     assert EnrolmentFact.objects.get(enrolment=enrolment).status_90 == status("work").pk
     assert in_step()
@@ -171,9 +174,13 @@ def test_a_bulk_write_that_does_not_announce_itself_is_found_and_repaired(enrolm
     with pytest.raises(CommandError) as failed:
         call_command("rebuild_facts", "--check")
     assert failed.value.returncode == 1
-    call_command("rebuild_facts")
+    assert "The facts of 1 enrolment(s) differ from the register" in str(failed.value)
+    out = StringIO()
+    call_command("rebuild_facts", stdout=out)
+    assert out.getvalue().startswith("Rebuilt the facts of 1 enrolment(s) in ")
     assert EnrolmentFact.objects.get(enrolment=enrolment).gender == "X"
-    call_command("rebuild_facts", "--check")
+    call_command("rebuild_facts", "--check", stdout=out)
+    assert "The facts match the register" in out.getvalue()
 
 
 def test_the_cached_statement_is_per_database(enrolment):

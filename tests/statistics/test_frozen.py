@@ -6,7 +6,7 @@ import datetime as dt
 
 from etablera.followup import services
 from etablera.followup.models import PeriodStatus
-from etablera.followup.periods import resolve_period
+from etablera.goals.periods import resolve_period
 from etablera.statistics import kpis, presentation
 from etablera.statistics.kpis import municipality_scope
 from etablera.statistics.models import PublishedFigures
@@ -71,7 +71,7 @@ def test_closing_a_period_keeps_the_municipalitys_figures(
     period = PeriodFactory(code="2025H", status=PeriodStatus.OPEN)
     before, _report = published("2025H")
     with django_capture_on_commit_callbacks(execute=True):
-        services.close_period(period)
+        services.close_period(period, actor=None)
     kept = set(PublishedFigures.objects.values_list("grouping", flat=True))
     assert {"", "gender", "category", "intervention", "reception", "age", "education"} <= kept
     late_registrations()

@@ -26,7 +26,7 @@ from decimal import Decimal
 
 import pytest
 
-from etablera.followup.periods import resolve_period
+from etablera.goals.periods import resolve_period
 from etablera.statistics import kpis
 from etablera.statistics.kpis import Scope, municipality_scope
 from tests.factories import UnitFactory

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from etablera.followup.periods import resolve_period
+from etablera.goals.periods import resolve_period
 from etablera.register.models import Enrolment, OutcomeObservation, StatusCategory
 from etablera.statistics import kpis
 from etablera.statistics.kpis import Scope, municipality_scope

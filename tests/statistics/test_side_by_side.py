@@ -14,7 +14,7 @@ import threading
 
 import pytest
 
-from etablera.followup.periods import resolve_period
+from etablera.goals.periods import resolve_period
 from etablera.register.status_defaults import ensure_default_status_categories
 from etablera.statistics import kpis, one_way, results, selectors
 from etablera.statistics.kpis import municipality_scope

@@ -1,8 +1,14 @@
+"""Users and their roles in the admin, saved through ``accounts.services``; the access log
+read-only."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from etablera.web.admin import ReadOnlyAdmin
+
+from . import services
 from .models import AccessLogEntry, RoleAssignment, User
 
 
@@ -18,24 +24,24 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Etablera", {"fields": ("title",)}))
 
+    def save_model(self, request, obj, form, change) -> None:
+        services.save_user(obj)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        for assignment in formset.save(commit=False):
+            services.save_role_assignment(assignment)
+        for assignment in formset.deleted_objects:
+            services.remove_role_assignment(assignment)
+
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(admin.ModelAdmin):
+class AccessLogEntryAdmin(ReadOnlyAdmin):
     """Read-only: the log is append-only."""
 
     list_display = ["at", "username", "action", "subject_type", "subject_id", "detail"]
     list_filter = ["action", "subject_type"]
     search_fields = ["username", "subject_id"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.action(description=_("Återställ tvåfaktorsinloggning"))
@@ -45,7 +51,7 @@ def reset_two_factor(modeladmin, request, queryset) -> None:
     from .twofactor import reset
 
     for user in queryset:
-        reset(user, by=request.user)
+        reset(user, actor=request.user)
     modeladmin.message_user(
         request,
         ngettext(

@@ -8,7 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Användare och behörighet")
 
     def ready(self) -> None:
-        from etablera.web.discovery import import_app_module
-
-        import_app_module(self.name, "rules")
         from . import checks  # noqa: F401  (registers the access log's check)

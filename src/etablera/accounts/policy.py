@@ -17,6 +17,12 @@ Rules are declared per domain app in its ``rules.py`` with :func:`allow` and :fu
 Object checks are answered by the same queryset filter as lists, so a list and a detail page
 can never disagree. Objects a user may not see answer 404 (``get_or_404``), so their existence
 does not leak; actions a user may not take on an object they can see answer 403.
+
+Every read path takes the one asking explicitly: a user, or — for management commands and
+scheduled jobs — an :class:`Operator`, which the policy treats as municipality-wide for every
+declared action and which the access log records by its name. No read path has a default that
+widens access. :func:`reach` is the one answer to "where, in the organisation, may they do
+this?" for code that needs bodies and units rather than a queryset filter.
 """
 
 from __future__ import annotations
@@ -69,6 +75,62 @@ class Grant:
         return self.body_id is None and self.unit_id is None
 
 
+@dataclass(frozen=True)
+class Operator:
+    """A management command or scheduled job acting for the municipality as a whole.
+
+    The policy lets an operator do every declared action everywhere; the access log records it
+    by ``name`` (e.g. ``Operator("cron:reminders")``), so a log entry always says which job read
+    what. It is never a user: it has no primary key and no role assignments.
+    """
+
+    name: str
+    is_authenticated = True
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    pk = None
+    id = None
+
+    @property
+    def username(self) -> str:
+        return self.name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where in the organisation someone may do an action (see :func:`reach`)."""
+
+    everywhere: bool = False
+    #: The scoped grants that hold the action, in assignment order, one per body or unit (a
+    #: unit grant covers the units under it). Kept also when ``everywhere``, for code that
+    #: offers someone their own parts of the organisation besides the whole.
+    places: tuple[Grant, ...] = ()
+
+    @property
+    def nowhere(self) -> bool:
+        return not self.everywhere and not self.places
+
+    @property
+    def body_ids(self) -> frozenset[int]:
+        return frozenset(g.body_id for g in self.places if g.body_id and not g.unit_id)
+
+    @property
+    def unit_paths(self) -> frozenset[str]:
+        return frozenset(g.unit_path for g in self.places if g.unit_path)
+
+    def unit_q(self, prefix: str = "") -> Q:
+        """A filter on ``organisation.Unit`` (through ``prefix``) for the units within reach."""
+        if self.everywhere:
+            return Q()
+        parts = [Q(**{f"{prefix}body_id__in": sorted(self.body_ids)})] if self.body_ids else []
+        parts += [Q(**{f"{prefix}path__startswith": path}) for path in sorted(self.unit_paths)]
+        return reduce(or_, parts) if parts else Q(pk__in=[])
+
+
 @dataclass
 class _Registry:
     clauses: dict[str, list[Clause]] = field(default_factory=lambda: defaultdict(list))
@@ -119,7 +181,11 @@ def anchor_for(model: type[models.Model]) -> Anchor:
 
 
 def grants(user) -> list[Grant]:
-    """The user's role assignments, read once per user object (i.e. once per request)."""
+    """The user's role assignments, read once per user object (i.e. once per request).
+
+    An :class:`Operator` holds every role municipality-wide."""
+    if isinstance(user, Operator):
+        return [Grant(role, None, None, None) for role in Role]
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, "_etablera_grants", None)
@@ -138,7 +204,7 @@ def roles(user) -> set[str]:
 
 def forget_grants(user) -> None:
     """Drop the cached grants after the user's assignments changed."""
-    if hasattr(user, "_etablera_grants"):
+    if not isinstance(user, Operator) and hasattr(user, "_etablera_grants"):
         del user._etablera_grants
 
 
@@ -184,6 +250,9 @@ def _where(clause: Clause, user) -> Q:
 
 def filter_q(user, action: str, model: type[models.Model]) -> Q | None:
     """The filter for objects the user may ``action``; None means "none at all"."""
+    if isinstance(user, Operator):
+        _clauses(action)  # an undeclared action is still a programming error
+        return Q()
     user_grants = grants(user)
     parts: list[Q] = []
     for clause in _clauses(action):
@@ -217,8 +286,19 @@ def scope(user, action: str, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(q)
 
 
+def visible(user, action: str, queryset: QuerySet[M]) -> QuerySet[M]:
+    """:func:`scope` for reads across apps that may not be installed: an action that no app
+    declares denies (an empty queryset) instead of raising. Never widens."""
+    if action not in _registry.clauses:
+        return queryset.none()
+    return scope(user, action, queryset)
+
+
 def can(user, action: str, obj: models.Model | None = None) -> bool:
     """May ``user`` do ``action``; to ``obj`` when given, else to anything at all."""
+    if isinstance(user, Operator):
+        _clauses(action)
+        return True
     user_grants = grants(user)
     held = {g.role for g in user_grants}
     clauses = [c for c in _clauses(action) if c.role in held]
@@ -229,6 +309,28 @@ def can(user, action: str, obj: models.Model | None = None) -> bool:
     if any(not c.scoped and c.where is None for c in clauses):
         return True
     return scope(user, action, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def reach(user, action: str) -> Reach:
+    """Where ``user`` may do ``action``: everywhere, or within these bodies and unit subtrees.
+
+    The same grants and clauses as :func:`scope`, for code that needs the organisation itself
+    (the units a form may offer, the scopes of aggregated figures) rather than a filter on a
+    model. A role granted the action unscoped, or held municipality-wide, reaches everywhere;
+    conditions (``where``) on objects do not narrow the reach. An undeclared action raises
+    :class:`UnknownAction`; a user who holds none of its roles reaches nowhere.
+    """
+    clauses = _clauses(action)
+    if isinstance(user, Operator):
+        return Reach(everywhere=True)
+    held = [g for g in grants(user) if any(c.role == g.role for c in clauses)]
+    unscoped = {c.role for c in clauses if not c.scoped}
+    places: dict[tuple[int | None, int | None], Grant] = {}
+    for g in held:
+        if not g.municipality_wide and g.role not in unscoped:
+            places.setdefault((g.body_id, g.unit_id), g)
+    everywhere = any(g.municipality_wide or g.role in unscoped for g in held)
+    return Reach(everywhere=everywhere, places=tuple(places.values()))
 
 
 def require(user, action: str, obj: models.Model | None = None) -> None:

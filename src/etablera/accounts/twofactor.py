@@ -118,7 +118,7 @@ def remaining_recovery_codes(user) -> int:
 
 
 @transaction.atomic
-def reset(user, *, by) -> None:
+def reset(user, *, actor) -> None:
     """An administrator's reset: remove every device; the next sign-in sets up a new one.
 
     Recorded in the access log, naming the administrator, since it opens the account to
@@ -127,7 +127,7 @@ def reset(user, *, by) -> None:
 
     for device in devices_for_user(user, confirmed=None):
         device.delete()
-    log_access(by, "reset-2fa", user, detail="two-factor devices removed")
+    log_access(actor, "reset-2fa", user, detail="two-factor devices removed")
 
 
 def demo_hint(user) -> str:

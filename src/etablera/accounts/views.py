@@ -22,8 +22,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from etablera.statistics.presentation import csv_text
-from etablera.web.tables import Table
+from etablera.web.tables import Table, csv_text
 
 from . import policy, selectors, sso, twofactor
 from .access_log import ALTERED, ANCHOR, INSERTED, REMOVED

@@ -1,6 +1,9 @@
-"""Admin for audits: for system administrators; everyday work happens in the pages."""
+"""Audits in the admin, for inspection: every change goes through the services in the pages,
+which check the body's scope and record who did it."""
 
 from django.contrib import admin
+
+from etablera.web.admin import ReadOnlyAdmin, ReadOnlyMixin
 
 from .models import (
     Action,
@@ -13,19 +16,19 @@ from .models import (
 )
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(ReadOnlyMixin, admin.TabularInline):
     model = AuditQuestion
     extra = 0
 
 
-class RecommendationInline(admin.StackedInline):
+class RecommendationInline(ReadOnlyMixin, admin.StackedInline):
     model = Recommendation
     extra = 0
     filter_horizontal = ["addressed_to"]
 
 
 @admin.register(Audit)
-class AuditAdmin(admin.ModelAdmin):
+class AuditAdmin(ReadOnlyAdmin):
     list_display = ["title", "auditor_firm", "published_on", "response_deadline"]
     search_fields = ["title", "auditor_firm", "case_number"]
     filter_horizontal = ["audited_bodies"]
@@ -33,12 +36,12 @@ class AuditAdmin(admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(ReadOnlyAdmin):
     list_display = ["description", "responsible_body", "due_date", "status"]
     list_filter = ["status"]
     list_select_related = ["responsible_body"]
 
 
-admin.site.register(Response)
-admin.site.register(AuditorFollowUp)
-admin.site.register(EvidenceLink)
+admin.site.register(Response, ReadOnlyAdmin)
+admin.site.register(AuditorFollowUp, ReadOnlyAdmin)
+admin.site.register(EvidenceLink, ReadOnlyAdmin)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response as ApiResponse
@@ -37,9 +39,9 @@ class _ServiceSerializer(serializers.ModelSerializer):
         extra = {name: validated_data.pop(name) for name in self.m2m if name in validated_data}
         for key, value in validated_data.items():
             setattr(instance, key, value)
-        return self.service(instance, by=self.context["request"].user, **extra)
+        return self.service(instance, actor=self.context["request"].user, **extra)
 
-    def service(self, instance, *, by, **extra):
+    def service(self, instance, *, actor, **extra):
         raise TypeError("subclasses name their service")
 
     def create(self, validated_data):
@@ -68,8 +70,8 @@ class AuditSerializer(_ServiceSerializer):
             "report_url",
         ]
 
-    def service(self, instance, *, by, **extra):
-        return services.save_audit(instance, by=by, **extra)
+    def service(self, instance, *, actor, **extra):
+        return services.save_audit(instance, actor=actor, **extra)
 
 
 class AuditQuestionSerializer(_ServiceSerializer):
@@ -77,8 +79,8 @@ class AuditQuestionSerializer(_ServiceSerializer):
         model = AuditQuestion
         fields = ["id", "audit", "number", "text", "verdict", "comment"]
 
-    def service(self, instance, *, by, **extra):
-        return services.save_question(instance, by=by)
+    def service(self, instance, *, actor, **extra):
+        return services.save_question(instance, actor=actor)
 
 
 class RecommendationSerializer(_ServiceSerializer):
@@ -88,12 +90,12 @@ class RecommendationSerializer(_ServiceSerializer):
         model = Recommendation
         fields = ["id", "audit", "number", "text", "addressed_to"]
 
-    def service(self, instance, *, by, **extra):
+    def service(self, instance, *, actor, **extra):
         if "addressed_to" in extra:
             addressed_to = extra["addressed_to"]
         else:  # a partial update that leaves the bodies as they are
             addressed_to = list(instance.addressed_to.all())
-        return services.save_recommendation(instance, by=by, addressed_to=addressed_to)
+        return services.save_recommendation(instance, actor=actor, addressed_to=addressed_to)
 
 
 class ResponseSerializer(_ServiceSerializer):
@@ -101,8 +103,8 @@ class ResponseSerializer(_ServiceSerializer):
         model = Response
         fields = ["id", "audit", "recommendation", "body", "decision", "date", "text"]
 
-    def service(self, instance, *, by, **extra):
-        return services.save_response(instance, by=by)
+    def service(self, instance, *, actor, **extra):
+        return services.save_response(instance, actor=actor)
 
 
 class ActionSerializer(_ServiceSerializer):
@@ -126,8 +128,8 @@ class ActionSerializer(_ServiceSerializer):
     def get_overdue(self, obj: Action) -> bool:
         return obj.is_overdue(timezone.localdate())
 
-    def service(self, instance, *, by, **extra):
-        return services.save_action(instance, by=by)
+    def service(self, instance, *, actor, **extra):
+        return services.save_action(instance, actor=actor)
 
 
 class AuditorFollowUpSerializer(_ServiceSerializer):
@@ -136,14 +138,16 @@ class AuditorFollowUpSerializer(_ServiceSerializer):
         fields = ["id", "recommendation", "date", "assessment", "comment", "recorded_by"]
         read_only_fields = ["recorded_by"]
 
-    def service(self, instance, *, by, **extra):
-        return services.record_follow_up(instance, by=by)
+    def service(self, instance, *, actor, **extra):
+        return services.record_follow_up(instance, actor=actor)
 
 
 class EvidenceLinkSerializer(serializers.ModelSerializer):
     target_type = serializers.CharField(
-        help_text="The target's model: mandates.mandate, documents.documentversion, goals.goal, "
-        "goals.indicator, followup.report or register.intervention."
+        help_text=gettext_lazy(
+            "Målets modell: mandates.mandate, documents.documentversion, goals.goal, "
+            "goals.indicator, followup.report eller register.intervention."
+        )
     )
     target_id = serializers.IntegerField(source="object_id")
     target_label = serializers.SerializerMethodField()
@@ -170,12 +174,12 @@ class EvidenceLinkSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         if bool(attrs.get("action")) == bool(attrs.get("recommendation")):
             raise serializers.ValidationError(
-                {"non_field_errors": ["Ange antingen en åtgärd eller en rekommendation."]}
+                {"non_field_errors": [_("Ange antingen en åtgärd eller en rekommendation.")]}
             )
         kind = evidence.kind_for_model(attrs["target_type"].lower())
         if kind is None:
             raise serializers.ValidationError(
-                {"target_type": ["Den här typen av objekt kan inte länkas som underlag."]}
+                {"target_type": [_("Den här typen av objekt kan inte länkas som underlag.")]}
             )
         attrs["content_type"] = ContentType.objects.get_for_model(kind.model_class)
         return attrs
@@ -186,7 +190,7 @@ class EvidenceLinkSerializer(serializers.ModelSerializer):
             source,
             validated_data["content_type"].pk,
             validated_data["object_id"],
-            by=self.context["request"].user,
+            actor=self.context["request"].user,
             note=validated_data.get("note", ""),
         )
 
@@ -281,7 +285,7 @@ class EvidenceLinkViewSet(PolicyModelViewSet):
         return ApiResponse(self.get_serializer(instance).data)
 
     def perform_destroy(self, instance):
-        services.remove_evidence(instance, by=self.request.user)
+        services.remove_evidence(instance, actor=self.request.user)
 
 
 router.register("audits", AuditViewSet, basename="audit")

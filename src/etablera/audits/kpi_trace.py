@@ -12,13 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from etablera.web.charts import chart_with_table
 from etablera.web.tables import Cell
 
-from .trace import KpiSeries
+
+@dataclass
+class KpiSeries:
+    """One KPI for the traced interventions over time, as a publishable table."""
+
+    title: str
+    table: object  # etablera.web.tables.Table
+    chart: object | None = None  # etablera.web.tables.Chart
+
 
 #: The KPIs the trace follows: how many take part, and what it leads to.
 TRACE_KPIS = ("active_participants", "exit_work_or_studies_share", "work_or_studies_90d_share")

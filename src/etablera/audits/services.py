@@ -1,9 +1,9 @@
 """Writes to audits: each one a use case in one transaction, validated in full.
 
-Every service takes the acting user (``by``). Views and the API check the policy action before
-they call a service; a service checks again what only it can see — that the bodies of an
-object not yet saved lie in the user's scope, and that an evidence target is visible to them —
-so no path can write what the policy forbids.
+Every service takes the acting user (``actor``, keyword-only). Views and the API check the policy
+action before they call a service; a service checks again what only it can see — that the bodies of
+an object not yet saved lie in the user's scope, and that an evidence target is visible to them — so
+no path can write what the policy forbids.
 """
 
 from __future__ import annotations
@@ -52,9 +52,9 @@ def _addressed_ids(recommendation: Recommendation) -> set[int]:
 
 
 @transaction.atomic
-def save_audit(audit: Audit, *, by, audited_bodies: Iterable[Body] | None = None) -> Audit:
+def save_audit(audit: Audit, *, actor, audited_bodies: Iterable[Body] | None = None) -> Audit:
     """Register or change an audit and the bodies it audited."""
-    policy.require(by, "audits.audit.change")
+    policy.require(actor, "audits.audit.change")
     audit.full_clean()
     audit.save()
     if audited_bodies is not None:
@@ -66,9 +66,9 @@ def save_audit(audit: Audit, *, by, audited_bodies: Iterable[Body] | None = None
 
 
 @transaction.atomic
-def save_question(question: AuditQuestion, *, by) -> AuditQuestion:
+def save_question(question: AuditQuestion, *, actor) -> AuditQuestion:
     """Add or change an audit question and its verdict."""
-    policy.require(by, "audits.audit.change")
+    policy.require(actor, "audits.audit.change")
     question.full_clean()
     question.save()
     return question
@@ -76,10 +76,10 @@ def save_question(question: AuditQuestion, *, by) -> AuditQuestion:
 
 @transaction.atomic
 def save_recommendation(
-    recommendation: Recommendation, *, by, addressed_to: Iterable[Body]
+    recommendation: Recommendation, *, actor, addressed_to: Iterable[Body]
 ) -> Recommendation:
     """Add or change a recommendation and the bodies it is addressed to."""
-    policy.require(by, "audits.audit.change")
+    policy.require(actor, "audits.audit.change")
     bodies = list(addressed_to)
     if not bodies:
         raise ValidationError(
@@ -92,10 +92,10 @@ def save_recommendation(
 
 
 @transaction.atomic
-def record_follow_up(follow_up: AuditorFollowUp, *, by) -> AuditorFollowUp:
+def record_follow_up(follow_up: AuditorFollowUp, *, actor) -> AuditorFollowUp:
     """The auditors' assessment of a recommendation: addressed, partly or not addressed."""
-    policy.require(by, "audits.followup.change")
-    follow_up.recorded_by = by
+    policy.require(actor, "audits.followup.change")
+    follow_up.recorded_by = actor
     follow_up.full_clean()
     follow_up.save()
     return follow_up
@@ -105,7 +105,7 @@ def record_follow_up(follow_up: AuditorFollowUp, *, by) -> AuditorFollowUp:
 
 
 @transaction.atomic
-def save_response(response: Response, *, by) -> Response:
+def save_response(response: Response, *, actor) -> Response:
     """A body's response to an audit or a recommendation.
 
     Refused unless the body is one the recommendation was addressed to (``Response.clean``)
@@ -114,7 +114,7 @@ def save_response(response: Response, *, by) -> Response:
     if response.recommendation_id and not response.audit_id:
         response.audit_id = response.recommendation.audit_id
     response.full_clean()
-    if not _in_scope(by, "audits.response.change", [response.body_id]):
+    if not _in_scope(actor, "audits.response.change", [response.body_id]):
         raise ValidationError(
             {"body": _("Du kan bara registrera svar för ett organ som du företräder.")}
         )
@@ -123,7 +123,7 @@ def save_response(response: Response, *, by) -> Response:
 
 
 @transaction.atomic
-def save_action(action: Action, *, by) -> Action:
+def save_action(action: Action, *, actor) -> Action:
     """Add or change an action on a recommendation.
 
     The user must act for the responsible body or for a body the recommendation was addressed
@@ -131,7 +131,7 @@ def save_action(action: Action, *, by) -> Action:
     """
     if action.pk:
         before = Action.objects.select_related("recommendation").get(pk=action.pk)
-        if not policy.can(by, "audits.action.change", before):
+        if not policy.can(actor, "audits.action.change", before):
             raise PermissionDenied
         if before.recommendation_id != action.recommendation_id:
             raise ValidationError(
@@ -143,7 +143,7 @@ def save_action(action: Action, *, by) -> Action:
         action.completed_on = None
     action.full_clean()
     if not _in_scope(
-        by,
+        actor,
         "audits.action.change",
         [action.responsible_body_id, *_addressed_ids(action.recommendation)],
     ):
@@ -167,16 +167,16 @@ def _evidence_bodies(source: Action | Recommendation) -> list[int]:
 
 @transaction.atomic
 def add_evidence(
-    source: Action | Recommendation, target: Model | None, *, by, note: str = ""
+    source: Action | Recommendation, target: Model | None, *, actor, note: str = ""
 ) -> EvidenceLink:
     """Link ``target`` as evidence of what was done about an action or recommendation.
 
     Refused — with the same message whether the object is missing or merely hidden, so that
     the answer discloses nothing — unless the user may see the target.
     """
-    if not _in_scope(by, "audits.evidence.change", _evidence_bodies(source)):
+    if not _in_scope(actor, "audits.evidence.change", _evidence_bodies(source)):
         raise PermissionDenied
-    if target is None or not evidence.can_see(by, target):
+    if target is None or not evidence.can_see(actor, target):
         raise ValidationError(
             {
                 "target": _(
@@ -189,7 +189,7 @@ def add_evidence(
         content_type=ContentType.objects.get_for_model(type(target)),
         object_id=target.pk,
         note=note,
-        created_by=by,
+        created_by=actor,
     )
     if isinstance(source, Action):
         link.action = source
@@ -204,15 +204,17 @@ def add_evidence(
 
 
 def add_evidence_by_reference(
-    source: Action | Recommendation, content_type_id: int, object_id: int, *, by, note: str = ""
+    source: Action | Recommendation, content_type_id: int, object_id: int, *, actor, note: str = ""
 ) -> EvidenceLink:
     """``add_evidence`` for a target named by content type and id (forms and the API)."""
-    return add_evidence(source, evidence.resolve(by, content_type_id, object_id), by=by, note=note)
+    return add_evidence(
+        source, evidence.resolve(actor, content_type_id, object_id), actor=actor, note=note
+    )
 
 
 @transaction.atomic
-def remove_evidence(link: EvidenceLink, *, by) -> None:
+def remove_evidence(link: EvidenceLink, *, actor) -> None:
     """Remove an evidence link (the target itself is untouched)."""
-    if not policy.can(by, "audits.evidence.change", link):
+    if not policy.can(actor, "audits.evidence.change", link):
         raise PermissionDenied
     link.delete()

@@ -23,16 +23,8 @@ from etablera.accounts import policy
 
 from . import selectors
 from .evidence import ResolvedEvidence
+from .kpi_trace import KpiSeries, kpi_series
 from .models import Recommendation
-
-
-@dataclass
-class KpiSeries:
-    """One KPI for the traced interventions over time, as a publishable table."""
-
-    title: str
-    table: object  # etablera.web.tables.Table
-    chart: object | None = None  # etablera.web.tables.Chart
 
 
 @dataclass
@@ -91,7 +83,7 @@ def recommendation_trace(user, recommendation: Recommendation, today: dt.date) -
     trace.reports = _unique(by_model.get("followup.report", []))
     direct_interventions = _unique(by_model.get("register.intervention", []))
 
-    if _installed("register.intervention") and "register.intervention.view" in policy.actions():
+    if _installed("register.intervention"):
         from etablera.register.models import Intervention
 
         ids = [i.pk for i in direct_interventions]
@@ -100,15 +92,13 @@ def recommendation_trace(user, recommendation: Recommendation, today: dt.date) -
             Q(pk__in=ids) | Q(commissioning_mandate_id__in=mandate_ids)
         ).select_related("provider_unit", "commissioning_mandate")
         trace.interventions = list(
-            policy.scope(user, "register.intervention.view", qs).order_by("name", "pk")
+            policy.visible(user, "register.intervention.view", qs).order_by("name", "pk")
         )
 
     if trace.interventions:
-        from .kpi_trace import kpi_series
-
         trace.kpis, trace.kpi_note = kpi_series(user, trace.interventions, recommendation, today)
 
-    if _installed("followup.reportentry") and "followup.entry.view" in policy.actions():
+    if _installed("followup.reportentry"):
         from etablera.followup.models import ReportEntry
 
         subjects = {m.pk for m in trace.mandates} | {
@@ -119,7 +109,7 @@ def recommendation_trace(user, recommendation: Recommendation, today: dt.date) -
             Q(mandate_id__in=subjects) | Q(goal_id__in=goal_ids)
         ).select_related("report__period", "report__body", "mandate", "goal")
         trace.entries = list(
-            policy.scope(user, "followup.entry.view", entries).order_by(
+            policy.visible(user, "followup.entry.view", entries).order_by(
                 "-report__period__end", "report__body__kind_order", "order", "pk"
             )
         )

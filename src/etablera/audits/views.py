@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from etablera.accounts import policy
-from etablera.web.forms import run_service
+from etablera.web.forms import run_service, submit_form
 
 from . import selectors, services, trace
 from .forms import (
@@ -44,27 +40,6 @@ def _recommendation(request: HttpRequest, pk: int | None) -> Recommendation:
     return policy.get_or_404(
         request.user, "audits.view", Recommendation.objects.select_related("audit"), pk=pk
     )
-
-
-def _submit(
-    request: HttpRequest,
-    form: BaseForm,
-    save: Callable[[], Any],
-    *,
-    done: str,
-    then: Any = None,
-    context: dict[str, Any],
-    template: str = "audits/simple_form.html",
-) -> HttpResponse:
-    """The shape of every form page here: a valid POST goes through the service (``save``,
-    called only then), says ``done`` and goes on to ``then`` (default: what was saved); any
-    other request, or an error the service put on the form, shows the form again."""
-    if request.method == "POST" and form.is_valid():
-        saved = save()
-        if saved:
-            messages.success(request, done)
-            return redirect(saved if then is None else then)
-    return render(request, template, {"form": form, **context})
 
 
 # --- audits ----------------------------------------------------------------------------------
@@ -118,19 +93,20 @@ def audit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     policy.require(request.user, "audits.audit.change")
     audit = policy.get_or_404(request.user, "audits.view", Audit.objects, pk=pk) if pk else Audit()
     form = AuditForm(request.POST or None, request.FILES or None, instance=audit)
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda: run_service(
             form,
             services.save_audit,
             form.save(commit=False),
-            by=request.user,
+            actor=request.user,
             audited_bodies=form.cleaned_data["audited_bodies"],
         ),
         done=_("Granskningen har sparats."),
         context={"audit": audit},
         template="audits/audit_form.html",
+        then=lambda saved: saved,
     )
 
 
@@ -157,16 +133,19 @@ def question_edit(request: HttpRequest, audit_pk: int, pk: int | None = None) ->
         else AuditQuestion(audit=audit, number=audit.questions.count() + 1)
     )
     form = QuestionForm(request.POST or None, instance=question)
-    return _submit(
+    return submit_form(
         request,
         form,
-        lambda: run_service(form, services.save_question, form.save(commit=False), by=request.user),
+        lambda: run_service(
+            form, services.save_question, form.save(commit=False), actor=request.user
+        ),
         done=_("Revisionsfrågan har sparats."),
         then=audit,
         context={
             "audit": audit,
             "title": _("Ändra revisionsfråga") if pk else _("Ny revisionsfråga"),
         },
+        template="audits/simple_form.html",
     )
 
 
@@ -180,14 +159,14 @@ def recommendation_edit(request: HttpRequest, audit_pk: int, pk: int | None = No
         else Recommendation(audit=audit, number=audit.recommendations.count() + 1)
     )
     form = RecommendationForm(request.POST or None, instance=recommendation)
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda: run_service(
             form,
             services.save_recommendation,
             form.save(commit=False),
-            by=request.user,
+            actor=request.user,
             addressed_to=form.cleaned_data["addressed_to"],
         ),
         done=_("Rekommendationen har sparats."),
@@ -196,6 +175,7 @@ def recommendation_edit(request: HttpRequest, audit_pk: int, pk: int | None = No
             "audit": audit,
             "title": _("Ändra rekommendation") if pk else _("Ny rekommendation"),
         },
+        template="audits/simple_form.html",
     )
 
 
@@ -237,13 +217,16 @@ def response_edit(request: HttpRequest, audit_pk: int, pk: int | None = None) ->
     form = ResponseForm(
         request.POST or None, instance=response, audit=audit, user=request.user, initial=initial
     )
-    return _submit(
+    return submit_form(
         request,
         form,
-        lambda: run_service(form, services.save_response, form.save(commit=False), by=request.user),
+        lambda: run_service(
+            form, services.save_response, form.save(commit=False), actor=request.user
+        ),
         done=_("Svaret har sparats."),
         then=audit,
         context={"audit": audit, "title": _("Ändra svar") if pk else _("Registrera svar")},
+        template="audits/simple_form.html",
     )
 
 
@@ -267,10 +250,12 @@ def action_edit(
     form = ActionForm(
         request.POST or None, instance=action, recommendation=recommendation, user=request.user
     )
-    return _submit(
+    return submit_form(
         request,
         form,
-        lambda: run_service(form, services.save_action, form.save(commit=False), by=request.user),
+        lambda: run_service(
+            form, services.save_action, form.save(commit=False), actor=request.user
+        ),
         done=_("Åtgärden har sparats."),
         then=recommendation,
         context={
@@ -278,6 +263,7 @@ def action_edit(
             "recommendation": recommendation,
             "title": _("Ändra åtgärd") if pk else _("Ny åtgärd"),
         },
+        template="audits/simple_form.html",
     )
 
 
@@ -298,7 +284,7 @@ def evidence_add(
     else:
         source = recommendation = _recommendation(request, recommendation_pk)
     form = EvidenceForm(request.POST or None, user=request.user)
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda: run_service(
@@ -306,7 +292,7 @@ def evidence_add(
             services.add_evidence_by_reference,
             source,
             *form.cleaned_data["target"],  # content type id, object id
-            by=request.user,
+            actor=request.user,
             note=form.cleaned_data["note"],
         ),
         done=_("Underlaget har länkats."),
@@ -317,6 +303,7 @@ def evidence_add(
             "source": source,
             "title": _("Länka underlag"),
         },
+        template="audits/simple_form.html",
     )
 
 
@@ -330,7 +317,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     recommendation = link.recommendation or link.action.recommendation
-    services.remove_evidence(link, by=request.user)
+    services.remove_evidence(link, actor=request.user)
     messages.success(request, _("Länken till underlaget har tagits bort."))
     return redirect(recommendation)
 
@@ -344,11 +331,11 @@ def follow_up_create(request: HttpRequest, recommendation_pk: int) -> HttpRespon
     recommendation = _recommendation(request, recommendation_pk)
     follow_up = AuditorFollowUp(recommendation=recommendation, date=timezone.localdate())
     form = FollowUpForm(request.POST or None, instance=follow_up)
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda: run_service(
-            form, services.record_follow_up, form.save(commit=False), by=request.user
+            form, services.record_follow_up, form.save(commit=False), actor=request.user
         ),
         done=_("Revisorernas bedömning har registrerats."),
         then=recommendation,
@@ -357,4 +344,5 @@ def follow_up_create(request: HttpRequest, recommendation_pk: int) -> HttpRespon
             "recommendation": recommendation,
             "title": _("Revisorernas uppföljning"),
         },
+        template="audits/simple_form.html",
     )

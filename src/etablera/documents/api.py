@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -32,12 +34,14 @@ from .models import (
 from .rendering import render_markdown
 from .validation import validate_pdf
 
-UNCHANGEABLE = "Kan inte ändras här."
+UNCHANGEABLE = gettext_lazy("Kan inte ändras här.")
 
 
 class SteeringDocumentSerializer(serializers.ModelSerializer):
     current_version = serializers.IntegerField(
-        read_only=True, allow_null=True, help_text="Id of the adopted version, if any."
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy("Id för den antagna versionen, om någon."),
     )
 
     class Meta:
@@ -69,10 +73,14 @@ class DocumentVersionSerializer(serializers.ModelSerializer):
         required=False,
         allow_null=True,
         validators=[validate_pdf],
-        help_text="A PDF (checked by its content), at most ETABLERA_MAX_UPLOAD_MB.",
+        help_text=gettext_lazy(
+            "En pdf (kontrolleras efter innehållet), högst ETABLERA_MAX_UPLOAD_MB."
+        ),
     )
-    file_url = serializers.SerializerMethodField(help_text="Download address, through the policy.")
-    text_html = serializers.SerializerMethodField(help_text="The text as sanitised HTML.")
+    file_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Adress för nedladdning, efter behörighetskontroll.")
+    )
+    text_html = serializers.SerializerMethodField(help_text=gettext_lazy("Texten som renad HTML."))
 
     class Meta:
         model = DocumentVersion
@@ -121,14 +129,14 @@ class DocumentVersionSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         user = self.context["request"].user
-        return services.save_version(DocumentVersion(**validated_data), user=user)
+        return services.save_version(DocumentVersion(**validated_data), actor=user)
 
     def update(self, instance, validated_data):
         for key, value in validated_data.items():
             if key == "file" and value is None:
                 continue
             setattr(instance, key, value)
-        return services.save_version(instance, user=self.context["request"].user)
+        return services.save_version(instance, actor=self.context["request"].user)
 
 
 class AdoptSerializer(serializers.Serializer):
@@ -168,7 +176,7 @@ class DistributionSerializer(serializers.ModelSerializer):
             return attrs
         if bool(attrs.get("body")) == bool(attrs.get("unit")):
             raise serializers.ValidationError(
-                {"body": "Ange mottagare: antingen ett organ eller en enhet."}
+                {"body": _("Ange mottagare: antingen ett organ eller en enhet.")}
             )
         return attrs
 
@@ -180,7 +188,7 @@ class DistributionSerializer(serializers.ModelSerializer):
                 bodies=[body] if body else [],
                 units=[unit] if unit else [],
                 deadline=validated_data.get("deadline"),
-                user=self.context["request"].user,
+                actor=self.context["request"].user,
             )
         except DjangoValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -209,14 +217,14 @@ class AcknowledgementSerializer(serializers.ModelSerializer):
         queryset=Body.objects.all(),
         required=False,
         allow_null=True,
-        help_text="The acknowledging body (or give unit).",
+        help_text=gettext_lazy("Det kvitterande organet (eller ange unit)."),
     )
     unit = serializers.PrimaryKeyRelatedField(
         source="distribution.unit",
         queryset=Unit.objects.all(),
         required=False,
         allow_null=True,
-        help_text="The acknowledging unit (or give body).",
+        help_text=gettext_lazy("Den kvitterande enheten (eller ange body)."),
     )
 
     class Meta:
@@ -248,7 +256,7 @@ class AcknowledgementSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         target = validated_data.get("distribution", {})
         return services.acknowledge(
-            user=self.context["request"].user,
+            actor=self.context["request"].user,
             version=target["version"],
             body=target.get("body"),
             unit=target.get("unit"),
@@ -258,7 +266,7 @@ class AcknowledgementSerializer(serializers.ModelSerializer):
     def update(self, instance, validated_data):
         text = validated_data.get("text", instance.text)
         return services.change_acknowledgement(
-            instance, user=self.context["request"].user, text=text
+            instance, actor=self.context["request"].user, text=text
         )
 
 

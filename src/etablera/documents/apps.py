@@ -6,8 +6,3 @@ class DocumentsConfig(AppConfig):
     name = "etablera.documents"
     label = "documents"
     verbose_name = _("Styrdokument")
-
-    def ready(self) -> None:
-        from etablera.web.discovery import import_app_module
-
-        import_app_module(self.name, "rules")

@@ -206,7 +206,7 @@ def _version(document: SteeringDocument, number: int, *, author, **fields) -> Do
     existing = document.versions.filter(number=number).first()
     if existing:
         return existing
-    return services.save_version(DocumentVersion(document=document, **fields), user=author)
+    return services.save_version(DocumentVersion(document=document, **fields), actor=author)
 
 
 def _adopt(version: DocumentVersion, decision: Decision) -> DocumentVersion:
@@ -228,7 +228,7 @@ def _send(version, recipients, *, sent_on, deadline, author) -> dict[str, Distri
             bodies=new_bodies,
             units=new_units,
             deadline=deadline,
-            user=author,
+            actor=author,
             sent_on=sent_on,
         )
     result = {}
@@ -241,7 +241,7 @@ def _send(version, recipients, *, sent_on, deadline, author) -> dict[str, Distri
 def _acknowledge(distribution: Distribution, user: User, text: str, when: dt.datetime) -> None:
     if Acknowledgement.objects.filter(distribution=distribution).exists():
         return
-    acknowledgement = services.acknowledge_distribution(distribution, user=user, text=text)
+    acknowledgement = services.acknowledge_distribution(distribution, actor=user, text=text)
     Acknowledgement.objects.filter(pk=acknowledgement.pk).update(acknowledged_at=when)
 
 

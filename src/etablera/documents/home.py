@@ -25,5 +25,6 @@ def panels(request) -> list[dict]:
             "pending": pending,
             "more": more,
             "today": timezone.localdate(),
+            "order": 4,
         }
     ]

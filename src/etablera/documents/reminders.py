@@ -99,8 +99,11 @@ def _absolute(base_url: str, path: str) -> str:
     return f"{base_url.rstrip('/')}{path}" if base_url else ""
 
 
-def collect(today: dt.date, base_url: str = "") -> tuple[dict[User, list[Item]], list[str]]:
-    """Every person to remind today with their items, and the items nobody can be reminded of."""
+def collect(
+    today: dt.date, base_url: str = "", *, reader
+) -> tuple[dict[User, list[Item]], list[str]]:
+    """Every person to remind today with their items, and the items nobody can be reminded of,
+    among what ``reader`` (the job's ``policy.Operator``) may see."""
     assignments = list(
         RoleAssignment.objects.filter(
             role__in=[Role.REPORTER, Role.STRATEGIST], user__is_active=True
@@ -111,7 +114,7 @@ def collect(today: dt.date, base_url: str = "") -> tuple[dict[User, list[Item]],
     )
     per_user: dict[User, dict[tuple[str, int], Item]] = defaultdict(dict)
     nobody: list[str] = []
-    for distribution in selectors.unacknowledged(today, within_days=DUE_WITHIN_DAYS):
+    for distribution in selectors.unacknowledged(reader, today, within_days=DUE_WITHIN_DAYS):
         item = Item(
             ReminderKind.ACKNOWLEDGEMENT,
             distribution,
@@ -123,7 +126,7 @@ def collect(today: dt.date, base_url: str = "") -> tuple[dict[User, list[Item]],
             nobody.append(f"{distribution.version} → {distribution.recipient_label}")
         for user in users:
             per_user[user][item.key] = item
-    for document in selectors.documents_past_review(today):
+    for document in selectors.documents_past_review(reader, today):
         item = Item(
             ReminderKind.REVIEW,
             document,
@@ -163,10 +166,10 @@ def _message(user: User, items: list[Item], today: dt.date, base_url: str) -> Em
     return EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email])
 
 
-def send_reminders(today: dt.date, *, dry_run: bool = False, base_url: str = "") -> Outcome:
+def send_reminders(today: dt.date, *, reader, dry_run: bool = False, base_url: str = "") -> Outcome:
     """E-mail today's reminders; record each item sent so that a second run sends nothing."""
     outcome = Outcome()
-    per_user, outcome.without_recipient = collect(today, base_url)
+    per_user, outcome.without_recipient = collect(today, base_url, reader=reader)
     already = _sent_today(today)
     for user, items in sorted(per_user.items(), key=lambda pair: pair[0].pk):
         fresh = [i for i in items if (i.kind, i.obj.pk, user.pk) not in already]

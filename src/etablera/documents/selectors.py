@@ -213,31 +213,30 @@ def acknowledged_by_scope(user, limit: int = 20) -> list[Acknowledgement]:
     return list(policy.scope(user, "documents.acknowledge", qs)[:limit])
 
 
-def documents_past_review(today: dt.date | None = None) -> QuerySet[SteeringDocument]:
-    """Documents whose review-by date has passed (for the reminders and the governance check)."""
-    return (
-        SteeringDocument.objects.filter(review_by__lt=_today(today))
-        .select_related("owner")
-        .order_by("review_by", "pk")
+def documents_past_review(reader, today: dt.date | None = None) -> QuerySet[SteeringDocument]:
+    """Documents ``reader`` may see whose review-by date has passed (for the reminders)."""
+    qs = SteeringDocument.objects.filter(review_by__lt=_today(today))
+    return policy.scope(reader, "documents.view", qs.select_related("owner")).order_by(
+        "review_by", "pk"
     )
 
 
-def unacknowledged(today: dt.date | None = None, *, within_days: int = 0) -> QuerySet[Distribution]:
-    """Distributions of documents in force not yet acknowledged and due by ``today + within_days``.
+def unacknowledged(
+    reader, today: dt.date | None = None, *, within_days: int = 0
+) -> QuerySet[Distribution]:
+    """Distributions ``reader`` may see of documents in force not yet acknowledged and due by
+    ``today + within_days``.
 
     ``within_days=0`` gives those due today or earlier; the overdue ones are those with a
     deadline before today (for the reminders and the governance check).
     """
     limit = _today(today) + dt.timedelta(days=within_days)
-    return (
-        Distribution.objects.filter(
-            version__status=VersionStatus.ADOPTED,
-            acknowledgement__isnull=True,
-            deadline__lte=limit,
-        )
-        .select_related("version__document__owner", "body", "unit__body")
-        .order_by("deadline", "pk")
-    )
+    qs = Distribution.objects.filter(
+        version__status=VersionStatus.ADOPTED,
+        acknowledgement__isnull=True,
+        deadline__lte=limit,
+    ).select_related("version__document__owner", "body", "unit__body")
+    return policy.scope(reader, "documents.view", qs).order_by("deadline", "pk")
 
 
 def acknowledgeable(user, version: DocumentVersion) -> list[Distribution]:

@@ -38,7 +38,7 @@ def save_document(document: SteeringDocument) -> SteeringDocument:
 
 
 @transaction.atomic
-def save_version(version: DocumentVersion, *, user=None) -> DocumentVersion:
+def save_version(version: DocumentVersion, *, actor) -> DocumentVersion:
     """Save a new version as a draft (numbered after the last one), or change a draft.
 
     The status never changes here: drafts become adopted only through ``adopt_version``.
@@ -50,7 +50,7 @@ def save_version(version: DocumentVersion, *, user=None) -> DocumentVersion:
         last = version.document.versions.aggregate(last=Max("number"))["last"] or 0
         version.number = last + 1
         version.status = VersionStatus.DRAFT
-        version.created_by = user
+        version.created_by = actor
     else:
         stored = DocumentVersion.objects.get(pk=version.pk)
         if stored.status != VersionStatus.DRAFT:
@@ -171,7 +171,7 @@ def distribute(
     bodies: Iterable[Body] = (),
     units: Iterable[Unit] = (),
     deadline: dt.date | None,
-    user=None,
+    actor,
     sent_on: dt.date | None = None,
 ) -> list[Distribution]:
     """Send the adopted ``version`` to bodies and units, each to acknowledge by ``deadline``."""
@@ -233,7 +233,7 @@ def distribute(
             unit=recipient if isinstance(recipient, Unit) else None,
             deadline=deadline,
             sent_on=sent_on,
-            sent_by=user,
+            sent_by=actor,
         )
         distribution.full_clean(validate_unique=False)
         distribution.save()
@@ -255,7 +255,7 @@ def change_deadline(distribution: Distribution, deadline: dt.date | None) -> Dis
 @transaction.atomic
 def acknowledge(
     *,
-    user,
+    actor,
     version: DocumentVersion,
     body: Body | None = None,
     unit: Unit | None = None,
@@ -286,18 +286,18 @@ def acknowledge(
             },
             code="not_sent",
         )
-    return acknowledge_distribution(distribution, user=user, text=text)
+    return acknowledge_distribution(distribution, actor=actor, text=text)
 
 
 @transaction.atomic
-def acknowledge_distribution(distribution: Distribution, *, user, text: str) -> Acknowledgement:
+def acknowledge_distribution(distribution: Distribution, *, actor, text: str) -> Acknowledgement:
     """The receiving body's acknowledgement, given by a reporter whose scope covers it."""
     distribution = (
         Distribution.objects.select_for_update(of=("self",))
         .select_related("version", "body", "unit__body")
         .get(pk=distribution.pk)
     )
-    if not policy.can(user, "documents.acknowledge", distribution):
+    if not policy.can(actor, "documents.acknowledge", distribution):
         raise PermissionDenied
     if distribution.version.status != VersionStatus.ADOPTED:
         raise ValidationError(
@@ -315,7 +315,7 @@ def acknowledge_distribution(distribution: Distribution, *, user, text: str) -> 
             code="already_acknowledged",
         )
     acknowledgement = Acknowledgement(
-        distribution=distribution, acknowledged_by=user, text=text.strip()
+        distribution=distribution, acknowledged_by=actor, text=text.strip()
     )
     acknowledgement.full_clean(exclude=["distribution"])
     try:
@@ -331,14 +331,16 @@ def acknowledge_distribution(distribution: Distribution, *, user, text: str) -> 
 
 
 @transaction.atomic
-def change_acknowledgement(acknowledgement: Acknowledgement, *, user, text: str) -> Acknowledgement:
+def change_acknowledgement(
+    acknowledgement: Acknowledgement, *, actor, text: str
+) -> Acknowledgement:
     """Let the body amend its account of how it applies the document, while it is in force."""
     acknowledgement = (
         Acknowledgement.objects.select_for_update(of=("self",))
         .select_related("distribution__version")
         .get(pk=acknowledgement.pk)
     )
-    if not policy.can(user, "documents.acknowledge", acknowledgement):
+    if not policy.can(actor, "documents.acknowledge", acknowledgement):
         raise PermissionDenied
     if acknowledgement.distribution.version.status != VersionStatus.ADOPTED:
         raise ValidationError(

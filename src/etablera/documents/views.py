@@ -136,7 +136,9 @@ def _version_form(
         _posted(request), request.FILES if request.method == "POST" else None, instance=version
     )
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_version, form.save(commit=False), user=request.user)
+        saved = run_service(
+            form, services.save_version, form.save(commit=False), actor=request.user
+        )
         if saved:
             messages.success(
                 request,
@@ -230,7 +232,7 @@ def version_distribute(request: HttpRequest, pk: int) -> HttpResponse:
             bodies=form.cleaned_data["bodies"],
             units=form.cleaned_data["units"],
             deadline=form.cleaned_data["deadline"],
-            user=request.user,
+            actor=request.user,
         )
         if saved:
             messages.success(
@@ -306,7 +308,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
                 form,
                 services.change_acknowledgement,
                 existing,
-                user=request.user,
+                actor=request.user,
                 text=form.cleaned_data["text"],
             )
         else:
@@ -314,7 +316,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
                 form,
                 services.acknowledge_distribution,
                 distribution,
-                user=request.user,
+                actor=request.user,
                 text=form.cleaned_data["text"],
             )
         if saved:

@@ -1,27 +1,18 @@
-"""Follow-up in the admin: read-mostly. Reports change only through the workflow services, so
-the admin never edits a report or an entry (an approved report must stay as approved)."""
+"""Follow-up in the admin: read-only. Periods and reports change only through the workflow
+services in the pages, so the admin never edits a period, a report or an entry (an approved
+report must stay as approved)."""
 
 from django.contrib import admin
+
+from etablera.web.admin import ReadOnlyAdmin
 
 from .models import Period, Report, ReportEntry, ReportEvent
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "kind", "start", "end", "deadline", "status"]
     list_filter = ["kind", "status"]
-    readonly_fields = ["status", "opened_at", "opened_by"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Report)

@@ -8,6 +8,8 @@ report, an overlapping period) answer 400 with the same Swedish messages as the 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -112,12 +114,12 @@ class ReportEntrySerializer(serializers.ModelSerializer):
 
 
 class ReturnSerializer(serializers.Serializer):
-    comment = serializers.CharField(help_text="Varför rapporten återremitteras.")
+    comment = serializers.CharField(help_text=gettext_lazy("Varför rapporten återremitteras."))
 
 
 class ApproveSerializer(serializers.Serializer):
     decision = serializers.PrimaryKeyRelatedField(
-        queryset=Decision.objects.all(), help_text="Beslutet som godkände rapporten."
+        queryset=Decision.objects.all(), help_text=gettext_lazy("Beslutet som godkände rapporten.")
     )
 
 
@@ -162,7 +164,7 @@ class ReportViewSet(PolicyModelViewSet):
         return selectors.reports(self.request.user).order_by("pk")
 
     def create(self, request, *args, **kwargs):
-        return Response({"detail": "Rapporter skapas när en period öppnas."}, status=405)
+        return Response({"detail": _("Rapporter skapas när en period öppnas.")}, status=405)
 
     def _answer(self, request, report):
         fresh = selectors.reports(request.user).get(pk=report.pk)

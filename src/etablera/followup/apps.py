@@ -6,8 +6,3 @@ class FollowupConfig(AppConfig):
     name = "etablera.followup"
     label = "followup"
     verbose_name = _("Uppföljning")
-
-    def ready(self) -> None:
-        from etablera.web.discovery import import_app_module
-
-        import_app_module(self.name, "rules")

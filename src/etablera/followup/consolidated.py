@@ -24,20 +24,20 @@ Extension point: ``<app>/report_sections.py``
 
 Any Etablera app may contribute to the consolidated report with a module
 ``etablera/<app>/report_sections.py`` (found by
-``etablera.web.discovery.etablera_modules("report_sections")``). It may define either or both
+``etablera.web.plugins.contributions("report_sections")``). It may define either or both
 of:
 
 ``sections(period, user) -> list[Section]``
     Whole parts of the report, e.g. register KPIs, the governance check or the status of audit
     actions. ``period`` is the ``followup.models.Period`` (``.code``, ``.name``, ``.kind``,
-    ``.start``, ``.end``, ``.deadline``); ``user`` is the reader (``None`` from the command line
-    — treat it as the widest aggregated view that contains no personal data). Each returned
-    ``etablera.web.tables.Section`` becomes one part: a level-2 heading in the page and the PDF
-    (with an entry in the table of contents and a PDF bookmark) and one sheet in the workbook
-    (named after ``Section.title``, cut to 31 characters). Its ``intro``, ``charts`` (each
-    drawn with its data table; the workbook gets the data table) and ``tables`` follow in that
-    order. Parts are ordered by ``Section.order`` (the report's own parts use 10–30; use 40 and
-    above); ``Section.anchor`` (a unique slug) is filled in from the title when empty.
+    ``.start``, ``.end``, ``.deadline``); ``user`` is the reader (an ``accounts.policy.Operator``
+    from the command line — the widest aggregated view, which contains no personal data). Each
+    returned ``etablera.web.tables.Section`` becomes one part: a level-2 heading in the page and the
+    PDF (with an entry in the table of contents and a PDF bookmark) and one sheet in the workbook
+    (named after ``Section.title``, cut to 31 characters). Its ``intro``, ``charts`` (each drawn
+    with its data table; the workbook gets the data table) and ``tables`` follow in that order.
+    Parts are ordered by ``Section.order`` (the report's own parts use 10–30; use 40 and above);
+    ``Section.anchor`` (a unique slug) is filled in from the title when empty.
     Suppressed figures must be ``Cell(suppressed=True)``: every format then shows "..".
     Return ``[]`` when there is nothing to say for the period.
 
@@ -68,18 +68,19 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from etablera.goals.models import Goal, Indicator, Target
+from etablera.goals.periods import earlier_codes, parse_standard
 from etablera.goals.sources import bulk_indicator_values, value_cell
 from etablera.mandates.models import PolicyArea
-from etablera.web.charts import chart_with_table
-from etablera.web.discovery import etablera_modules
+from etablera.web.charts import STATUS_STYLES, chart_with_table
+from etablera.web.plugins import contributions
 from etablera.web.tables import Cell, Section, Table
 
 from . import selectors
 from .indicators import GENDER_LABELS, snapshot_table
 from .models import Assessment, Period, PeriodKind, Report, ReportEntry, ReportStatus
-from .periods import earlier_codes, parse_standard
 
 #: How many periods (this one included) the indicator trends show.
 TREND_LENGTH = 5
@@ -261,7 +262,7 @@ def _values_table(blocks: list[EntryBlock], caption: str, year: int) -> Table | 
 
 
 def _contributor_modules() -> list[Any]:
-    return etablera_modules("report_sections")
+    return contributions("report_sections")
 
 
 def entry_extras_for(period: Period, entries: list[ReportEntry], user) -> dict[int, list[Table]]:
@@ -301,8 +302,32 @@ def _assessment_chart(title: str, heading: str, counts: dict[str, Counter], desc
         str(Assessment(a).label): [counts[label][a] for label in labels] for a in ASSESSMENT_ORDER
     }
     return chart_with_table(
-        "bar", title, labels, series, label_heading=heading, description=description
+        "bar",
+        title,
+        labels,
+        series,
+        label_heading=heading,
+        description=description,
+        styles=[STATUS_STYLES[a] for a in ASSESSMENT_ORDER],
     )
+
+
+def assessment_counts(entries: int, total: Counter) -> str:
+    """ "Rapporterna innehåller 3 poster: 1 uppfyllt, 1 delvis uppfyllt, …" with the number of
+    every word agreeing with its count."""
+    counts = [
+        ngettext("%(n)s uppfyllt", "%(n)s uppfyllda", total[Assessment.MET]),
+        ngettext("%(n)s delvis uppfyllt", "%(n)s delvis uppfyllda", total[Assessment.PARTLY]),
+        ngettext("%(n)s ej uppfyllt", "%(n)s ej uppfyllda", total[Assessment.NOT_MET]),
+        ngettext("%(n)s ej bedömt", "%(n)s ej bedömda", total[Assessment.NOT_ASSESSED]),
+    ]
+    keys = [Assessment.MET, Assessment.PARTLY, Assessment.NOT_MET, Assessment.NOT_ASSESSED]
+    parts = [text % {"n": total[key]} for text, key in zip(counts, keys, strict=True)]
+    return ngettext(
+        "Rapporterna innehåller %(entries)s post: %(parts)s och %(last)s.",
+        "Rapporterna innehåller %(entries)s poster: %(parts)s och %(last)s.",
+        entries,
+    ) % {"entries": entries, "parts": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
 def _summary(period: Period, all_reports: list[Report], entries: list[ReportEntry]) -> Section:
@@ -319,20 +344,23 @@ def _summary(period: Period, all_reports: list[Report], entries: list[ReportEntr
     total = Counter(entry.assessment for entry in entries)
     submitted = sum(1 for r in all_reports if r.status in selectors.SHOWN_STATUSES)
     approved = sum(1 for r in all_reports if r.status == ReportStatus.APPROVED)
-    intro = _(
-        "%(approved)s av %(count)s organs rapporter är godkända och %(submitted)s är inlämnade "
-        "eller godkända. Rapporterna innehåller %(entries)s poster: %(met)s uppfyllda, "
-        "%(partly)s delvis uppfyllda, %(not_met)s ej uppfyllda och %(none)s ej bedömda."
-    ) % {
-        "approved": approved,
-        "count": len(all_reports),
-        "submitted": submitted,
-        "entries": len(entries),
-        "met": total[Assessment.MET],
-        "partly": total[Assessment.PARTLY],
-        "not_met": total[Assessment.NOT_MET],
-        "none": total[Assessment.NOT_ASSESSED],
-    }
+    intro = " ".join(
+        [
+            ngettext(
+                "%(approved)s av %(count)s organs rapporter är godkänd",
+                "%(approved)s av %(count)s organs rapporter är godkända",
+                approved,
+            )
+            % {"approved": approved, "count": len(all_reports)},
+            ngettext(
+                "och %(submitted)s är inlämnad eller godkänd.",
+                "och %(submitted)s är inlämnade eller godkända.",
+                submitted,
+            )
+            % {"submitted": submitted},
+            assessment_counts(len(entries), total),
+        ]
+    )
     charts = []
     if entries:
         charts.append(
@@ -357,10 +385,35 @@ def _summary(period: Period, all_reports: list[Report], entries: list[ReportEntr
     return Section(
         title=_("Sammanfattning"),
         intro=intro,
-        tables=[_status_table(all_reports)],
+        tables=[_status_table(all_reports), _deviations_table(entries)],
         charts=charts,
         order=10,
         anchor="sammanfattning",
+    )
+
+
+def _deviations_table(entries: list[ReportEntry]) -> Table:
+    """What deviates, on the first page: every entry not met, then every one partly met."""
+    rank: dict[str, int] = {Assessment.NOT_MET: 0, Assessment.PARTLY: 1}
+    deviating = sorted(
+        (e for e in entries if e.assessment in rank),
+        key=lambda e: (rank[e.assessment], e.report.body.name, e.order, e.pk),
+    )
+    rows = []
+    for entry in deviating:
+        subject: Any = entry.mandate if entry.mandate_id else entry.goal
+        rows.append(
+            [
+                str(subject),
+                entry.report.body.short_name,
+                subject.policy_area.name,
+                Cell(entry.assessment, display=str(entry.get_assessment_display())),
+            ]
+        )
+    return Table(
+        caption=_("Avvikelser: poster som inte är eller bara delvis är uppfyllda"),
+        columns=[_("Rubrik"), _("Organ"), _("Politikområde"), _("Bedömning")],
+        rows=rows,
     )
 
 
@@ -512,7 +565,7 @@ def _contributed(period: Period, user) -> list[Section]:
     return sorted(sections, key=lambda s: s.order)
 
 
-def build(period: Period, user=None) -> ConsolidatedReport:
+def build(period: Period, user) -> ConsolidatedReport:
     """The consolidated report of ``period`` as ``user`` may read it (see the module docstring).
 
     A fixed number of queries however many bodies, entries and indicators there are (plus what
@@ -525,15 +578,12 @@ def build(period: Period, user=None) -> ConsolidatedReport:
         .select_related("body", "decision__body")
         .order_by("body__kind_order", "body__name")
     )
-    if user is None:
-        visible = [r for r in all_reports if r.status in selectors.SHOWN_STATUSES]
-    else:
-        visible_ids = set(
-            selectors.reports(user, period=period)
-            .filter(status__in=selectors.SHOWN_STATUSES)
-            .values_list("pk", flat=True)
-        )
-        visible = [r for r in all_reports if r.pk in visible_ids]
+    visible_ids = set(
+        selectors.reports(user, period=period)
+        .filter(status__in=selectors.SHOWN_STATUSES)
+        .values_list("pk", flat=True)
+    )
+    visible = [r for r in all_reports if r.pk in visible_ids]
     entries = list(
         ReportEntry.objects.select_related(
             "report__body", "mandate__policy_area", "mandate__commissioned_by", "goal__policy_area"

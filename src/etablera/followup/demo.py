@@ -114,6 +114,7 @@ def _fill(report: Report, rng: random.Random, share: float = 1.0) -> None:
         summary="Nämndens samlade bedömning är att arbetet i huvudsak går enligt plan."
         if share >= 1
         else "",
+        actor=None,
     )
 
 
@@ -142,9 +143,10 @@ def load(ctx) -> None:
         if Period.objects.filter(code=code).exists():
             continue
         period = services.save_period(
-            Period(code=code, kind=kind, name=name, start=start, end=end, deadline=deadline)
+            Period(code=code, kind=kind, name=name, start=start, end=end, deadline=deadline),
+            actor=None,
         )
-        reports = services.open_period(period, actor=strategist)
+        reports = services.open_period(period, actor=strategist, notify=False)
         if code in APPROVALS:
             body, date, section, case_number, title = APPROVALS[code]
             decision = Decision.objects.filter(
@@ -163,14 +165,14 @@ def load(ctx) -> None:
                 services.submit_report(report, actor=reporter)
                 services.approve_report(report, decision, actor=strategist)
                 _backdate(report, deadline - dt.timedelta(days=rng.randint(1, 10)), date)
-            services.close_period(period)
+            services.close_period(period, actor=None)
             continue
         # The open tertial: GVN has handed in, SN is half way, the others have not started.
         for report in sorted(reports, key=lambda r: r.body.short_name):
             short = report.body.short_name
             if short == "GVN":
                 _fill(report, rng)
-                services.submit_report(report)
+                services.submit_report(report, actor=None)
             elif short == "SN":
                 _fill(report, rng, share=0.5)
     open_count = Report.objects.filter(period__status=PeriodStatus.OPEN).count()

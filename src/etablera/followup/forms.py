@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from etablera.goals.periods import parse_standard
 from etablera.mandates.models import Decision
+from etablera.organisation.models import BodyKind
 from etablera.web.forms import DateInput
 
 from .models import Assessment, Period, ReportEntry, ReportStatus
-from .periods import parse_standard
 
 
 class PeriodForm(forms.ModelForm):
@@ -23,10 +27,38 @@ class PeriodForm(forms.ModelForm):
             "end": _("Lämna tomt för koden standarddatum."),
         }
 
-    def __init__(self, *args, **kwargs):
+    #: The fields the code fills in (as it is typed, with htmx; on save, without JavaScript).
+    FILLED = ("kind", "name", "start", "end", "deadline")
+
+    def __init__(self, *args, fill_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("name", "start", "end", "kind"):
             self.fields[name].required = False
+        if fill_url:
+            self.fields["code"].widget.attrs.update(
+                {
+                    "hx-post": fill_url,
+                    "hx-trigger": "keyup changed delay:400ms, change",
+                    "hx-include": "closest form",
+                    "hx-vals": '{"fill": "1"}',
+                    "hx-swap": "none",
+                }
+            )
+
+    @classmethod
+    def suggestion(cls, code: str) -> dict:
+        """What a standard code says about the period, with a report deadline six weeks after
+        its end; empty for any other code."""
+        standard = parse_standard(code) if code else None
+        if standard is None:
+            return {}
+        return {
+            "kind": standard.kind,
+            "name": standard.name,
+            "start": standard.start,
+            "end": standard.end,
+            "deadline": standard.end + datetime.timedelta(weeks=6),
+        }
 
     def clean(self):
         data = super().clean()
@@ -102,11 +134,24 @@ class ApproveForm(forms.Form):
         help_text=_("Beslutet (organ, datum, paragraf) genom vilket rapporten godkändes."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, report=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].queryset = Decision.objects.select_related("body").order_by(
-            "-date", "section"
-        )
+        decisions = Decision.objects.select_related("body")
+        if report is not None:
+            # The approving body's decisions since the period began: the executive board's
+            # (which approves the follow-up) and the reporting body's own, not every decision
+            # ever registered.
+            decisions = decisions.filter(
+                Q(body__kind=BodyKind.EXECUTIVE_BOARD) | Q(body_id=report.body_id),
+                date__gte=report.period.start,
+            )
+        self.fields["decision"].queryset = decisions.order_by("-date", "section")
+        self.fields["decision"].label_from_instance = self.label
+
+    @staticmethod
+    def label(decision: Decision) -> str:
+        """ "KS 2026-03-18 § 45 – Uppföljning helår 2025": date, § and title in one line."""
+        return f"{decision.reference} – {decision.title}" if decision.title else decision.reference
 
 
 class ReportFilterForm(forms.Form):

@@ -1,43 +1,84 @@
-"""Start-page panels: a reporter's open report and its deadline; a strategist's overview."""
+"""Start-page panels of follow-up, each answering a role's first question in a few queries:
+
+- elected members, auditors and strategists: how did the latest approved follow-up go — the
+  goals' and mandates' assessments counted, each count a way into the entries behind it;
+- strategists: what waits for them — submitted reports to approve, and the open periods;
+- reporters: their open report, how far it has come, and its deadline.
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from etablera.accounts import policy
 from etablera.accounts.roles import Role
 
 from . import selectors
-from .models import Report, ReportStatus
+from .consolidated import ASSESSMENT_BADGE, ASSESSMENT_ORDER
+from .models import Assessment, ReportStatus
+
+#: How many reports to approve the panel lists by name.
+SHOWN = 5
+
+OVERVIEW_ROLES = {Role.READER, Role.AUDITOR, Role.STRATEGIST}
 
 
 def panels(request: HttpRequest) -> list[dict]:
     user = request.user
     held = policy.roles(user)
     result: list[dict] = []
-    if Role.REPORTER in held:
-        reports = list(
-            policy.scope(
-                user,
-                "followup.report.change",
-                Report.objects.filter(period__status="open").select_related("period", "body"),
-            ).order_by("period__deadline", "body__name")
-        )
-        result.append({"template": "followup/panel_reporter.html", "reports": reports})
+    if set(held) & OVERVIEW_ROLES and policy.can(user, "followup.consolidated.view"):
+        result.append(_overview(user))
     if Role.STRATEGIST in held:
-        periods = list(selectors.open_periods())
-        rows = []
-        for period in periods:
-            progress = selectors.period_progress(period)
-            total = sum(progress.values())
-            done = progress[ReportStatus.SUBMITTED] + progress[ReportStatus.APPROVED]
-            rows.append(
-                {
-                    "period": period,
-                    "progress": progress,
-                    "total": total,
-                    "missing": total - done,
-                }
-            )
-        result.append({"template": "followup/panel_strategist.html", "rows": rows})
+        result.append(_strategist(user))
+    if Role.REPORTER in held:
+        reports = list(selectors.open_reports_with_progress(user))
+        today = timezone.localdate()
+        for report in reports:
+            report.days_left = (report.period.deadline - today).days
+        result.append({"template": "followup/panel_reporter.html", "reports": reports, "order": 10})
     return result
+
+
+def _overview(user) -> dict:
+    period = selectors.latest_approved_period(user)
+    rows = []
+    if period is not None:
+        counts = selectors.assessment_overview(user, period)
+        labels = dict(Assessment.choices)
+        for kind, heading in (("goal", _("Mål")), ("mandate", _("Uppdrag"))):
+            cells = [
+                {
+                    "assessment": a,
+                    "label": labels[a],
+                    "count": counts[kind][a],
+                    "badge": ASSESSMENT_BADGE[a],
+                }
+                for a in ASSESSMENT_ORDER
+            ]
+            total = sum(counts[kind].values())
+            rows.append({"kind": kind, "heading": heading, "cells": cells, "total": total})
+    return {"template": "followup/panel_overview.html", "period": period, "rows": rows, "order": 0}
+
+
+def _strategist(user) -> dict:
+    waiting = selectors.awaiting_approval(user)
+    shown = list(waiting[: SHOWN + 1])
+    more = waiting.count() - SHOWN if len(shown) > SHOWN else 0
+    rows = []
+    for period in selectors.open_periods():
+        progress = selectors.period_progress(period)
+        total = sum(progress.values())
+        done = progress[ReportStatus.SUBMITTED] + progress[ReportStatus.APPROVED]
+        rows.append(
+            {"period": period, "progress": progress, "total": total, "missing": total - done}
+        )
+    return {
+        "template": "followup/panel_strategist.html",
+        "waiting": shown[:SHOWN],
+        "more": more,
+        "rows": rows,
+        "order": 5,
+    }

@@ -68,7 +68,7 @@ def _targets(indicator: Indicator) -> dict[str, str]:
 
 
 def live_values(
-    entries: Sequence[ReportEntry], period: Period, user: Any = None
+    entries: Sequence[ReportEntry], period: Period, *, user: Any
 ) -> dict[int, list[dict[str, Any]]]:
     """For each entry, its indicators with their current values, in snapshot form."""
     per_entry = {entry.pk: subject_indicators(entry) for entry in entries}

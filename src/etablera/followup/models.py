@@ -1,7 +1,7 @@
 """Follow-up periods, the bodies' reports and their entries (R4, R5, R7).
 
 A ``Period`` (tertial, interim, annual or other) has a code people use (``2025T1``, ``2025D``,
-``2025H``; see ``followup.periods``), dates and a report deadline. Opening it gives every body a
+``2025H``; see ``goals.periods``), dates and a report deadline. Opening it gives every body a
 ``Report`` with one ``ReportEntry`` per mandate the body follows up and per goal it owns.
 
 A report moves draft → submitted → approved (with the approving decision), or submitted →
@@ -97,7 +97,7 @@ class Period(models.Model):
         return qs.exclude(pk=self.pk) if self.pk else qs
 
     def clean(self) -> None:
-        from .periods import validate_code
+        from etablera.goals.periods import validate_code
 
         errors: dict[str, object] = {}
         if self.code:

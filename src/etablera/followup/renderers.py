@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from etablera.web.tables import Table
-from etablera.web.xlsx import safe_text, write_table
+from etablera.web.xlsx import safe_text, sheet_title, write_table
 
 from . import typeset
 from .consolidated import ConsolidatedReport
@@ -46,20 +46,14 @@ _TITLE = Font(bold=True, size=14)
 
 
 class _Sheets:
-    """Sheet names are unique and at most 31 characters; Excel refuses some characters."""
+    """Sheets with names that are unique, accepted by Excel and still meaningful."""
 
     def __init__(self, workbook: Workbook) -> None:
         self.workbook = workbook
         self.used: set[str] = set()
 
     def new(self, title: str):
-        clean = "".join(ch for ch in str(title) if ch not in "[]:*?/\\").strip() or "Blad"
-        name, n = clean[:31], 2
-        while name.lower() in self.used:
-            suffix = f" ({n})"
-            name, n = clean[: 31 - len(suffix)] + suffix, n + 1
-        self.used.add(name.lower())
-        return self.workbook.create_sheet(title=name)
+        return self.workbook.create_sheet(title=sheet_title(str(title), self.used))
 
 
 def _heading(sheet, row: int, text: str, intro: str = "") -> int:

@@ -129,3 +129,76 @@ def period_progress(period: Period) -> dict[str, int]:
         .values_list("status", "n")
     )
     return {status: counts.get(status, 0) for status in ReportStatus.values}
+
+
+def latest_approved_period(user) -> Period | None:
+    """The newest period with a report ``user`` may read that is approved: what the start page
+    of an elected member or auditor opens with."""
+    approved = policy.scope(
+        user, "followup.report.view", Report.objects.filter(status=ReportStatus.APPROVED)
+    )
+    return (
+        Period.objects.filter(pk__in=approved.values("period_id"))
+        .order_by("-end", "kind", "code")
+        .first()
+    )
+
+
+def approved_entries(user, period: Period) -> QuerySet[ReportEntry]:
+    """The entries of the period's approved reports that ``user`` may read."""
+    return policy.scope(
+        user,
+        "followup.entry.view",
+        ReportEntry.objects.filter(report__period=period, report__status=ReportStatus.APPROVED),
+    )
+
+
+def assessment_overview(user, period: Period) -> dict[str, dict[str, int]]:
+    """``{"goal": {assessment: n}, "mandate": {…}}`` over the period's approved reports, in one
+    query whatever their number."""
+    rows = (
+        approved_entries(user, period)
+        .values("assessment")
+        .annotate(
+            goals=Count("pk", filter=Q(goal__isnull=False)),
+            mandates=Count("pk", filter=Q(mandate__isnull=False)),
+        )
+        .order_by()
+    )
+    overview: dict[str, dict[str, int]] = {
+        "goal": dict.fromkeys(Assessment.values, 0),
+        "mandate": dict.fromkeys(Assessment.values, 0),
+    }
+    for row in rows:
+        overview["goal"][row["assessment"]] += row["goals"]
+        overview["mandate"][row["assessment"]] += row["mandates"]
+    return overview
+
+
+def awaiting_approval(user) -> QuerySet[Report]:
+    """Submitted reports ``user`` may approve, oldest deadline first."""
+    return policy.scope(
+        user,
+        "followup.report.approve",
+        Report.objects.filter(status=ReportStatus.SUBMITTED).select_related("period", "body"),
+    ).order_by("period__deadline", "submitted_at", "pk")
+
+
+def open_reports_with_progress(user) -> QuerySet[Report]:
+    """The open periods' reports ``user`` writes, with their entries counted (all, assessed)."""
+    return (
+        policy.scope(
+            user,
+            "followup.report.change",
+            Report.objects.filter(period__status=PeriodStatus.OPEN).select_related(
+                "period", "body"
+            ),
+        )
+        .annotate(
+            entry_count=Count("entries", distinct=True),
+            assessed_count=Count(
+                "entries", filter=~Q(entries__assessment=Assessment.NOT_ASSESSED), distinct=True
+            ),
+        )
+        .order_by("period__deadline", "body__name")
+    )

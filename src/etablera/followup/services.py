@@ -11,9 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from etablera.accounts import policy
 from etablera.goals.models import Goal
 from etablera.mandates.models import Decision, Mandate, MandateStatus, ReportFrequency
 
+from . import notifications
 from .indicators import entries_with_indicators, live_values
 from .models import (
     EDITABLE,
@@ -38,7 +40,7 @@ FREQUENCIES_FOR_KIND: dict[str, list[str]] = {
 
 
 @transaction.atomic
-def save_period(period: Period, actor=None) -> Period:
+def save_period(period: Period, *, actor) -> Period:
     """Create or change a period; its code, dates and deadline are checked, and overlaps with
     another period of the same kind refused."""
     if period.pk:
@@ -78,7 +80,7 @@ def _goals_for(period: Period) -> Q:
 
 
 @transaction.atomic
-def open_period(period: Period, actor=None) -> list[Report]:
+def open_period(period: Period, *, actor, notify: bool = True) -> list[Report]:
     """Open a planned period: every body with something to follow up gets a draft report.
 
     A body's report has one entry per active mandate it follows up (``follow_up_body``) whose
@@ -86,7 +88,8 @@ def open_period(period: Period, actor=None) -> list[Report]:
     another body (its account to the commissioner, shown in the commissioning body's view too —
     R7), and one per goal it owns that is valid during the period. Bodies with none of these get
     no report. Opening again (e.g. after a mandate was added) adds the missing reports and
-    entries and keeps everything written so far.
+    entries and keeps everything written so far. With ``notify`` the reporters of each body
+    that got a new report are e-mailed (``notifications.period_opened``).
     """
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.status == PeriodStatus.CLOSED:
@@ -153,11 +156,19 @@ def open_period(period: Period, actor=None) -> list[Report]:
         period.opened_at = timezone.now()
         period.opened_by = actor
         period.save(update_fields=["status", "opened_at", "opened_by"])
+    if new_reports and notify:
+        created = list(
+            Report.objects.filter(
+                period=period, body_id__in=[r.body_id for r in new_reports]
+            ).select_related("body")
+        )
+        # Only once the period is surely open: a rolled-back opening sends nothing.
+        transaction.on_commit(lambda: notifications.period_opened(period, created))
     return list(reports.values())
 
 
 @transaction.atomic
-def close_period(period: Period, actor=None) -> Period:
+def close_period(period: Period, *, actor) -> Period:
     """Close an open period: no more submissions; approvals of submitted reports still work."""
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.status != PeriodStatus.OPEN:
@@ -193,7 +204,8 @@ def update_report(
     report: Report,
     entries: Mapping[int, Mapping[str, Any]],
     summary: str | None = None,
-    actor=None,
+    *,
+    actor,
 ) -> Report:
     """Save the reporter's texts and assessments: ``entries`` maps entry id → changed fields
     (``assessment``, ``analysis``, ``measures``). Refused when the report is submitted or
@@ -226,20 +238,23 @@ def update_report(
 
 
 @transaction.atomic
-def update_entry(entry: ReportEntry, data: Mapping[str, Any], actor=None) -> ReportEntry:
+def update_entry(entry: ReportEntry, data: Mapping[str, Any], *, actor) -> ReportEntry:
     """Change one entry (the API's way); the same rules as :func:`update_report`."""
     update_report(entry.report, {entry.pk: data}, actor=actor)
     entry.refresh_from_db()
     return entry
 
 
-def _take_snapshot(report: Report, user=None) -> None:
+def _take_snapshot(report: Report, *, actor) -> None:
+    """Store each entry's indicator values as ``actor`` sees them now. A report handed in by no
+    person (the demo loader) records them as an operator reads them: the whole municipality."""
+    reader = actor if actor is not None else policy.Operator("followup:snapshot")
     entries = list(
         entries_with_indicators(
             report.entries.select_related("mandate", "goal"), report.period.end.year
         )
     )
-    values = live_values(entries, report.period, user=user)
+    values = live_values(entries, report.period, user=reader)
     now = timezone.now()
     for entry in entries:
         entry.snapshot = values.get(entry.pk, [])
@@ -248,7 +263,7 @@ def _take_snapshot(report: Report, user=None) -> None:
 
 
 @transaction.atomic
-def submit_report(report: Report, actor=None) -> Report:
+def submit_report(report: Report, *, actor) -> Report:
     """Hand in a draft or returned report: every entry must be assessed; the indicator values
     as they stand now are stored with each entry."""
     report = _lock(report)
@@ -260,6 +275,15 @@ def submit_report(report: Report, actor=None) -> Report:
         raise ValidationError(
             _("Perioden %(code)s är inte öppen för inlämning.") % {"code": report.period.code},
             code="period_closed",
+        )
+    if timezone.localdate() < report.period.start:
+        raise ValidationError(
+            _(
+                "Perioden %(code)s har inte börjat (den börjar %(start)s); rapporten kan lämnas "
+                "in först när perioden har börjat. Spara den som utkast så länge."
+            )
+            % {"code": report.period.code, "start": f"{report.period.start:%Y-%m-%d}"},
+            code="period_not_started",
         )
     unassessed = list(
         report.entries.filter(assessment=Assessment.NOT_ASSESSED)
@@ -275,7 +299,7 @@ def submit_report(report: Report, actor=None) -> Report:
         raise ValidationError(message, code="incomplete")
     if not report.entries.exists():
         raise ValidationError(_("Rapporten har inga poster att lämna in."), code="empty")
-    _take_snapshot(report, user=actor)
+    _take_snapshot(report, actor=actor)
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
     report.submitted_by = actor
@@ -286,7 +310,7 @@ def submit_report(report: Report, actor=None) -> Report:
 
 
 @transaction.atomic
-def return_report(report: Report, comment: str, actor=None) -> Report:
+def return_report(report: Report, comment: str, *, actor) -> Report:
     """Send a submitted report back to its body with a comment; it becomes editable again."""
     report = _lock(report)
     if report.status != ReportStatus.SUBMITTED:
@@ -310,7 +334,7 @@ def return_report(report: Report, comment: str, actor=None) -> Report:
 
 
 @transaction.atomic
-def approve_report(report: Report, decision: Decision | None, actor=None) -> Report:
+def approve_report(report: Report, decision: Decision | None, *, actor) -> Report:
     """Approve a submitted report with the decision that approved it; the report is then
     locked — its texts and its snapshot of indicator values never change again."""
     report = _lock(report)
@@ -325,7 +349,7 @@ def approve_report(report: Report, decision: Decision | None, actor=None) -> Rep
     if decision.body.municipality_id != report.body.municipality_id:
         raise ValidationError({"decision": _("Beslutet hör inte till kommunen.")})
     if report.entries.filter(snapshot_at__isnull=True).exists():
-        _take_snapshot(report, user=actor)
+        _take_snapshot(report, actor=actor)
     report.status = ReportStatus.APPROVED
     report.decision = decision
     report.approved_at = timezone.now()

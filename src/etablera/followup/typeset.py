@@ -29,6 +29,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from etablera.web import pdf
+from etablera.web.charts import FONT_SIZE
 from etablera.web.tables import SUPPRESSED_EXPLANATION, Chart, Section, Table
 
 from .consolidated import BodyPart, ConsolidatedReport, EntryBlock
@@ -81,8 +82,11 @@ def _table(table: Table, *, share: float = 1.0, size: float = 9.0) -> Block:
 
 #: The width of the text on an A4 page less two 18 mm margins, in points.
 TEXT_WIDTH_PT = 493
-#: The share of it a chart's data table has beside the chart.
-CHART_TABLE_SHARE = 0.62
+#: The share of it a chart's data table has (below the chart, which has the whole width: a
+#: chart beside its table printed its labels at 3.5 pt).
+CHART_TABLE_SHARE = 1.0
+#: The smallest type a printed chart may have, in points.
+SMALLEST_CHART_TEXT_PT = 8.0
 #: The width of an average character of DejaVu Sans, in ems (a little generous).
 CHARACTER_EM = 0.6
 #: The smallest type a table is set in, in points.
@@ -121,6 +125,17 @@ def _column_widths(columns: list[str], rows: list[list[str]], line: float) -> li
 _SIZE = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
 
 
+def chart_text_pt(svg: str) -> float:
+    """The size a chart's 12 px labels print at across the text width of an A4 page."""
+    size = _SIZE.search(svg)
+    width = float(size.group(1)) if size else 640.0
+    height = float(size.group(2)) if size else 480.0
+    scale = TEXT_WIDTH_PT / width
+    # A chart taller than the page allows (225 mm) is scaled down to fit it.
+    scale = min(scale, 225 / 25.4 * 72 / height)
+    return FONT_SIZE * scale
+
+
 def _chart(chart: Chart) -> Block:
     size = _SIZE.search(chart.svg)
     ratio = float(size.group(2)) / float(size.group(1)) if size else 0.75
@@ -143,14 +158,12 @@ def _paragraphs(value: str) -> Block:
     return {"kind": "text", "paragraphs": paragraphs}
 
 
-def _entry(entry: EntryBlock, labels: dict[str, str], prefix: str = "") -> list[Block]:
+def _entry(entry: EntryBlock, labels: dict[str, str]) -> list[Block]:
     """An entry as on the page (``entry_block.html``): what it is, its assessment, the analysis,
-    the planned measures and the indicators; under a commissioning body, who reported it."""
+    the planned measures and the indicators."""
     after = "."
     if entry.commissioned_by and entry.commissioned_by != entry.reporting_body:
         after += f" {labels['commissioned_by']} {entry.commissioned_by}."
-    if prefix:
-        after += f" {labels['reported_by']}: {entry.reporting_body_name}."
     lines = [
         f"{labels['analysis']}: {entry.analysis or '–'}",
         f"{labels['measures']}: {entry.measures or '–'}",
@@ -160,8 +173,8 @@ def _entry(entry: EntryBlock, labels: dict[str, str], prefix: str = "") -> list[
     return [
         {
             "kind": "entry",
-            "level": 5 if prefix else 4,
-            "anchor": f"{prefix}-{entry.anchor}" if prefix else entry.anchor,
+            "level": 4,
+            "anchor": entry.anchor,
             "title": _title(entry.title),
             "lead": _text(f"{entry.kind_label}, {entry.policy_area}. {labels['assessment']}: "),
             "assessment": _text(entry.assessment_label),
@@ -207,13 +220,25 @@ def _body(part: BodyPart, labels: dict[str, str]) -> list[Block]:
             {
                 "kind": "help",
                 "text": _(
-                    "Utförarens egna poster, visade även här eftersom %(body)s är uppdragsgivare."
+                    "Utföraren redovisar uppdraget i sin egen rapport; här hänvisas dit eftersom "
+                    "%(body)s är uppdragsgivare."
                 )
                 % {"body": part.short_name},
             }
         )
-        for entry in part.commissioned:
-            blocks.extend(_entry(entry, labels, prefix=part.anchor))
+        # Reported once, in the performer's part; here a reference to it.
+        blocks.append(
+            {
+                "kind": "text",
+                "paragraphs": [
+                    _text(
+                        f"{entry.title}. {labels['reported_by']}: {entry.reporting_body_name}. "
+                        f"{labels['assessment']}: {entry.assessment_label}."
+                    )
+                    for entry in part.commissioned
+                ],
+            }
+        )
         if part.commissioned_table:
             blocks.append(_table(part.commissioned_table))
     return blocks

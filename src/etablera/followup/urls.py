@@ -11,6 +11,7 @@ urlpatterns = [
     path("perioder/<str:code>/oppna/", views.period_open, name="period-open"),
     path("perioder/<str:code>/stang/", views.period_close, name="period-close"),
     path("perioder/<str:code>/sammanstallning/", views.consolidated_report, name="consolidated"),
+    path("perioder/<str:code>/bedomningar/", views.period_assessments, name="period-assessments"),
     path(
         "perioder/<str:code>/sammanstallning.pdf",
         views.consolidated_report,

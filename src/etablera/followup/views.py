@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,7 @@ from etablera.web.xlsx import XLSX_TYPE
 from . import consolidated, renderers, selectors, services
 from .forms import ApproveForm, EntryForm, PeriodForm, ReportFilterForm, ReturnForm, SummaryForm
 from .indicators import entries_with_indicators, live_values, snapshot_table
-from .models import Period, Report
+from .models import Assessment, Period, Report
 
 
 @login_required
@@ -45,13 +46,26 @@ def period_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
         if code
         else Period()
     )
-    form = PeriodForm(request.POST or None, instance=period)
+    if request.method == "POST" and request.POST.get("fill") and request.htmx:
+        return _period_fill(request)
+    form = PeriodForm(request.POST or None, instance=period, fill_url=request.path)
     if request.method == "POST" and form.is_valid():
         saved = run_service(form, services.save_period, form.save(commit=False), actor=request.user)
         if saved is not None:
             messages.success(request, _("Perioden %(code)s har sparats.") % {"code": saved.code})
             return redirect("followup:period-detail", code=saved.code)
     return render(request, "followup/period_form.html", {"form": form, "period": period})
+
+
+def _period_fill(request: HttpRequest) -> HttpResponse:
+    """htmx, as the code is typed: the type, name, dates and a suggested deadline the code
+    implies, as out-of-band swaps of the fields still empty; nothing for another code."""
+    suggestion = PeriodForm.suggestion((request.POST.get("code") or "").strip().upper())
+    wanted = {k: v for k, v in suggestion.items() if not request.POST.get(k)}
+    form = PeriodForm(initial=wanted)
+    for name in wanted:
+        form.fields[name].widget.attrs["hx-swap-oob"] = "true"
+    return render(request, "followup/period_fill.html", {"fields": [form[name] for name in wanted]})
 
 
 @login_required
@@ -207,6 +221,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     views = _entry_views(request, report, entries)
     for view, form in zip(views, forms, strict=True):
         view["form"] = form
+    assessed = sum(1 for e in entries if e.assessment != Assessment.NOT_ASSESSED)
     return render(
         request,
         "followup/report_form.html",
@@ -216,6 +231,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "summary_form": summary_form,
             "error": error,
             "can_submit": policy.can(request.user, "followup.report.submit", report),
+            "assessed": assessed,
+            "complete": assessed == len(entries),
+            "not_started": timezone.localdate() < report.period.start,
         },
     )
 
@@ -257,7 +275,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for(request.user, pk)
     policy.require(request.user, "followup.report.approve", report)
-    form = ApproveForm(request.POST or None)
+    form = ApproveForm(request.POST or None, report=report)
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form, services.approve_report, report, form.cleaned_data["decision"], actor=request.user
@@ -269,6 +287,39 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "followup/report_decide.html",
         {"report": report, "form": form, "mode": "approve"},
+    )
+
+
+@login_required
+def period_assessments(request: HttpRequest, code: str) -> HttpResponse:
+    """The entries behind a count on the start page: the period's approved entries with one
+    assessment, of goals or of mandates, each linked to its place in the consolidated report."""
+    period = policy.get_or_404(request.user, "followup.period.view", Period.objects, code=code)
+    policy.require(request.user, "followup.consolidated.view")
+    assessment = request.GET.get("bedomning", "")
+    kind = request.GET.get("avser", "")
+    entries = selectors.approved_entries(request.user, period).select_related(
+        "report__body", "goal__policy_area", "mandate__policy_area"
+    )
+    if assessment in Assessment.values:
+        entries = entries.filter(assessment=assessment)
+    else:
+        assessment = ""
+    if kind == "goal":
+        entries = entries.filter(goal__isnull=False)
+    elif kind == "mandate":
+        entries = entries.filter(mandate__isnull=False)
+    else:
+        kind = ""
+    return render(
+        request,
+        "followup/period_assessments.html",
+        {
+            "period": period,
+            "entries": entries.order_by("report__body__kind_order", "report__body__name", "order"),
+            "assessment_label": dict(Assessment.choices).get(assessment, ""),
+            "kind": kind,
+        },
     )
 
 

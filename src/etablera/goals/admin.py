@@ -1,23 +1,28 @@
+"""Goals in the admin, for inspection: goals, indicators, targets and values change through
+the services in the pages, which check and record who changed what."""
+
 from django.contrib import admin
+
+from etablera.web.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .models import Goal, Indicator, IndicatorValue, Target
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(ReadOnlyAdmin):
     list_display = ["title", "level", "owner", "policy_area", "valid_from", "valid_to"]
     list_filter = ["level", "policy_area", "owner"]
     search_fields = ["title"]
     filter_horizontal = ["mandates"]
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(ReadOnlyTabularInline):
     model = Target
     extra = 0
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ReadOnlyAdmin):
     list_display = ["name", "unit", "direction", "source", "source_key", "gender_breakdown"]
     list_filter = ["source", "unit"]
     search_fields = ["name", "source_key"]
@@ -26,7 +31,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
+class IndicatorValueAdmin(ReadOnlyAdmin):
     list_display = ["indicator", "start", "end", "gender", "value", "suppressed", "source"]
     list_filter = ["source", "gender"]
     search_fields = ["indicator__name"]

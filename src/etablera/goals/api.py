@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from etablera.accounts import policy
-from etablera.followup.periods import InvalidPeriod, resolve_period
+from etablera.goals.periods import InvalidPeriod, resolve_period
 from etablera.web.api import PolicyModelViewSet, router
 
 from . import services
@@ -22,7 +24,9 @@ WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
 
 
 class GoalSerializer(serializers.ModelSerializer):
-    missing_owner = serializers.BooleanField(read_only=True, help_text="Målet saknar ägare.")
+    missing_owner = serializers.BooleanField(
+        read_only=True, help_text=gettext_lazy("Målet saknar ägare.")
+    )
 
     class Meta:
         model = Goal
@@ -45,7 +49,7 @@ class GoalSerializer(serializers.ModelSerializer):
         mandates = validated_data.pop("mandates", None)
         for key, value in validated_data.items():
             setattr(goal, key, value)
-        return services.save_goal(goal, mandates)
+        return services.save_goal(goal, mandates, actor=None)
 
     def create(self, validated_data):
         return self._save(Goal(), validated_data)
@@ -75,7 +79,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         goals = validated_data.pop("goals", None)
         for key, value in validated_data.items():
             setattr(indicator, key, value)
-        return services.save_indicator(indicator, goals)
+        return services.save_indicator(indicator, goals, actor=None)
 
     def create(self, validated_data):
         return self._save(Indicator(), validated_data)
@@ -92,20 +96,22 @@ class TargetSerializer(serializers.ModelSerializer):
         validators: list = []
 
     def create(self, validated_data):
-        return services.save_target(Target(**validated_data))
+        return services.save_target(Target(**validated_data), actor=None)
 
     def update(self, instance, validated_data):
         for key, value in validated_data.items():
             setattr(instance, key, value)
-        return services.save_target(instance)
+        return services.save_target(instance, actor=None)
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):
     period = serializers.CharField(
         write_only=True,
         required=False,
-        help_text="Instead of start and end: a period code (2025T1, 2025D, 2025H), a year (2025) "
-        "or a date range (2025-01-01..2025-06-30).",
+        help_text=gettext_lazy(
+            "I stället för start och end: en periodkod (2025T1, 2025D, 2025H), ett år (2025) "
+            "eller ett datumintervall (2025-01-01..2025-06-30)."
+        ),
     )
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)
@@ -142,7 +148,7 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
         for field in ("start", "end"):
             if field not in attrs and getattr(instance, field, None) is None:
                 raise serializers.ValidationError(
-                    {"period": "Ange en period eller både start och end."}
+                    {"period": _("Ange en period eller både start och end.")}
                 )
         return attrs
 

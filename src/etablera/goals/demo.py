@@ -13,7 +13,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from etablera.followup.periods import parse_standard
+from etablera.goals.periods import parse_standard
 from etablera.mandates.models import Mandate, PolicyArea
 from etablera.organisation.models import Body
 
@@ -365,6 +365,7 @@ def load(ctx) -> None:
                     valid_to=VALID_TO,
                 ),
                 Mandate.objects.filter(title__in=mandate_titles),
+                actor=None,
             )
         goals[key] = goal
     values = 0
@@ -394,10 +395,13 @@ def load(ctx) -> None:
                     gender_breakdown=breakdown,
                 ),
                 [goals[k] for k in goal_keys],
+                actor=None,
             )
         for year, target in zip((2024, 2025, 2026), targets, strict=False):
             if not Target.objects.filter(indicator=indicator, year=year, gender="T").exists():
-                save_target(Target(indicator=indicator, year=year, gender="T", value=target))
+                save_target(
+                    Target(indicator=indicator, year=year, gender="T", value=target), actor=None
+                )
         if base is None:
             continue
         rows = []

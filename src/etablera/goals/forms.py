@@ -6,12 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from etablera.followup.periods import InvalidPeriod, resolve_period
+from etablera.goals.periods import InvalidPeriod, resolve_period
 from etablera.mandates.models import Mandate, PolicyArea
 from etablera.organisation.models import Body
 from etablera.web.forms import DateInput
 
 from .models import Gender, Goal, GoalLevel, Indicator, IndicatorValue, Target
+from .sources import clean_source_key, source_key_choices
 
 
 class GoalFilterForm(forms.Form):
@@ -79,6 +80,25 @@ class IndicatorForm(forms.ModelForm):
         self.fields["goals"].queryset = Goal.objects.order_by("title")
         self.fields["goals"].required = False
         self.fields["goals"].widget.attrs["size"] = 8
+        # Offers the Kolada catalogue (id and title) while typing a source key.
+        self.fields["source_key"].widget.attrs["list"] = "kolada-kpis"
+
+    def kolada_choices(self) -> list[tuple[str, str]]:
+        return source_key_choices("kolada")
+
+    def clean(self):
+        cleaned = super().clean()
+        key = (cleaned.get("source_key") or "").strip()
+        source = cleaned.get("source")
+        if source and key:
+            try:
+                key = clean_source_key(source, key)
+            except ValidationError as error:
+                self.add_error("source_key", error)
+            else:
+                cleaned["source_key"] = key
+                self.instance.source_key = key
+        return cleaned
 
 
 class TargetForm(forms.ModelForm):

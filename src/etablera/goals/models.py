@@ -8,7 +8,7 @@ to know where a value came from.
 
 Indicator values are kept per date range (``start``–``end``) rather than per follow-up period,
 so a value for 2025-01-01..2025-08-31 belongs to the interim period ``2025D`` by its dates, and
-a Kolada yearly value belongs to the calendar year. ``followup.periods.resolve_period`` turns a
+a Kolada yearly value belongs to the calendar year. ``goals.periods.resolve_period`` turns a
 period code into that range.
 """
 

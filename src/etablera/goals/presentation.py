@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from etablera.followup.periods import kind_for_range, label_for_range
+from etablera.goals.periods import kind_for_range, label_for_range
 from etablera.web.charts import chart_with_table
 from etablera.web.tables import Cell, Chart, Table
 

@@ -14,7 +14,7 @@ from .models import Goal, Indicator, IndicatorValue, SourceKind, Target
 
 
 @transaction.atomic
-def save_goal(goal: Goal, mandates: Iterable[Mandate] | None = None, actor=None) -> Goal:
+def save_goal(goal: Goal, mandates: Iterable[Mandate] | None = None, *, actor) -> Goal:
     """Create or change a goal (and its linked mandates when given)."""
     goal.full_clean()
     goal.save()
@@ -25,7 +25,7 @@ def save_goal(goal: Goal, mandates: Iterable[Mandate] | None = None, actor=None)
 
 @transaction.atomic
 def save_indicator(
-    indicator: Indicator, goals: Iterable[Goal] | None = None, actor=None
+    indicator: Indicator, goals: Iterable[Goal] | None = None, *, actor
 ) -> Indicator:
     """Create or change an indicator; its existing targets must still fall within its goals'
     validity."""
@@ -56,7 +56,7 @@ def save_indicator(
 
 
 @transaction.atomic
-def save_target(target: Target, actor=None) -> Target:
+def save_target(target: Target, *, actor) -> Target:
     """Create or change a target; a year outside the indicator's goals' validity is refused."""
     target.full_clean()
     target.save()
@@ -64,12 +64,12 @@ def save_target(target: Target, actor=None) -> Target:
 
 
 @transaction.atomic
-def delete_target(target: Target, actor=None) -> None:
+def delete_target(target: Target, *, actor) -> None:
     target.delete()
 
 
 @transaction.atomic
-def save_value(value: IndicatorValue, actor=None) -> IndicatorValue:
+def save_value(value: IndicatorValue, *, actor) -> IndicatorValue:
     """Enter or correct a value by hand. Values of an indicator computed from the register are
     not typed in; a value must fit the indicator's unit (a share lies within 0–100 %)."""
     if value.indicator_id and value.indicator.source == SourceKind.REGISTER:
@@ -112,5 +112,5 @@ def save_value(value: IndicatorValue, actor=None) -> IndicatorValue:
 
 
 @transaction.atomic
-def delete_value(value: IndicatorValue, actor=None) -> None:
+def delete_value(value: IndicatorValue, *, actor) -> None:
     value.delete()

@@ -17,20 +17,20 @@ The interface
 
 A provider is any object with
 
-``values(indicator, start: date, end: date, user=None) -> list[SourceValue]``
-    The indicator's values for the inclusive range ``start``–``end``, at most one per gender
-    code (``"T"`` total, ``"K"`` women, ``"M"`` men), for the municipality itself. Return an
-    empty list when there is no value. ``indicator.source_key`` says which figure is meant
-    (a register KPI key such as ``exit_work_or_studies_share``, or a Kolada KPI id).
-    ``user`` is the user the figures are for (``None`` for the command line and background
-    jobs); a provider that applies disclosure control or access rules uses it. A value that
-    must not be shown is returned as ``SourceValue(gender, None, suppressed=True)`` — never as
-    a number. Raising is reserved for programming errors: an unavailable source returns ``[]``
-    with nothing else, so a report still renders.
+``values(indicator, start: date, end: date, *, user) -> list[SourceValue]``
+    The indicator's values for the inclusive range ``start``–``end``, at most one per gender code
+    (``"T"`` total, ``"K"`` women, ``"M"`` men), for the municipality itself. Return an empty list
+    when there is no value. ``indicator.source_key`` says which figure is meant (a register KPI key
+    such as ``exit_work_or_studies_share``, or a Kolada KPI id). ``user`` is the user the figures
+    are for (an ``accounts.policy.Operator`` for the command line and background jobs); a provider
+    that applies disclosure control or access rules uses it. A value that must not be shown is
+    returned as ``SourceValue(gender, None, suppressed=True)`` — never as a number. Raising is
+    reserved for programming errors: an unavailable source returns ``[]`` with nothing else, so a
+    report still renders.
 
 and optionally
 
-``bulk_values(requests: list[tuple[Indicator, date, date]], user=None)
+``bulk_values(requests: list[tuple[Indicator, date, date]], *, user)
 -> dict[tuple[int, date, date], list[SourceValue]]``
     The same for many (indicator, start, end) at once, keyed by ``(indicator.pk, start, end)``.
     The consolidated report asks for every indicator over several periods in one call per
@@ -46,11 +46,11 @@ and optionally
 Reading values
 ==============
 
-``indicator_values(indicator, period_or_range, user=None) -> list[SourceValue]``
-    ``period_or_range`` is a ``followup.Period``, a ``followup.periods.PeriodRange``, a
-    ``(start, end)`` tuple or a code/year/range string (see ``followup.periods.resolve_period``).
+``indicator_values(indicator, period_or_range, *, user) -> list[SourceValue]``
+    ``period_or_range`` is a ``followup.Period``, a ``goals.periods.PeriodRange``, a
+    ``(start, end)`` tuple or a code/year/range string (see ``goals.periods.resolve_period``).
 
-``bulk_indicator_values(indicators, ranges, user=None)``
+``bulk_indicator_values(indicators, ranges, *, user)``
     ``-> dict[(indicator.pk, start, end), list[SourceValue]]`` for every indicator and every
     ``(start, end)`` in ``ranges``, one provider call per source kind.
 
@@ -132,7 +132,7 @@ def value_cell(value: Any, indicator: Indicator | None = None, note: str = "") -
 
 class ValueProvider(Protocol):
     def values(
-        self, indicator: Indicator, start: datetime.date, end: datetime.date, user: Any = None
+        self, indicator: Indicator, start: datetime.date, end: datetime.date, *, user: Any
     ) -> list[SourceValue]: ...
 
 
@@ -142,7 +142,7 @@ _providers: dict[str, Any] = {}
 def register_source(kind: str, provider: Any) -> None:
     """Install ``provider`` for indicators with ``source == kind`` (see the module docstring)."""
     if not callable(getattr(provider, "values", None)):
-        raise TypeError("A value source needs a values(indicator, start, end, user=None) method")
+        raise TypeError("A value source needs a values(indicator, start, end, *, user) method")
     _providers[kind] = provider
 
 
@@ -155,20 +155,50 @@ def source_available(kind: str) -> bool:
     return kind in _providers
 
 
+# A provider may also offer, each optional: ``key_choices()`` — (key, title) pairs to pick a
+# source key from; ``clean_key(key)`` — the key in its stored form, or ``ValidationError``; and
+# ``blocks(indicators)`` — what the indicator and goal pages show about its indicators beside
+# their values (e.g. Kolada's comparison). Goals asks through these three functions, so it
+# never imports the app above it that provides the source.
+
+
+def source_key_choices(kind: str) -> list[tuple[str, str]]:
+    """(key, title) pairs offered while typing the source key of a ``kind`` indicator."""
+    provider = _providers.get(kind)
+    choices = getattr(provider, "key_choices", None)
+    return list(choices()) if choices else []
+
+
+def clean_source_key(kind: str, key: str) -> str:
+    """``key`` as the ``kind`` source stores it; ``ValidationError`` when it knows no such key."""
+    provider = _providers.get(kind)
+    clean = getattr(provider, "clean_key", None)
+    return clean(key) if clean else key
+
+
+def source_blocks(indicators: Any) -> list[Any]:
+    """What each source shows about ``indicators`` on the indicator and goal pages."""
+    indicators = list(indicators)
+    blocks: list[Any] = []
+    for provider in _providers.values():
+        make = getattr(provider, "blocks", None)
+        if make is not None:
+            blocks.extend(make(indicators))
+    return blocks
+
+
 def _as_range(period_or_range: Any) -> tuple[datetime.date, datetime.date]:
     if isinstance(period_or_range, tuple) and len(period_or_range) == 2:
         return period_or_range[0], period_or_range[1]
     if isinstance(period_or_range, str):
-        from etablera.followup.periods import resolve_period
+        from etablera.goals.periods import resolve_period
 
         resolved = resolve_period(period_or_range)
         return resolved.start, resolved.end
     return period_or_range.start, period_or_range.end
 
 
-def indicator_values(
-    indicator: Indicator, period_or_range: Any, user: Any = None
-) -> list[SourceValue]:
+def indicator_values(indicator: Indicator, period_or_range: Any, *, user: Any) -> list[SourceValue]:
     """The values of ``indicator`` for a period, range or period text, from its source."""
     start, end = _as_range(period_or_range)
     provider = _providers.get(indicator.source)
@@ -180,7 +210,8 @@ def indicator_values(
 def bulk_indicator_values(
     indicators: Iterable[Indicator],
     ranges: Sequence[Any],
-    user: Any = None,
+    *,
+    user: Any,
 ) -> dict[Key, list[SourceValue]]:
     """Values for every indicator over every range, with one provider call per source kind."""
     spans = [_as_range(r) for r in ranges]
@@ -226,15 +257,13 @@ class StoredValuesSource:
         return ["", municipality.code] if municipality is not None else [""]
 
     def values(
-        self, indicator: Indicator, start: datetime.date, end: datetime.date, user: Any = None
+        self, indicator: Indicator, start: datetime.date, end: datetime.date, *, user: Any
     ) -> list[SourceValue]:
         return self.bulk_values([(indicator, start, end)], user=user).get(
             (indicator.pk, start, end), []
         )
 
-    def bulk_values(
-        self, requests: list[Request], user: Any = None
-    ) -> dict[Key, list[SourceValue]]:
+    def bulk_values(self, requests: list[Request], *, user: Any) -> dict[Key, list[SourceValue]]:
         from .models import IndicatorValue
 
         if not requests:

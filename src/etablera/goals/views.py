@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from etablera.accounts import policy
-from etablera.web.forms import run_service
+from etablera.web.forms import run_service, submit_form
 
 from . import presentation, selectors, services
 from .forms import GoalFilterForm, GoalForm, IndicatorForm, TargetForm, ValueForm
 from .models import Goal, Indicator, IndicatorValue, Target
-from .sources import value_cell
+from .sources import source_blocks, value_cell
 
 
 @login_required
@@ -47,6 +47,7 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicators": list(goal.indicators.all()),
             "mandates": list(goal.mandates.all()),
             "children": list(goal.children.all()),
+            "kolada_blocks": source_blocks(goal.indicators.all()),
             "can_change": policy.can(request.user, "goals.change", goal),
         },
     )
@@ -61,18 +62,21 @@ def goal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         goal = policy.get_or_404(request.user, "goals.view", Goal.objects, pk=pk)
         policy.require(request.user, "goals.change", goal)
     form = GoalForm(request.POST or None, instance=goal)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
+    return submit_form(
+        request,
+        form,
+        lambda: run_service(
             form,
             services.save_goal,
             form.save(commit=False),
             form.cleaned_data["mandates"],
             actor=request.user,
-        )
-        if saved is not None:
-            messages.success(request, _("Målet har sparats."))
-            return redirect("goals:goal-detail", pk=saved.pk)
-    return render(request, "goals/goal_form.html", {"form": form, "goal": goal})
+        ),
+        done=_("Målet har sparats."),
+        then=lambda saved: reverse("goals:goal-detail", args=[saved.pk]),
+        template="goals/goal_form.html",
+        context={"goal": goal},
+    )
 
 
 @login_required
@@ -104,6 +108,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "value_rows": [(v, value_cell(v.value, indicator)) for v in values],
             "targets_table": presentation.targets_table(indicator),
             "trend": presentation.trend_chart(indicator, values),
+            "kolada_blocks": source_blocks([indicator]),
             "can_change": policy.can(request.user, "goals.change", indicator),
             "can_enter": indicator.source != "register"
             and policy.can(request.user, "goals.value.change", indicator),
@@ -120,18 +125,21 @@ def indicator_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         indicator = policy.get_or_404(request.user, "goals.view", Indicator.objects, pk=pk)
         policy.require(request.user, "goals.change", indicator)
     form = IndicatorForm(request.POST or None, instance=indicator)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
+    return submit_form(
+        request,
+        form,
+        lambda: run_service(
             form,
             services.save_indicator,
             form.save(commit=False),
             form.cleaned_data["goals"],
             actor=request.user,
-        )
-        if saved is not None:
-            messages.success(request, _("Indikatorn har sparats."))
-            return redirect("goals:indicator-detail", pk=saved.pk)
-    return render(request, "goals/indicator_form.html", {"form": form, "indicator": indicator})
+        ),
+        done=_("Indikatorn har sparats."),
+        then=lambda saved: reverse("goals:indicator-detail", args=[saved.pk]),
+        template="goals/indicator_form.html",
+        context={"indicator": indicator},
+    )
 
 
 @login_required
@@ -144,15 +152,16 @@ def target_edit(request: HttpRequest, indicator_pk: int, pk: int | None = None) 
         else Target(indicator=indicator)
     )
     form = TargetForm(request.POST or None, instance=target, indicator=indicator)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_target, form.save(commit=False), actor=request.user)
-        if saved is not None:
-            messages.success(request, _("Målvärdet har sparats."))
-            return redirect("goals:indicator-detail", pk=indicator.pk)
-    return render(
+    return submit_form(
         request,
-        "goals/target_form.html",
-        {"form": form, "indicator": indicator, "target": target},
+        form,
+        lambda: run_service(
+            form, services.save_target, form.save(commit=False), actor=request.user
+        ),
+        done=_("Målvärdet har sparats."),
+        then=reverse("goals:indicator-detail", args=[indicator.pk]),
+        template="goals/target_form.html",
+        context={"indicator": indicator, "target": target},
     )
 
 
@@ -168,13 +177,12 @@ def value_edit(request: HttpRequest, indicator_pk: int, pk: int | None = None) -
         else IndicatorValue(indicator=indicator)
     )
     form = ValueForm(request.POST or None, instance=value, indicator=indicator)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_value, form.save(commit=False), actor=request.user)
-        if saved is not None:
-            messages.success(request, _("Värdet har sparats."))
-            return redirect("goals:indicator-detail", pk=indicator.pk)
-    return render(
+    return submit_form(
         request,
-        "goals/value_form.html",
-        {"form": form, "indicator": indicator, "value": value},
+        form,
+        lambda: run_service(form, services.save_value, form.save(commit=False), actor=request.user),
+        done=_("Värdet har sparats."),
+        then=reverse("goals:indicator-detail", args=[indicator.pk]),
+        template="goals/value_form.html",
+        context={"indicator": indicator, "value": value},
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
@@ -22,20 +24,25 @@ class ObjectRefSerializer(serializers.Serializer):
     def get_fields(self):
         # Declared here rather than as class attributes: "label" would shadow Field.label.
         return {
-            "type": serializers.CharField(help_text="The object's model, e.g. mandates.mandate."),
+            "type": serializers.CharField(
+                help_text=gettext_lazy("Objektets modell, t.ex. mandates.mandate.")
+            ),
             "id": serializers.IntegerField(),
-            "label": serializers.CharField(help_text="What the object is called."),
-            "url": serializers.CharField(help_text="The object's page in the web interface."),
+            "label": serializers.CharField(help_text=gettext_lazy("Vad objektet heter.")),
+            "url": serializers.CharField(
+                help_text=gettext_lazy("Objektets sida i webbgränssnittet.")
+            ),
         }
 
 
 class FindingSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="The rule's stable code, GOV-01 … GOV-09.")
+    code = serializers.CharField(help_text=gettext_lazy("Regelns fasta kod, GOV-01 … GOV-09."))
     severity = serializers.ChoiceField(choices=Severity.choices)
     object = ObjectRefSerializer()
-    message = serializers.CharField(help_text="What is wrong, in Swedish.")
+    message = serializers.CharField(help_text=gettext_lazy("Vad som brister."))
     bodies = serializers.ListField(
-        child=serializers.IntegerField(), help_text="Ids of the bodies the finding concerns."
+        child=serializers.IntegerField(),
+        help_text=gettext_lazy("Id för de organ som avvikelsen gäller."),
     )
 
 
@@ -60,12 +67,12 @@ class GovernanceFindingViewSet(viewsets.ViewSet):
         body_id = request.query_params.get("body", "")
         if body_id:
             if not body_id.isdigit():
-                raise NotFound("Okänt organ.")
+                raise NotFound(_("Okänt organ."))
             body = policy.scope(
                 request.user, self.view_action, Body.objects.filter(pk=body_id)
             ).first()
             if body is None:
-                raise NotFound("Okänt organ.")
+                raise NotFound(_("Okänt organ."))
         findings = selectors.findings_for(
             request.user,
             body=body,

@@ -8,6 +8,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Styrningskontroll")
 
     def ready(self) -> None:
-        from etablera.web.discovery import import_app_module
+        # The governance check's cache is cleared when what it reads changes.
+        from . import cache
 
-        import_app_module(self.name, "rules")
+        cache.connect()

@@ -21,5 +21,6 @@ def panels(request: HttpRequest) -> list[dict]:
             "count": len(findings),
             "severity_counts": selectors.severity_counts(findings),
             "rules": sorted(rules, key=lambda row: -row.count)[:5],
+            "order": 3,
         }
     ]

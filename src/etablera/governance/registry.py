@@ -1,6 +1,7 @@
 """The governance check's machinery: rules, findings, and running them.
 
-A rule is a function registered with ``@rule(code, title, severity)`` in ``checks.py``; it gets
+A rule is a function registered with ``@rule(code, title, severity)`` in an app's
+``governance_rules.py`` (a plugin hook, see ``etablera.web.plugins``); it gets
 a :class:`Context` and yields :class:`Finding` objects (made with ``ctx.finding``). Each rule
 reads the database in a fixed, small number of queries, whatever the number of objects.
 Running the check (:func:`run`) calls every rule in code order and filters the findings by the
@@ -17,6 +18,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from etablera.web.plugins import contributions
 
 
 class Severity(models.TextChoices):
@@ -140,8 +143,7 @@ def rule(code: str, title: str | Promise, severity: str, description: str | Prom
 
 def rules() -> list[Rule]:
     """Every registered rule, in code order."""
-    from . import checks  # noqa: F401 - registers the rules
-
+    contributions("governance_rules")  # imported once at start-up; they register the rules
     return [_rules[code] for code in sorted(_rules)]
 
 

@@ -13,10 +13,13 @@ from . import selectors
 
 def sections(period, user) -> list[Section]:
     """The check as it stands today: counts per rule for every reader; the findings themselves
-    for readers who may see them (``user=None``, the command line, sees all)."""
+    for readers who may see them (an operator, e.g. the command line, sees all)."""
     today = timezone.localdate()
-    may_see = user is None or policy.can(user, "governance.view")
-    findings = selectors.findings_for(user if may_see else None, today=today)
+    may_see = policy.can(user, "governance.view")
+    # The counts per rule are published to every reader of the report, so they are counted
+    # for the whole municipality; the findings themselves only as the reader may see them.
+    counter = user if may_see else policy.Operator("report:governance-counts")
+    findings = selectors.findings_for(counter, today=today)
     summary = Table(
         caption=_("Avvikelser per regel"),
         columns=[_("Regel"), _("Kod"), _("Allvarlighet"), _("Antal")],

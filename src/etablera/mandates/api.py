@@ -7,6 +7,7 @@ ends with a status, a policy area is made inactive.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -56,12 +57,12 @@ class DecisionSerializer(ServiceSerializerMixin, serializers.ModelSerializer):
 class MandateSerializer(ServiceSerializerMixin, serializers.ModelSerializer):
     service = staticmethod(services.save_mandate)
     missing_decision = serializers.BooleanField(
-        read_only=True, help_text="Beställt uppdrag utan registrerat beslut."
+        read_only=True, help_text=gettext_lazy("Beställt uppdrag utan registrerat beslut.")
     )
     missing_follow_up = serializers.BooleanField(
-        read_only=True, help_text="Ingen uppföljningsansvarig är utsedd."
+        read_only=True, help_text=gettext_lazy("Ingen uppföljningsansvarig är utsedd.")
     )
-    performer = serializers.SerializerMethodField(help_text="Utföraren i klartext.")
+    performer = serializers.SerializerMethodField(help_text=gettext_lazy("Utföraren i klartext."))
 
     class Meta:
         model = Mandate
@@ -98,9 +99,9 @@ class MandateSerializer(ServiceSerializerMixin, serializers.ModelSerializer):
 
 class MandateFilter(filters.FilterSet):
     performer = filters.NumberFilter(
-        method="filter_performer", label="Utförande organ (också via dess enheter)"
+        method="filter_performer", label=gettext_lazy("Utförande organ (också via dess enheter)")
     )
-    q = filters.CharFilter(method="filter_text", label="Fritext")
+    q = filters.CharFilter(method="filter_text", label=gettext_lazy("Fritext"))
 
     class Meta:
         model = Mandate

@@ -108,6 +108,23 @@ class MandateForm(forms.ModelForm):
         elif instance.performer_body_id:
             self.initial.setdefault("performer", f"body:{instance.performer_body_id}")
 
+    #: The body an origin names: a mandate from the executive board or the council needs no
+    #: commissioner picked separately.
+    ORIGIN_BODY_KIND: dict[str, str] = {
+        Origin.COMMISSIONED_KS: BodyKind.EXECUTIVE_BOARD,
+        Origin.COMMISSIONED_KF: BodyKind.COUNCIL,
+    }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind = self.ORIGIN_BODY_KIND.get(str(cleaned.get("origin") or ""))
+        if kind is not None and not cleaned.get("commissioned_by"):
+            named = list(self.fields["commissioned_by"].queryset.filter(kind=kind)[:2])
+            if len(named) == 1:
+                cleaned["commissioned_by"] = named[0]
+                self.errors.pop("commissioned_by", None)
+        return cleaned
+
     def clean_performer(self) -> str:
         value = self.cleaned_data["performer"]
         performer = self.fields["performer"].to_instance(value)

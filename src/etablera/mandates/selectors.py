@@ -210,28 +210,33 @@ class Linked:
 
     goals: list[Any] = field(default_factory=list)
     interventions: list[Any] = field(default_factory=list)
+    #: The follow-up reports' entries about the mandate, newest period first.
+    assessments: list[Any] = field(default_factory=list)
 
 
-def _visible(user, action: str, queryset):
-    """``queryset`` as the other app's own rule lets ``user`` see it, if it has declared one."""
-    if user is None or action not in policy.actions():
-        return queryset
-    return policy.scope(user, action, queryset)
-
-
-def linked(mandate: Mandate, user=None) -> Linked:
+def linked(mandate: Mandate, user) -> Linked:
     """The goals (``goals.Goal.mandates``) and interventions (``register.Intervention``) of a
     mandate that ``user`` may see. Each relation is read only if the other app defines it, so
     the page works while those apps are being built or when they are not installed."""
     result = Linked()
     if hasattr(mandate, "goals"):
-        result.goals = list(_visible(user, "goals.view", mandate.goals.all()))
+        result.goals = list(policy.visible(user, "goals.view", mandate.goals.all()))
     if hasattr(mandate, "interventions"):
         result.interventions = list(
-            _visible(
+            policy.visible(
                 user,
                 "register.intervention.view",
                 mandate.interventions.select_related("provider_unit"),
+            )
+        )
+    if hasattr(mandate, "report_entries"):
+        result.assessments = list(
+            policy.visible(
+                user,
+                "followup.entry.view",
+                mandate.report_entries.select_related("report__period", "report__body").order_by(
+                    "-report__period__end", "report__body__name"
+                ),
             )
         )
     return result
@@ -425,9 +430,40 @@ class MatrixEntry:
 
 
 @dataclass
+class GridCell:
+    """One cell of the matrix as a glance shows it: how many mandates the column's body owns,
+    performs, or both, and how many of them lack a decision or a follow-up; the entries are
+    the details behind it."""
+
+    entries: list[MatrixEntry]
+
+    @cached_property
+    def both(self) -> int:
+        return sum(1 for e in self.entries if e.is_owner and e.is_performer)
+
+    @cached_property
+    def owner(self) -> int:
+        return sum(1 for e in self.entries if e.is_owner and not e.is_performer)
+
+    @cached_property
+    def performer(self) -> int:
+        return sum(1 for e in self.entries if e.is_performer and not e.is_owner)
+
+    @cached_property
+    def gaps(self) -> int:
+        return sum(
+            1 for e in self.entries if e.mandate.missing_decision or e.mandate.missing_follow_up
+        )
+
+
+@dataclass
 class MatrixRow:
     area: PolicyArea
     cells: list[list[MatrixEntry]]
+
+    @property
+    def grid(self) -> list[GridCell]:
+        return [GridCell(cell) for cell in self.cells]
 
     @property
     def mandate_count(self) -> int:

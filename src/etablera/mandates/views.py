@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from etablera.accounts import policy
 from etablera.organisation.models import Municipality
-from etablera.statistics.selectors import mandate_outcomes
 from etablera.web.forms import run_service
+from etablera.web.plugins import contributions
 from etablera.web.xlsx import workbook_response
 
 from . import exports, selectors, services
@@ -122,7 +122,12 @@ def mandate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mandate": mandate,
             "linked": selectors.linked(mandate, request.user),
             "history": selectors.history(mandate),
-            "outcomes": mandate_outcomes(request.user, mandate),
+            # What the apps above contribute (e.g. the interventions' outcomes).
+            "parts": [
+                part
+                for module in contributions("mandate_parts")
+                for part in module.parts(request, mandate)
+            ],
             "can_change": policy.can(request.user, "mandates.change", mandate),
         },
     )

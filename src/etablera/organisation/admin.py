@@ -1,3 +1,6 @@
+"""The organisation in the admin; every save goes through the services (units keep their
+materialised paths right)."""
+
 from django.contrib import admin
 
 from . import services
@@ -8,11 +11,8 @@ from .models import Body, Municipality, Unit
 class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "is_demo"]
 
-
-class UnitInline(admin.TabularInline):
-    model = Unit
-    fields = ["kind", "name", "parent"]
-    extra = 0
+    def save_model(self, request, obj, form, change) -> None:
+        services.save_municipality(obj)
 
 
 @admin.register(Body)
@@ -20,6 +20,9 @@ class BodyAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "active_from", "active_to"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.save_body(obj)
 
 
 @admin.register(Unit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from etablera.web.api import PolicyModelViewSet, router
@@ -13,7 +14,7 @@ from .models import Body, Municipality, Unit
 class MunicipalitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Municipality
-        fields = ["id", "name", "code", "comparison_group", "is_demo"]
+        fields = ["id", "name", "code", "comparison_group", "comparison_group_name", "is_demo"]
         read_only_fields = ["is_demo"]
 
 
@@ -36,7 +37,7 @@ class BodySerializer(serializers.ModelSerializer):
         end = attrs.get("active_to", getattr(self.instance, "active_to", None))
         if start and end and end < start:
             raise serializers.ValidationError(
-                {"active_to": "Slutdatum kan inte ligga före startdatum."}
+                {"active_to": _("Slutdatum kan inte ligga före startdatum.")}
             )
         return attrs
 
@@ -52,7 +53,7 @@ class UnitSerializer(serializers.ModelSerializer):
         body = attrs.get("body", getattr(self.instance, "body", None))
         if parent is not None and body is not None and parent.body_id != body.pk:
             raise serializers.ValidationError(
-                {"parent": "Den överordnade enheten hör till ett annat organ."}
+                {"parent": _("Den överordnade enheten hör till ett annat organ.")}
             )
         return attrs
 

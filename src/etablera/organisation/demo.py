@@ -62,6 +62,7 @@ def load(ctx) -> None:
         defaults={
             "name": "Vänersborgs kommun",
             "comparison_group": ["1488", "1490", "1492", "1494", "1495"],
+            "comparison_group_name": "Liknande kommuner i Västra Götaland (exempel)",
             "is_demo": True,
         },
     )

@@ -15,7 +15,7 @@ class MunicipalityForm(forms.ModelForm):
 
     class Meta:
         model = Municipality
-        fields = ["name", "code"]
+        fields = ["name", "code", "comparison_group_name"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -41,6 +41,12 @@ class Municipality(models.Model):
         validators=[validate_comparison_group],
         help_text=_("Kommunkoder för liknande kommuner, till exempel 1488, 1490."),
     )
+    comparison_group_name = models.CharField(
+        _("jämförelsegruppens namn"),
+        max_length=150,
+        blank=True,
+        help_text=_("Till exempel ”Liknande kommuner, arbetsmarknad”."),
+    )
     is_demo = models.BooleanField(
         _("demodata"),
         default=False,

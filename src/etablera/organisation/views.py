@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from etablera.accounts import policy
-from etablera.web.forms import run_service
+from etablera.web.forms import run_service, submit_form
 
 from . import selectors, services
 from .forms import BodyFilterForm, BodyForm, MunicipalityForm, UnitForm
@@ -55,12 +55,15 @@ def body_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         body = policy.get_or_404(request.user, "organisation.view", Body.objects, pk=pk)
         policy.require(request.user, "organisation.change", body)
     form = BodyForm(request.POST or None, instance=body)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_body, form.save(commit=False))
-        if saved:
-            messages.success(request, _("Organet %(name)s har sparats.") % {"name": saved.name})
-            return redirect("organisation:body-detail", pk=saved.pk)
-    return render(request, "organisation/body_form.html", {"form": form, "body": body})
+    return submit_form(
+        request,
+        form,
+        lambda: run_service(form, services.save_body, form.save(commit=False)),
+        done=lambda saved: _("Organet %(name)s har sparats.") % {"name": saved.name},
+        then=lambda saved: reverse("organisation:body-detail", args=[saved.pk]),
+        template="organisation/body_form.html",
+        context={"body": body},
+    )
 
 
 @login_required
@@ -73,13 +76,14 @@ def unit_edit(request: HttpRequest, body_pk: int, pk: int | None = None) -> Http
         else Unit(body=body)
     )
     form = UnitForm(request.POST or None, instance=unit, body=body)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_unit, form.save(commit=False))
-        if saved:
-            messages.success(request, _("Enheten %(name)s har sparats.") % {"name": saved.name})
-            return redirect("organisation:body-detail", pk=body.pk)
-    return render(
-        request, "organisation/unit_form.html", {"form": form, "body": body, "unit": unit}
+    return submit_form(
+        request,
+        form,
+        lambda: run_service(form, services.save_unit, form.save(commit=False)),
+        done=lambda saved: _("Enheten %(name)s har sparats.") % {"name": saved.name},
+        then=reverse("organisation:body-detail", args=[body.pk]),
+        template="organisation/unit_form.html",
+        context={"body": body, "unit": unit},
     )
 
 
@@ -90,9 +94,11 @@ def municipality_edit(request: HttpRequest) -> HttpResponse:
     if municipality is None:
         municipality = Municipality()
     form = MunicipalityForm(request.POST or None, instance=municipality)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_municipality, form.save(commit=False))
-        if saved is not None:
-            messages.success(request, _("Kommunens uppgifter har sparats."))
-            return redirect("organisation:body-list")
-    return render(request, "organisation/municipality_form.html", {"form": form})
+    return submit_form(
+        request,
+        form,
+        lambda: run_service(form, services.save_municipality, form.save(commit=False)),
+        done=_("Kommunens uppgifter har sparats."),
+        then=reverse("organisation:body-list"),
+        template="organisation/municipality_form.html",
+    )

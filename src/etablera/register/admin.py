@@ -6,6 +6,9 @@ through the pages that write the access log, and never by system administrators 
 
 from django.contrib import admin
 
+from etablera.web.admin import ReadOnlyAdmin
+
+from . import services
 from .models import ImportRun, Intervention, StatusCategory
 
 
@@ -22,6 +25,9 @@ class StatusCategoryAdmin(admin.ModelAdmin):
     ]
     list_editable = ["order", "active"]
     search_fields = ["name", "code"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.save_status_category(obj)
 
 
 @admin.register(Intervention)
@@ -40,9 +46,14 @@ class InterventionAdmin(admin.ModelAdmin):
     autocomplete_fields: list[str] = []
     list_select_related = ["provider_unit", "commissioning_mandate"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        services.save_intervention(obj)
+
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdmin):
+    """Import runs are written by the import alone."""
+
     list_display = [
         "started_at",
         "kind",
@@ -53,7 +64,3 @@ class ImportRunAdmin(admin.ModelAdmin):
         "started_by",
     ]
     list_filter = ["kind", "status"]
-    readonly_fields = [f.name for f in ImportRun._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False

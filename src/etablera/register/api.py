@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -60,12 +61,14 @@ class InterventionSerializer(serializers.ModelSerializer):
         allowed = selectors.units_for(user, "register.intervention.change")
         if unit is not None and not allowed.filter(pk=unit.pk).exists():
             raise serializers.ValidationError(
-                {"provider_unit": "Du kan bara lägga insatser på dina egna enheter."}
+                {"provider_unit": _("Du kan bara lägga insatser på dina egna enheter.")}
             )
         start = attrs.get("start", getattr(self.instance, "start", None))
         end = attrs.get("end", getattr(self.instance, "end", None))
         if start and end and end < start:
-            raise serializers.ValidationError({"end": "Slutdatum kan inte ligga före startdatum."})
+            raise serializers.ValidationError(
+                {"end": _("Slutdatum kan inte ligga före startdatum.")}
+            )
         return attrs
 
     def create(self, validated_data):
@@ -123,7 +126,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         if not selectors.units_for(user, "register.participant.change").filter(pk=unit.pk).exists():
             raise serializers.ValidationError(
-                "Du kan bara registrera deltagare på dina egna enheter."
+                _("Du kan bara registrera deltagare på dina egna enheter.")
             )
         return unit
 
@@ -133,8 +136,8 @@ class ParticipantSerializer(serializers.ModelSerializer):
         reserve = validated_data.pop("reserve_number", "") or ""
         participant = Participant(**validated_data)
         return services.register_participant(
-            self.context["request"].user,
             participant,
+            actor=self.context["request"].user,
             kind=kind,
             number=number,
             reserve=reserve,
@@ -148,12 +151,12 @@ class ParticipantSerializer(serializers.ModelSerializer):
                 and getattr(instance, identity_field, None) != validated_data[identity_field]
             ):
                 raise serializers.ValidationError(
-                    {identity_field: "Identitet och ansvarig enhet ändras inte här."}
+                    {identity_field: _("Identitet och ansvarig enhet ändras inte här.")}
                 )
             validated_data.pop(identity_field, None)
         for key, value in validated_data.items():
             setattr(instance, key, value)
-        return services.update_participant(self.context["request"].user, instance)
+        return services.update_participant(instance, actor=self.context["request"].user)
 
 
 class _LoggedMixin:
@@ -214,7 +217,7 @@ class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
     def identity(self, request, pk=None):
         """The number in clear, for a coach who needs it. Written to the access log."""
         participant = self.get_object()
-        number = services.reveal_identity(request.user, participant, purpose="api")
+        number = services.reveal_identity(participant, actor=request.user, purpose="api")
         response = Response({"identity_number": number})
         response["Cache-Control"] = "no-store"
         return response
@@ -266,14 +269,14 @@ class EnrolmentSerializer(serializers.ModelSerializer):
                 self.fields[name].queryset = StatusCategory.objects.all()
 
     def create(self, validated_data):
-        return services.enrol(self.context["request"].user, Enrolment(**validated_data))
+        return services.enrol(Enrolment(**validated_data), actor=self.context["request"].user)
 
     def update(self, instance, validated_data):
         if validated_data.get("participant", instance.participant) != instance.participant:
-            raise serializers.ValidationError({"participant": "Deltagaren kan inte bytas."})
+            raise serializers.ValidationError({"participant": _("Deltagaren kan inte bytas.")})
         for key, value in validated_data.items():
             setattr(instance, key, value)
-        return services.update_enrolment(self.context["request"].user, instance)
+        return services.update_enrolment(instance, actor=self.context["request"].user)
 
 
 class EndSerializer(serializers.Serializer):
@@ -299,7 +302,7 @@ class EnrolmentViewSet(_LoggedMixin, PolicyModelViewSet):
         enrolment = self.get_object()
         data = EndSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.end_enrolment(request.user, enrolment, **data.validated_data)
+        services.end_enrolment(enrolment, actor=request.user, **data.validated_data)
         return Response(self.get_serializer(enrolment).data)
 
 
@@ -320,13 +323,13 @@ class ObservationSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         return services.record_observation(
-            self.context["request"].user, OutcomeObservation(**validated_data)
+            OutcomeObservation(**validated_data), actor=self.context["request"].user
         )
 
     def update(self, instance, validated_data):
         for key, value in validated_data.items():
             setattr(instance, key, value)
-        return services.record_observation(self.context["request"].user, instance)
+        return services.record_observation(instance, actor=self.context["request"].user)
 
 
 class ObservationViewSet(_LoggedMixin, PolicyModelViewSet):

@@ -8,6 +8,9 @@ class RegisterConfig(AppConfig):
     verbose_name = _("Arbetsmarknadsregister")
 
     def ready(self) -> None:
-        from etablera.web.discovery import import_app_module
+        # The data key's check value is recorded once the register's tables exist.
+        from django.db.models.signals import post_migrate
 
-        import_app_module(self.name, "rules")
+        from .keycheck import record_after_migrate
+
+        post_migrate.connect(record_after_migrate, sender=self)

@@ -9,6 +9,10 @@ hash can never be used to decrypt and the encryption key never appears in a hash
 * the look-up key: HMAC-SHA256 of the canonical 12-digit number, hex; unique and indexed, so
   an exact search is one index probe and the number itself is never compared in clear.
 
+A third derived key makes the *check value* the database keeps (``DataKeyCheck``): an HMAC of a
+constant, which tells whether a key is the one the numbers were encrypted with without
+revealing anything about the key (see ``register.keycheck``).
+
 A setting that is a Fernet key (``etablera generate_data_key``) gives its 32 random bytes as
 the input key material; any other string (a passphrase, the development default) is used as
 it is. HKDF turns either into keys of the right length; a passphrase is of course only as
@@ -54,26 +58,38 @@ def _derive(material: bytes, purpose: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=purpose).derive(material)
 
 
+_CHECK_CONSTANT = b"etablera data key check v1"
+
+
 @dataclass(frozen=True)
 class Keys:
     aead: AESGCM
     lookup: bytes
+    check: bytes
 
 
 @lru_cache(maxsize=4)
-def _keys_for(setting: str) -> Keys:
+def keys_for(setting: str) -> Keys:
+    """The keys derived from a value of ``ETABLERA_DATA_KEY`` (also an old or a new one)."""
     if not setting:
         raise ValueError("ETABLERA_DATA_KEY is empty")
     material = _key_material(setting)
     return Keys(
         aead=AESGCM(_derive(material, b"identity-encryption")),
         lookup=_derive(material, b"identity-lookup"),
+        check=_derive(material, b"key-check"),
     )
 
 
 def keys() -> Keys:
     """The keys for the current setting (cached per setting value, so tests may override it)."""
-    return _keys_for(settings.ETABLERA_DATA_KEY)
+    return keys_for(settings.ETABLERA_DATA_KEY)
+
+
+def check_value(k: Keys | None = None) -> str:
+    """The key's check value: an HMAC of a constant under a key derived for nothing else."""
+    k = k or keys()
+    return hmac.new(k.check, _CHECK_CONSTANT, hashlib.sha256).hexdigest()
 
 
 def encrypt(canonical: str, k: Keys | None = None) -> str:

@@ -84,7 +84,8 @@ class ParticipantForm(forms.ModelForm):
 
     identity_kind = forms.ChoiceField(
         label=_("Identitet"),
-        choices=IdentityKind.choices,
+        # "Gallrad" is what retention makes of a participant, never a choice at registration.
+        choices=[c for c in IdentityKind.choices if c[0] != IdentityKind.REMOVED],
         widget=forms.RadioSelect,
         initial=IdentityKind.PERSONNUMMER,
     )

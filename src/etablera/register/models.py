@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from etablera.organisation.models import Unit
@@ -108,6 +109,9 @@ class Intervention(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("register:intervention-detail", args=[self.pk])
+
     def clean(self) -> None:
         if self.start and self.end and self.end < self.start:
             raise ValidationError(
@@ -182,6 +186,8 @@ class IdentityKind(models.TextChoices):
     PERSONNUMMER = "personnummer", _("Personnummer")
     SAMORDNINGSNUMMER = "samordningsnummer", _("Samordningsnummer")
     RESERVE = "reserve", _("Reservnummer")
+    #: Direct identifiers removed by retention (gallring); the person can no longer be found.
+    REMOVED = "removed", _("Gallrad")
 
 
 class Gender(models.TextChoices):
@@ -263,6 +269,8 @@ class Participant(models.Model):
     )
     created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    #: When retention removed the direct identifiers (``etablera retention --apply``).
+    deidentified_at = models.DateTimeField(_("gallrad"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("deltagare")
@@ -279,6 +287,12 @@ class Participant(models.Model):
                     | (
                         Q(identity_kind__in=["personnummer", "samordningsnummer"])
                         & Q(identity_hash__isnull=False, reserve_number__isnull=True)
+                    )
+                    | Q(
+                        identity_kind="removed",
+                        identity_hash__isnull=True,
+                        reserve_number__isnull=True,
+                        identity_encrypted="",
                     )
                 ),
                 name="participant_identity_consistent",
@@ -297,6 +311,8 @@ class Participant(models.Model):
         """What a coach sees to recognise the person: never the whole number."""
         if self.identity_kind == IdentityKind.RESERVE:
             return self.reserve_number or ""
+        if self.identity_kind == IdentityKind.REMOVED:
+            return str(_("Gallrad (%(pk)s)") % {"pk": self.pk})
         return self.masked_identity
 
 
@@ -509,6 +525,42 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name}"
+
+
+class RetentionRun(models.Model):
+    """One run of ``etablera retention``: what it found (and, when applied, de-identified)."""
+
+    at = models.DateTimeField(_("tid"), auto_now_add=True)
+    applied = models.BooleanField(_("genomförd"), default=False)
+    cutoff = models.DateField(_("gräns"))
+    participants = models.PositiveIntegerField(_("deltagare"), default=0)
+    error_reports = models.PositiveIntegerField(_("felrapporter"), default=0)
+
+    class Meta:
+        verbose_name = _("gallringskörning")
+        verbose_name_plural = _("gallringskörningar")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} ({self.participants})"
+
+
+class DataKeyCheck(models.Model):
+    """The check value of the data key the identity numbers are encrypted with (one row).
+
+    A server or command started with another key refuses to start (``register.keycheck``),
+    instead of failing to decrypt, finding nobody and registering duplicates.
+    """
+
+    value = models.CharField(_("kontrollvärde"), max_length=64)
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("kontrollvärde för datanyckeln")
+        verbose_name_plural = _("kontrollvärden för datanyckeln")
+
+    def __str__(self) -> str:
+        return str(_("Kontrollvärde för datanyckeln"))
 
 
 class ConflictSource(models.TextChoices):

@@ -158,22 +158,8 @@ def due_follow_ups(user, *, today: dt.date | None = None, window_days: int = 365
 
 def units_for(user, action: str) -> QuerySet[Unit]:
     """The units where the user may place an object under ``action`` (a coach: their subtree)."""
-    grants = [
-        g
-        for g in policy.grants(user)
-        if any(c.role == g.role for c in policy.actions().get(action, []))
-    ]
-    if any(g.municipality_wide for g in grants) or any(
-        not c.scoped for c in policy.actions().get(action, []) if c.role in {g.role for g in grants}
-    ):
-        return Unit.objects.select_related("body").order_by("body__name", "path")
-    q = Q(pk__in=[])
-    for grant in grants:
-        if grant.unit_path:
-            q |= Q(path__startswith=grant.unit_path)
-        elif grant.body_id:
-            q |= Q(body_id=grant.body_id)
-    return Unit.objects.filter(q).select_related("body").order_by("body__name", "path")
+    reach = policy.reach(user, action)
+    return Unit.objects.filter(reach.unit_q()).select_related("body").order_by("body__name", "path")
 
 
 def import_runs(user) -> QuerySet[ImportRun]:

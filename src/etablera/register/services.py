@@ -42,6 +42,14 @@ def save_intervention(intervention: Intervention) -> Intervention:
     return intervention
 
 
+@transaction.atomic
+def save_status_category(category: StatusCategory) -> StatusCategory:
+    """Validate and save one of the managed exit and follow-up statuses."""
+    category.full_clean()
+    category.save()
+    return category
+
+
 def _next_reserve_number(year: int) -> str:
     prefix = f"R{year}-"
     last = (
@@ -170,9 +178,9 @@ def _refuse_duplicate(user, participant: Participant, *, source: str) -> None:
 
 
 def register_participant(
-    user,
     participant: Participant,
     *,
+    actor,
     kind: str,
     number: str = "",
     reserve: str = "",
@@ -180,12 +188,12 @@ def register_participant(
 ) -> Participant:
     """Register a new participant with an identity number or a reserve number.
 
-    A number registered under a unit the user cannot see is not refused as "already there"
+    A number registered under a unit the actor cannot see is not refused as "already there"
     (that would tell them the person exists elsewhere) but recorded as a
     :class:`RegistrationConflict`, which is kept although the registration is refused.
     """
     set_identity(participant, kind=kind, number=number, reserve=reserve)
-    _refuse_duplicate(user, participant, source=source)
+    _refuse_duplicate(actor, participant, source=source)
     with transaction.atomic():
         participant.full_clean()
         try:
@@ -193,14 +201,14 @@ def register_participant(
                 participant.save()
         except IntegrityError as exc:  # a concurrent registration of the same person
             raise ValidationError(_("Personen registrerades samtidigt av någon annan.")) from exc
-        log_access(user, "create", participant, detail="registered")
+        log_access(actor, "create", participant, detail="registered")
     return participant
 
 
 @transaction.atomic
-def resolve_conflict(user, conflict: RegistrationConflict, *, transfer: bool) -> None:
+def resolve_conflict(conflict: RegistrationConflict, *, actor, transfer: bool) -> None:
     """Transfer the participant to the unit that asked for them, or decline; in the trail."""
-    policy.require(user, "register.conflict.resolve", conflict)
+    policy.require(actor, "register.conflict.resolve", conflict)
     conflict = RegistrationConflict.objects.select_for_update().get(pk=conflict.pk)
     if conflict.status != ConflictStatus.OPEN:
         raise ValidationError(_("Konflikten är redan hanterad."))
@@ -211,11 +219,11 @@ def resolve_conflict(user, conflict: RegistrationConflict, *, transfer: bool) ->
         conflict.status = ConflictStatus.TRANSFERRED
     else:
         conflict.status = ConflictStatus.DECLINED
-    conflict.resolved_by = user
+    conflict.resolved_by = actor
     conflict.resolved_at = timezone.now()
     conflict.save(update_fields=["status", "resolved_by", "resolved_at"])
     log_access(
-        user,
+        actor,
         "change",
         [participant, conflict],
         detail=f"registration conflict {conflict.pk} {conflict.status}",
@@ -223,11 +231,11 @@ def resolve_conflict(user, conflict: RegistrationConflict, *, transfer: bool) ->
 
 
 @transaction.atomic
-def update_participant(user, participant: Participant) -> Participant:
+def update_participant(participant: Participant, *, actor) -> Participant:
     """Save changed facts about a participant (not the identity)."""
     participant.full_clean()
     participant.save()
-    log_access(user, "change", participant, detail="details changed")
+    log_access(actor, "change", participant, detail="details changed")
     return participant
 
 
@@ -237,7 +245,7 @@ def _check_status(status: StatusCategory | None, field: str) -> None:
 
 
 @transaction.atomic
-def enrol(user, enrolment: Enrolment) -> Enrolment:
+def enrol(enrolment: Enrolment, *, actor) -> Enrolment:
     """Enrol a participant in an intervention."""
     _check_status(enrolment.status_at_start, "status_at_start")
     if Enrolment.objects.filter(
@@ -250,22 +258,22 @@ def enrol(user, enrolment: Enrolment) -> Enrolment:
         )
     enrolment.full_clean()
     enrolment.save()
-    log_access(user, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} created")
+    log_access(actor, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} created")
     return enrolment
 
 
 @transaction.atomic
-def update_enrolment(user, enrolment: Enrolment) -> Enrolment:
+def update_enrolment(enrolment: Enrolment, *, actor) -> Enrolment:
     _check_status(enrolment.exit_status, "exit_status")
     enrolment.full_clean()
     enrolment.save()
-    log_access(user, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} changed")
+    log_access(actor, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} changed")
     return enrolment
 
 
 @transaction.atomic
 def end_enrolment(
-    user, enrolment: Enrolment, *, end: dt.date, exit_status: StatusCategory
+    enrolment: Enrolment, *, actor, end: dt.date, exit_status: StatusCategory
 ) -> Enrolment:
     """End an enrolment with its exit status."""
     if end is None or exit_status is None:
@@ -277,12 +285,12 @@ def end_enrolment(
     enrolment.exit_status = exit_status
     enrolment.full_clean()
     enrolment.save()
-    log_access(user, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} ended")
+    log_access(actor, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} ended")
     return enrolment
 
 
 @transaction.atomic
-def record_observation(user, observation: OutcomeObservation) -> OutcomeObservation:
+def record_observation(observation: OutcomeObservation, *, actor) -> OutcomeObservation:
     """Record a participant's status some time after an enrolment ended."""
     enrolment = observation.enrolment
     errors: dict[str, Any] = {}
@@ -306,7 +314,7 @@ def record_observation(user, observation: OutcomeObservation) -> OutcomeObservat
     observation.full_clean()
     observation.save()
     log_access(
-        user,
+        actor,
         "change",
         enrolment.participant,
         detail=f"observation {observation.days_after_exit} days for enrolment {enrolment.pk}",
@@ -314,14 +322,14 @@ def record_observation(user, observation: OutcomeObservation) -> OutcomeObservat
     return observation
 
 
-def reveal_identity(user, participant: Participant, *, purpose: str) -> str:
+def reveal_identity(participant: Participant, *, actor, purpose: str) -> str:
     """The participant's number in clear, for a coach who needs it; always logged.
 
-    Shown only on explicit request on the participant page (and the API detail with
-    ``?visa_nummer=1``), never in lists, URLs or error messages.
+    Shown only on explicit request: the participant page's "show the number" button (a POST)
+    and ``GET /api/participants/{id}/identity/``; never in lists, URLs or error messages.
     """
     if participant.identity_kind == IdentityKind.RESERVE or not participant.identity_encrypted:
         return participant.reserve_number or ""
     canonical = crypto.decrypt(participant.identity_encrypted)
-    log_access(user, "view", participant, detail=f"identity number shown ({purpose})")
+    log_access(actor, "view", participant, detail=f"identity number shown ({purpose})")
     return f"{canonical[:8]}-{canonical[8:]}"

@@ -38,6 +38,7 @@ from .forms import (
 )
 from .importing.engine import ErrorSink, ImportScope, run_import, save_error_report
 from .importing.upload import LimitedUploadHandler, content_too_large
+from .jobs import start_import_job
 from .models import (
     Enrolment,
     FollowUpDay,
@@ -169,8 +170,8 @@ def participant_create(request: HttpRequest) -> HttpResponse:
         saved = run_service(
             form,
             services.register_participant,
-            request.user,
             participant,
+            actor=request.user,
             kind=form.cleaned_data["identity_kind"],
             number=form.cleaned_data["identity_number"],
             reserve=form.cleaned_data["reserve_number"],
@@ -221,7 +222,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def participant_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the number in clear, on request, once; the access log records it."""
     participant = _participant(request, pk)
-    number = services.reveal_identity(request.user, participant, purpose="participant page")
+    number = services.reveal_identity(participant, actor=request.user, purpose="participant page")
     response = render(
         request,
         "register/participant_reveal.html",
@@ -237,7 +238,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ParticipantEditForm(request.POST or None, instance=participant)
     if request.method == "POST" and form.is_valid():
         saved = run_service(
-            form, services.update_participant, request.user, form.save(commit=False)
+            form, services.update_participant, form.save(commit=False), actor=request.user
         )
         if saved:
             messages.success(request, _("Uppgifterna har sparats."))
@@ -256,7 +257,7 @@ def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"start": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.enrol, request.user, form.save(commit=False))
+        saved = run_service(form, services.enrol, form.save(commit=False), actor=request.user)
         if saved:
             messages.success(
                 request,
@@ -293,8 +294,8 @@ def enrolment_end(request: HttpRequest, pk: int) -> HttpResponse:
         saved = run_service(
             form,
             services.end_enrolment,
-            request.user,
             enrolment,
+            actor=request.user,
             end=form.cleaned_data["end"],
             exit_status=form.cleaned_data["exit_status"],
         )
@@ -323,7 +324,7 @@ def observation_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         saved = run_service(
-            form, services.record_observation, request.user, form.save(commit=False)
+            form, services.record_observation, form.save(commit=False), actor=request.user
         )
         if saved:
             messages.success(request, _("Uppföljningen har registrerats."))
@@ -372,7 +373,7 @@ def conflicts(request: HttpRequest) -> HttpResponse:
         )
         transfer = request.POST.get("action") == "transfer"
         try:
-            services.resolve_conflict(request.user, conflict, transfer=transfer)
+            services.resolve_conflict(conflict, actor=request.user, transfer=transfer)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -438,6 +439,18 @@ def _import_upload(request: HttpRequest, limit: int) -> HttpResponse:
             for u in units
             if not any(u.path.startswith(o.path) and u.pk != o.pk for o in units)
         )
+        if upload.size > settings.ETABLERA_BACKGROUND_IMPORT_KB * 1024:
+            # A large file is imported by a background job: a proxy's timeout or a closed
+            # browser cannot cut it off, and its page shows the result when it is done.
+            job = start_import_job(
+                request.user,
+                upload,
+                kind=form.cleaned_data["kind"],
+                unit=unit,
+                allowed_paths=paths,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            return redirect("jobs:detail", pk=job.pk)
         scope = ImportScope(default_unit=unit, allowed_paths=paths)
         result = run_import(
             form.cleaned_data["kind"],
@@ -459,6 +472,7 @@ def _import_upload(request: HttpRequest, limit: int) -> HttpResponse:
             "form": form,
             "result": result,
             "limit_mb": limit // (1024 * 1024),
+            "background_kb": settings.ETABLERA_BACKGROUND_IMPORT_KB,
             "runs": selectors.import_runs(request.user)[:10],
         },
     )

@@ -8,6 +8,8 @@ a period; ``GET /api/kpis/definitions/`` the definitions. A suppressed cell is
 from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -23,17 +25,19 @@ from . import kpis, presentation, selectors
 
 
 class CellSerializer(serializers.Serializer):
-    value = serializers.FloatField(allow_null=True, help_text="Null when suppressed.")
+    value = serializers.FloatField(
+        allow_null=True, help_text=gettext_lazy("Null när värdet döljs.")
+    )
     suppressed = serializers.BooleanField()
 
 
 class RowSerializer(serializers.Serializer):
     group = serializers.DictField(
         child=serializers.CharField(allow_null=True),
-        help_text="The group's value per breakdown dimension; null in a total or margin row.",
+        help_text=gettext_lazy("Gruppens värde per indelning; null på en total- eller summarad."),
     )
     labels = serializers.DictField(child=serializers.CharField())
-    values = serializers.DictField(child=CellSerializer(), help_text="Per KPI key.")
+    values = serializers.DictField(child=CellSerializer(), help_text=gettext_lazy("Per nyckeltal."))
 
 
 class DefinitionSerializer(serializers.Serializer):
@@ -87,7 +91,7 @@ class KpiReportSerializer(serializers.Serializer):
 
 class DisclosureUnavailable(APIException):
     status_code = 503
-    default_detail = (
+    default_detail = gettext_lazy(
         "Röjandekontrollen är felaktigt inställd (tröskelvärdena); inga uppgifter lämnas ut."
     )
     default_code = "disclosure_misconfigured"
@@ -151,7 +155,9 @@ class KpiViewSet(PolicyViewSetMixin, viewsets.ViewSet):
             names = [k.strip() for k in params.get("kpis", "").split(",") if k.strip()]
             unknown = [k for k in names if kpis.kpi_key(k) is None]
             if unknown:
-                raise ApiValidationError({"kpis": [f"Okänt nyckeltal ”{unknown[0]}”."]})
+                raise ApiValidationError(
+                    {"kpis": [_("Okänt nyckeltal ”%(key)s”.") % {"key": unknown[0]}]}
+                )
             wanted = [kpis.kpi_key(k) or "" for k in names]
             report = selectors.compute(period, scope, by, kpis_wanted=wanted or None)
         except ValidationError as exc:
@@ -163,7 +169,12 @@ class KpiViewSet(PolicyViewSetMixin, viewsets.ViewSet):
             raise DisclosureUnavailable from exc
         if report.is_empty:
             raise ApiValidationError(
-                {"period": [f"Det finns inga deltaganden under {report.period.label}."]}
+                {
+                    "period": [
+                        _("Det finns inga deltaganden under %(period)s.")
+                        % {"period": report.period.label}
+                    ]
+                }
             )
         shown = tuple(wanted) if wanted else presentation.ALL_KPIS
         return Response(presentation.as_json(report, shown, text=text))

@@ -9,7 +9,7 @@ def keep_on_closing(sender, period, **kwargs) -> None:
     """Keep the municipality's total and one-way figures of a period that just closed (other
     scopes and breakdowns are kept when first asked for). A period outside the lattice has no
     statistics to keep."""
-    from etablera.followup.periods import PeriodRange
+    from etablera.goals.periods import PeriodRange
 
     rng = PeriodRange(period.start, period.end, period.name, period)
     if lattice.kind(rng.start, rng.end) is None:

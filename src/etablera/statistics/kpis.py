@@ -131,7 +131,7 @@ def compute(
     """The KPIs of ``period`` for ``scope``, broken down ``by`` zero, one or two dimensions,
     with disclosure control applied.
 
-    ``period`` has ``start`` and ``end`` (a ``followup.periods.PeriodRange``); ``one_way`` adds
+    ``period`` has ``start`` and ``end`` (a ``goals.periods.PeriodRange``); ``one_way`` adds
     further one-way breakdowns published with it (a dashboard's); ``as_of`` is the day ongoing
     enrolments are costed up to (today by default). ``kpis`` limits the work to some KPIs (the
     others are then hidden). The number of queries depends only on the breakdowns.

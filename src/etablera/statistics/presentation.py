@@ -7,9 +7,8 @@ explanation beside the table, and as ``{"value": null, "suppressed": true}`` in 
 
 from __future__ import annotations
 
-import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,10 +21,8 @@ from etablera.web.tables import (
     SUPPRESSED_SYMBOL,
     Cell,
     Chart,
-    SafeCSVWriter,
     Section,
     Table,
-    safe_text,
 )
 
 from .definitions import DIMENSIONS, KPIS, OUTCOME_KPIS, Kpi
@@ -280,46 +277,6 @@ def definitions() -> list[dict[str, str]]:
 
 
 # --- CSV and JSON ---------------------------------------------------------------------------
-
-
-def _csv_value(cell: Any, swedish: bool) -> str:
-    if isinstance(cell, Cell):
-        if cell.suppressed:
-            return SUPPRESSED_SYMBOL
-        value = cell.value
-    else:
-        value = cell
-    if value is None:
-        return ""
-    if isinstance(value, float | Decimal):
-        text = f"{float(value):.1f}"
-        return text.replace(".", ",") if swedish else text
-    return safe_text(str(value))
-
-
-def csv_text(tables: Iterable[Table], *, swedish: bool = False) -> str:
-    """Tables one below the other: caption, headings, rows; then what ".." means.
-
-    ``swedish`` writes for a Swedish spreadsheet (semicolons, decimal commas); otherwise commas
-    and decimal points, for programs.
-    """
-    out = io.StringIO()
-    writer = SafeCSVWriter(out, delimiter=";" if swedish else ",", lineterminator="\n")
-    hidden = False
-    for index, table in enumerate(tables):
-        if index:
-            writer.writerow([])
-        writer.writerow([safe_text(str(table.caption))])
-        writer.writerow([safe_text(str(c)) for c in table.columns])
-        for row in table.rows:
-            writer.writerow([_csv_value(c, swedish) for c in row])
-        if table.note:
-            writer.writerow([safe_text(str(table.note))])
-        hidden = hidden or table.has_suppressed
-    if hidden:
-        writer.writerow([])
-        writer.writerow([str(SUPPRESSED_EXPLANATION)])
-    return out.getvalue()
 
 
 def json_cell(cell: Cell) -> dict[str, Any]:

@@ -17,21 +17,19 @@ from django.utils.translation import gettext as _
 from etablera.web.tables import Section, Table
 
 from . import lattice, presentation, selectors
-from .kpis import Scope, municipality_scope
+from .kpis import Scope
 
 #: The breakdowns the report shows (the same as the dashboard's).
 DIMENSIONS = ("category", "gender", "reception")
 
 
 def _scope(user) -> Scope | None:
-    if user is None:
-        return municipality_scope()
     options = selectors.scopes_for(user)
     return options[0] if options else None
 
 
 def _range(period):
-    from etablera.followup.periods import PeriodRange
+    from etablera.goals.periods import PeriodRange
 
     return PeriodRange(period.start, period.end, period.name, period)
 

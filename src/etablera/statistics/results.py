@@ -138,7 +138,7 @@ class Group:
 class KpiReport:
     """The protected KPIs of a period and scope, with the breakdowns asked for."""
 
-    period: Any  # followup.periods.PeriodRange
+    period: Any  # goals.periods.PeriodRange
     scope: Scope
     by: tuple[str, ...]
     as_of: datetime.date

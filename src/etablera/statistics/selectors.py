@@ -122,30 +122,13 @@ class InvalidScope(ValidationError):
 
 def scopes_for(user, action: str = VIEW) -> list[Scope]:
     """The scopes ``user`` may see KPIs for, widest first (empty: none at all)."""
-    clauses = policy.actions().get(action, [])
-    wide_roles = {c.role for c in clauses if not c.scoped}
-    scoped_roles = {c.role for c in clauses if c.scoped}
-    grants = policy.grants(user)
-    result: list[Scope] = []
-    if any(
-        g.role in wide_roles or (g.role in scoped_roles and g.municipality_wide) for g in grants
-    ):
-        result.append(municipality_scope())
-    seen = {s.key for s in result}
-    for grant in grants:
-        if grant.role not in scoped_roles or grant.municipality_wide:
-            continue
-        if grant.unit_id is not None:
-            key = f"enhet-{grant.unit_id}"
-            if key in seen:
-                continue
-            result.append(unit_scope(Unit.objects.get(pk=grant.unit_id)))
+    reach = policy.reach(user, action)
+    result: list[Scope] = [municipality_scope()] if reach.everywhere else []
+    for place in reach.places:
+        if place.unit_id is not None:
+            result.append(unit_scope(Unit.objects.get(pk=place.unit_id)))
         else:
-            key = f"organ-{grant.body_id}"
-            if key in seen:
-                continue
-            result.append(body_scope(Body.objects.get(pk=grant.body_id)))
-        seen.add(key)
+            result.append(body_scope(Body.objects.get(pk=place.body_id)))
     return result
 
 
@@ -188,7 +171,7 @@ def scope_for(user, key: str | None = None, action: str = VIEW) -> Scope:
 def resolve(text: str):
     """A period text (code, year or date range) as a ``PeriodRange``, refused unless it is a
     period of the lattice statistics are made for (see ``statistics.lattice``)."""
-    from etablera.followup.periods import resolve_period
+    from etablera.goals.periods import resolve_period
 
     period = resolve_period(text)
     lattice.require(period)
@@ -221,7 +204,7 @@ def trend_periods(period) -> list[tuple[str, datetime.date, datetime.date]]:
     """The chosen period and the ``TREND_LENGTH - 1`` before it, of the same kind, oldest
     first: standard codes step back a code, other ranges step back their own length in months.
     Periods of one kind never overlap, so no figure of one is a sum of another's."""
-    from etablera.followup.periods import code_for_range, earlier_codes, parse_standard
+    from etablera.goals.periods import code_for_range, earlier_codes, parse_standard
 
     code = period.code or code_for_range(period.start, period.end)
     if code and parse_standard(code) is not None:
@@ -279,7 +262,7 @@ def report_with_trend(
 
 
 def _trend_tasks(period, scope, as_of, current, skip=None) -> dict[Any, Callable[[], Any]]:
-    from etablera.followup.periods import PeriodRange
+    from etablera.goals.periods import PeriodRange
 
     if current is not None:
         skip = (current.period.start, current.period.end)

@@ -6,9 +6,9 @@ consolidated report then get its values from the KPI engine through the goals ap
 registry (``etablera.goals.sources``), with disclosure control applied: a hidden value is
 ``SourceValue(gender, None, suppressed=True)``.
 
-Whose figures: the whole municipality's for the command line and background jobs
-(``user=None``) and for municipality-wide roles; a coach's or reporter's own scope otherwise —
-the value's note then says which.
+Whose figures: the whole municipality's for the command line and background jobs (an
+``accounts.policy.Operator``) and for municipality-wide roles; a coach's or reporter's own
+scope otherwise — the value's note then says which.
 """
 
 from __future__ import annotations
@@ -23,14 +23,12 @@ from django.utils.translation import gettext as _
 from etablera.goals.sources import SourceValue, register_source
 
 from . import kpis, lattice, selectors
-from .kpis import Scope, municipality_scope
+from .kpis import Scope
 
 GENDERS = ("K", "M")
 
 
 def _scope(user) -> Scope | None:
-    if user is None:
-        return municipality_scope()
     options = selectors.scopes_for(user)
     return options[0] if options else None
 
@@ -40,14 +38,14 @@ class RegisterKpiSource:
     indicators ask for it."""
 
     def values(
-        self, indicator, start: datetime.date, end: datetime.date, user: Any = None
+        self, indicator, start: datetime.date, end: datetime.date, *, user: Any
     ) -> list[SourceValue]:
         return self.bulk_values([(indicator, start, end)], user=user).get(
             (indicator.pk, start, end), []
         )
 
-    def bulk_values(self, requests, user: Any = None) -> dict:
-        from etablera.followup.periods import PeriodRange, label_for_range
+    def bulk_values(self, requests, *, user: Any) -> dict:
+        from etablera.goals.periods import PeriodRange, label_for_range
 
         result: dict[tuple[int, datetime.date, datetime.date], list[SourceValue]] = {}
         scope = _scope(user)

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from etablera.accounts import policy
+from etablera.web.tables import csv_text
 from etablera.web.xlsx import tables_workbook, workbook_response
 
 from . import disclosure, presentation, selectors
@@ -88,11 +89,11 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     tables = [t for s in sections for t in [*(c.table for c in s.charts), *s.tables]]
     name = f"nyckeltal-{slugify(str(report.period.label))}-{report.scope.key}"
     if fmt == "xlsx":
-        sheets = {str(s.title)[:31]: [*(c.table for c in s.charts), *s.tables] for s in sections}
+        sheets = {str(s.title): [*(c.table for c in s.charts), *s.tables] for s in sections}
         if not sheets:
             sheets = {_("Nyckeltal"): [presentation.summary_table(report)]}
         return workbook_response(tables_workbook(sheets), f"{name}.xlsx")
-    text = presentation.csv_text(tables or [presentation.summary_table(report)], swedish=True)
+    text = csv_text(tables or [presentation.summary_table(report)], swedish=True)
     response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

@@ -16,6 +16,7 @@ class WebConfig(AppConfig):
         text_input.install()
 
     def ready(self) -> None:
-        from etablera.web.discovery import import_app_module
+        # Every app's contributions (access rules, navigation, report parts …): see plugins.
+        from etablera.web import plugins
 
-        import_app_module(self.name, "rules")
+        plugins.load()

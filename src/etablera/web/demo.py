@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db import transaction
 
-from .discovery import etablera_modules
 from .models import DemoLoad
+from .plugins import contributions
 
 DEMO_PASSWORD = "etablera-demo"  # noqa: S105 - printed to the user; demo accounts only
 
@@ -31,7 +31,7 @@ class DemoContext:
 
 
 def loaders() -> list:
-    modules = [m for m in etablera_modules("demo") if hasattr(m, "load")]
+    modules = [m for m in contributions("demo") if hasattr(m, "load")]
     return sorted(modules, key=lambda m: getattr(m, "ORDER", 100))
 
 

@@ -6,7 +6,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 T = TypeVar("T")
 
@@ -28,6 +31,32 @@ def run_service(
         else:
             form.add_error(None, exc)
         return None
+
+
+def submit_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], Any],
+    *,
+    done: str | Callable[[Any], str],
+    then: Any,
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The body every form page shares: form → service → message → redirect.
+
+    A valid POST calls ``save`` (only then: it may call ``form.save(commit=False)``), which
+    calls the service through :func:`run_service`; when it returns what was saved, the page
+    says ``done`` and redirects to ``then`` (a URL, a model, or a function of what was saved
+    giving one). Any other request, or an error the service put on the form, renders
+    ``template`` with the form and ``context``.
+    """
+    if request.method == "POST" and form.is_valid():
+        saved = save()
+        if saved is not None:
+            messages.success(request, done(saved) if callable(done) else done)
+            return redirect(then(saved) if callable(then) else then)
+    return render(request, template, {"form": form, **(context or {})})
 
 
 class DateInput(forms.DateInput):

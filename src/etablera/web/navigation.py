@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 
 from etablera.accounts import policy
 
-from .discovery import etablera_modules
+from .plugins import contributions
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class NavItem:
 
 def all_items() -> list[NavItem]:
     items: list[NavItem] = []
-    for module in etablera_modules("nav"):
+    for module in contributions("nav"):
         items.extend(getattr(module, "ITEMS", []))
     return sorted(items, key=lambda item: item.order)
 

@@ -9,6 +9,7 @@ shows the suppression symbol and never the value.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -145,3 +146,44 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     order: int = 100
     anchor: str = ""
+
+
+def _csv_value(cell: Any, swedish: bool) -> str:
+    if isinstance(cell, Cell):
+        if cell.suppressed:
+            return SUPPRESSED_SYMBOL
+        value = cell.value
+    else:
+        value = cell
+    if value is None:
+        return ""
+    if isinstance(value, float | Decimal):
+        text = f"{float(value):.1f}"
+        return text.replace(".", ",") if swedish else text
+    return safe_text(str(value))
+
+
+def csv_text(tables: Iterable[Table], *, swedish: bool = False) -> str:
+    """Tables one below the other: caption, headings, rows and the table's note; then what ".."
+    means.
+
+    ``swedish`` writes for a Swedish spreadsheet (semicolons, decimal commas); otherwise commas
+    and decimal points, for programs.
+    """
+    out = io.StringIO()
+    writer = SafeCSVWriter(out, delimiter=";" if swedish else ",", lineterminator="\n")
+    hidden = False
+    for index, table in enumerate(tables):
+        if index:
+            writer.writerow([])
+        writer.writerow([safe_text(str(table.caption))])
+        writer.writerow([safe_text(str(c)) for c in table.columns])
+        for row in table.rows:
+            writer.writerow([_csv_value(c, swedish) for c in row])
+        if table.note:
+            writer.writerow([safe_text(str(table.note))])
+        hidden = hidden or table.has_suppressed
+    if hidden:
+        writer.writerow([])
+        writer.writerow([str(SUPPRESSED_EXPLANATION)])
+    return out.getvalue()

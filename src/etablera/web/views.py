@@ -9,16 +9,18 @@ from django.views.decorators.cache import cache_control
 
 from etablera.accounts import policy
 
-from .discovery import etablera_modules
+from .plugins import contributions
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The start page: each app may add a panel for the user (``<app>/home.py: panels``)."""
+    """The start page: an overview for the user's roles, from the panels each app adds
+    (``<app>/home.py: panels``), the most telling first (a panel's ``order``, default 50)."""
     policy.require(request.user, "web.home")
     panels = []
-    for module in etablera_modules("home"):
+    for module in contributions("home"):
         panels.extend(module.panels(request))
+    panels.sort(key=lambda panel: panel.get("order", 50))
     return render(
         request,
         "web/home.html",

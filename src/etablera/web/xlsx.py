@@ -51,13 +51,61 @@ def workbook_response(workbook: Workbook, filename: str) -> HttpResponse:
     return response
 
 
+#: Excel's longest sheet name, and the characters it refuses in one.
+SHEET_NAME_LENGTH = 31
+_REFUSED = set("[]:*?/\\")
+#: Where a title may be shortened: the words after these are a qualification (a period, a
+#: scope, an explanation) that the sheet's own heading repeats in full.
+_CLAUSE_BREAKS = (": ", " – ", ", ", " (")
+
+
+def sheet_title(title: str, used: set[str]) -> str:
+    """A sheet name Excel accepts that still says what the sheet holds.
+
+    Excel allows 31 characters. Rather than cutting a title in the middle of a word
+    ("Andel avslut till osubver"), this keeps its leading clauses while they fit, then whole
+    words with an ellipsis; a name already in ``used`` (case-insensitively) gets a number.
+    ``used`` is updated.
+    """
+    clean = " ".join("".join(ch for ch in str(title) if ch not in _REFUSED).split()) or "Blad"
+    name = _shorten(clean, SHEET_NAME_LENGTH)
+    n = 2
+    while name.lower() in used:
+        suffix = f" {n}"
+        name = _shorten(clean, SHEET_NAME_LENGTH - len(suffix)) + suffix
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+def _shorten(text: str, length: int) -> str:
+    if len(text) <= length:
+        return text
+    enough = length * 2 // 3  # a shortening that keeps less than this says too little
+    cuts = [i for sep in _CLAUSE_BREAKS for i in _find_all(text, sep) if enough <= i <= length]
+    if cuts:
+        return text[: max(cuts)].rstrip(" ,–:")
+    words = text[: length - 1].rsplit(" ", 1)[0]
+    head = words if len(words) >= enough else text[: length - 1]
+    return head.rstrip(" ,–:") + "…"
+
+
+def _find_all(text: str, sep: str) -> list[int]:
+    found, start = [], 0
+    while (i := text.find(sep, start)) >= 0:
+        found.append(i)
+        start = i + 1
+    return found
+
+
 def tables_workbook(sheets: dict[str, list[Table]]) -> Workbook:
-    """A workbook with one sheet per name (at most 31 characters), its tables one below another."""
+    """A workbook with one sheet per name (see ``sheet_title``), its tables one below another."""
     workbook = Workbook()
     for sheet in list(workbook.worksheets):
         workbook.remove(sheet)
+    used: set[str] = set()
     for name, tables in sheets.items():
-        sheet = workbook.create_sheet(title=name[:31])
+        sheet = workbook.create_sheet(title=sheet_title(name, used))
         row = 1
         for table in tables:
             row = write_table(sheet, table, row)

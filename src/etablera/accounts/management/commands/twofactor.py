@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from etablera.accounts.models import User
+from etablera.accounts.policy import Operator
 from etablera.accounts.twofactor import reset
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
-        reset(user, by=None)
+        reset(user, actor=Operator("command:twofactor"))
         self.stdout.write(
             f"Two-factor sign-in reset for {username}: they set up a new authenticator at "
             "their next sign-in."

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from etablera.accounts.policy import Operator
 from etablera.documents.reminders import DUE_WITHIN_DAYS, send_reminders
 
 
@@ -41,7 +42,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, today: dt.date | None, base_url: str, **options):
         today = today or timezone.localdate()
-        outcome = send_reminders(today, dry_run=dry_run, base_url=base_url)
+        outcome = send_reminders(
+            today, reader=Operator("cron:reminders"), dry_run=dry_run, base_url=base_url
+        )
         verb = "Would send" if dry_run else "Sent"
         for mail in outcome.mails:
             self.stdout.write(f"  {', '.join(mail.to)}: {mail.subject!s}")

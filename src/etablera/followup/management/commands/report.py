@@ -1,7 +1,8 @@
 """``etablera report --period CODE --format html|pdf|xlsx -o FILE``: the consolidated report.
 
-The same content as the web page, for the whole municipality (no user scope: the command line
-is an operator's tool). The HTML is a standalone document, printable and readable offline.
+The same content as the web page, for the whole municipality: the command line is an operator's
+tool, and reads as ``Operator("command:report")``. The HTML is a standalone document,
+printable and readable offline.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from etablera.accounts.policy import Operator
 from etablera.followup import consolidated, renderers
-from etablera.followup.periods import InvalidPeriod, resolve_period
+from etablera.goals.periods import InvalidPeriod, resolve_period
 
 
 class Command(BaseCommand):
@@ -43,7 +45,7 @@ class Command(BaseCommand):
                 f"{period!r} is not a stored follow-up period; the consolidated report needs "
                 "one (see `etablera report --help` and the period list in the web interface)."
             )
-        report = consolidated.build(resolved.period, user=None)
+        report = consolidated.build(resolved.period, Operator("command:report"))
         if fmt == "html":
             data = renderers.render_document(report).encode("utf-8")
         elif fmt == "pdf":

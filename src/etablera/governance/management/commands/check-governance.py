@@ -14,7 +14,9 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
-from etablera.governance.registry import RANK, Severity, run, worst
+from etablera.accounts.policy import Operator
+from etablera.governance import selectors
+from etablera.governance.registry import RANK, Severity, worst
 from etablera.organisation.models import Body
 
 
@@ -31,13 +33,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, body: int | None, format: str, fail_on: str | None, **options):
-        body_ids = None
+        chosen = None
         if body is not None:
-            if not Body.objects.filter(pk=body).exists():
+            chosen = Body.objects.filter(pk=body).first()
+            if chosen is None:
                 raise CommandError(f"No body with id {body}.")
-            body_ids = [body]
         with translation.override("sv"):
-            findings = run(today=timezone.localdate(), body_ids=body_ids)
+            findings = selectors.findings_for(
+                Operator("command:check-governance"), body=chosen, today=timezone.localdate()
+            )
             if format == "json":
                 self.stdout.write(
                     json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2)

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from etablera.accounts.models import User
+from etablera.accounts.policy import Operator
 from etablera.organisation.models import Unit
 from etablera.register.importing.engine import ErrorSink, ImportScope, run_import
 from etablera.register.models import ImportKind
@@ -55,11 +56,12 @@ class Command(BaseCommand):
         scope = ImportScope(default_unit=self._unit(unit) if unit else None)
         if scope.default_unit is not None and kind == ImportKind.ENROLMENTS:
             scope.allowed_paths = (scope.default_unit.path,)
-        actor = None
+        actor: User | Operator = Operator("command:import")
         if user:
-            actor = User.objects.filter(username=user).first()
-            if actor is None:
+            found = User.objects.filter(username=user).first()
+            if found is None:
                 raise CommandError(f"no user named {user!r}")
+            actor = found
         bar = None
         if not no_progress:
             bar = tqdm(

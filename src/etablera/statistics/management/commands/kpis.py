@@ -25,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from etablera.organisation.models import Body, Unit
 from etablera.statistics import kpis, presentation, selectors
 from etablera.statistics.kpis import KPIS, Scope, municipality_scope
-from etablera.web.tables import SUPPRESSED_EXPLANATION, Table
+from etablera.web.tables import SUPPRESSED_EXPLANATION, Table, csv_text
 
 
 def _message(exc: Exception) -> str:
@@ -90,7 +90,7 @@ class Command(BaseCommand):
             return
         table = presentation.report_table(report, shown)
         if fmt == "csv":
-            self.stdout.write(presentation.csv_text([table]), ending="")
+            self.stdout.write(csv_text([table]), ending="")
             return
         # In a terminal a one-way breakdown reads best with a column per group.
         self.stdout.write(text_table(transpose(table) if len(by) == 1 else table))

@@ -30,15 +30,15 @@ class Command(BaseCommand):
             differing = facts.differences()
             if differing:
                 raise CommandError(
-                    f"Fakta för {differing} deltaganden stämmer inte med registret. "
-                    "Kör: etablera rebuild_facts",
+                    f"The facts of {differing} enrolment(s) differ from the register. "
+                    "Run: etablera rebuild_facts",
                     returncode=1,
                 )
             self.stdout.write(
-                f"Fakta stämmer med registret ({time.perf_counter() - started:.1f} s)."
+                f"The facts match the register ({time.perf_counter() - started:.1f} s)."
             )
             return
         count = facts.rebuild()
         self.stdout.write(
-            f"Fakta för {count} deltaganden byggda på {time.perf_counter() - started:.1f} s."
+            f"Rebuilt the facts of {count} enrolment(s) in {time.perf_counter() - started:.1f} s."
         )

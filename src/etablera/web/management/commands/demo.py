@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from etablera.web import plugins
+
 from .loaddemo import print_demo_users
 
 
@@ -51,4 +53,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"\nEtablera runs on http://127.0.0.1:{port}/  (Ctrl+C stops it)")
         )
+        # What the apps start beside the server (the embedded job worker): see web.plugins.
+        for companion in plugins.contributions("server"):
+            companion.start()
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)

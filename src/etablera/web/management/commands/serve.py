@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from etablera.web import plugins
+
 
 class Command(BaseCommand):
     help = "Serve Etablera in production with gunicorn. Configure it with environment variables."
@@ -44,6 +46,10 @@ class Command(BaseCommand):
         import sys
 
         from gunicorn.app.wsgiapp import run
+
+        # What the apps start beside the server (the embedded job worker): see web.plugins.
+        for companion in plugins.contributions("server"):
+            companion.start()
 
         sys.argv = [
             "gunicorn",

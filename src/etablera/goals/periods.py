@@ -1,5 +1,10 @@
 """Period codes, and turning what people type into a date range.
 
+Indicator values and targets, follow-up reports and the register KPIs all speak of periods, so
+the calendar lives here, below the follow-up app: nothing in it imports from above. The
+follow-up app's stored periods (``followup.Period``) move a standard code's dates;
+:func:`resolve_period` looks them up by the model's name, through Django's app registry.
+
 Period codes
 ============
 
@@ -46,13 +51,11 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-
-if TYPE_CHECKING:
-    from .models import Period
 
 _STANDARD = re.compile(r"^(?P<year>\d{4})(?P<part>T[123]|D|H)$")
 _OTHER = re.compile(r"^\d{4}[-A-ZÅÄÖ0-9]{1,16}$")
@@ -76,7 +79,8 @@ class PeriodRange:
     start: datetime.date
     end: datetime.date
     label: str
-    period: Period | None = None
+    #: The stored ``followup.Period`` behind the range, if any.
+    period: Any = None
 
     @property
     def code(self) -> str:
@@ -217,8 +221,6 @@ def resolve_period(text: str) -> PeriodRange:
 
     See the module docstring for what is accepted; raises :class:`InvalidPeriod` otherwise.
     """
-    from .models import Period
-
     raw = (text or "").strip()
     if not raw:
         raise InvalidPeriod(
@@ -251,7 +253,7 @@ def resolve_period(text: str) -> PeriodRange:
             _("Kalenderåret %(year)s") % {"year": year},
         )
     code = raw.upper()
-    period = Period.objects.filter(code=code).first()
+    period = apps.get_model("followup", "Period").objects.filter(code=code).first()
     if period is not None:
         return PeriodRange(period.start, period.end, period.name, period)
     standard = parse_standard(code)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from etablera.followup import services
 from etablera.followup.models import Period
-from etablera.followup.periods import (
+from etablera.goals.periods import (
     InvalidPeriod,
     code_for_range,
     earlier_codes,
@@ -108,7 +108,8 @@ def test_a_period_overlapping_another_of_the_same_kind_is_refused(db):
             start=dt.date(2025, 1, 1),
             end=dt.date(2025, 12, 31),
             deadline=dt.date(2026, 2, 15),
-        )
+        ),
+        actor=None,
     )
     clash = Period(
         code="2025-EXTRA",
@@ -119,7 +120,7 @@ def test_a_period_overlapping_another_of_the_same_kind_is_refused(db):
         deadline=dt.date(2026, 6, 15),
     )
     with pytest.raises(ValidationError) as exc:
-        services.save_period(clash)
+        services.save_period(clash, actor=None)
     assert "överlappar 2025H" in str(exc.value)
     assert Period.objects.count() == 1
     # Another kind may overlap: the interim report lies inside the annual one by design.
@@ -131,7 +132,8 @@ def test_a_period_overlapping_another_of_the_same_kind_is_refused(db):
             start=dt.date(2025, 1, 1),
             end=dt.date(2025, 8, 31),
             deadline=dt.date(2025, 9, 20),
-        )
+        ),
+        actor=None,
     )
     assert Period.objects.count() == 2
 
@@ -155,7 +157,7 @@ def test_a_code_must_fit_the_kind(db, code, kind, message):
         deadline=dt.date(2026, 1, 31),
     )
     with pytest.raises(ValidationError) as exc:
-        services.save_period(period)
+        services.save_period(period, actor=None)
     assert message in str(exc.value)
     assert not Period.objects.exists()
 
@@ -170,7 +172,8 @@ def test_dates_and_deadline_are_checked(db):
                 start=dt.date(2025, 12, 31),
                 end=dt.date(2025, 1, 1),
                 deadline=dt.date(2024, 1, 1),
-            )
+            ),
+            actor=None,
         )
     assert "slutdatum" in str(exc.value)
     assert "Sista dag" in str(exc.value)
@@ -178,8 +181,8 @@ def test_dates_and_deadline_are_checked(db):
 
 def test_an_opened_period_keeps_its_dates(db):
     period = PeriodFactory(code="2024H")
-    services.open_period(period)
+    services.open_period(period, actor=None)
     period.refresh_from_db()
     period.end = dt.date(2024, 11, 30)
     with pytest.raises(ValidationError, match="redan öppnad"):
-        services.save_period(period)
+        services.save_period(period, actor=None)

@@ -1,0 +1,10 @@
+"""Kolada key figures: catalogue, synchronisation and comparison."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KoladaConfig(AppConfig):
+    name = "etablera.kolada"
+    label = "kolada"
+    verbose_name = _("Kolada")

@@ -1,0 +1,32 @@
+"""What every app's Django admin builds on: writes go through the services, or not at all.
+
+A ``ModelAdmin`` either overrides ``save_model`` (and, with editable inlines, ``save_formset``)
+to call the app's service, so the admin passes the same checks as the pages and the API, or it
+is read-only (:class:`ReadOnlyAdmin`). ``tests/web/test_admin_writes.py`` holds every
+registered admin to this.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+
+class ReadOnlyMixin:
+    """Nothing can be added, changed or deleted here: the pages and their services do that."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """For inspection only."""
+
+
+class ReadOnlyTabularInline(ReadOnlyMixin, admin.TabularInline):
+    """Related rows shown for inspection under an admin that writes through a service."""

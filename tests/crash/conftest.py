@@ -1,0 +1,1 @@
+from tests.sidedb import migrated_file, side  # noqa: F401
