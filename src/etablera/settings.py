@@ -355,11 +355,19 @@ EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "etablera@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Disclosure control (statistics.disclosure): counts below the threshold are suppressed; a share
-# is shown only where the group has SHARE_MIN_GROUP people and SHARE_MIN_EACH with and without.
+# Disclosure control (statistics.disclosure, ADR 0007): counts are perturbed by at most
+# NOISE_MAX (cell-key perturbation) and hidden below the threshold; a share is shown only where
+# the group has SHARE_MIN_GROUP people and SHARE_MIN_EACH with and without; a median only where
+# it has MEDIAN_MIN_GROUP. STATISTICS_KEY keys the records' perturbation keys: set it once to a
+# long random string and never change it (production derives none).
 ETABLERA_SUPPRESSION_THRESHOLD = _env_int("ETABLERA_SUPPRESSION_THRESHOLD", 5)
 ETABLERA_SHARE_MIN_GROUP = _env_int("ETABLERA_SHARE_MIN_GROUP", 20)
 ETABLERA_SHARE_MIN_EACH = _env_int("ETABLERA_SHARE_MIN_EACH", 5)
+ETABLERA_NOISE_MAX = _env_int("ETABLERA_NOISE_MAX", 2)
+ETABLERA_MEDIAN_MIN_GROUP = _env_int("ETABLERA_MEDIAN_MIN_GROUP", 20)
+ETABLERA_STATISTICS_KEY = os.environ.get("ETABLERA_STATISTICS_KEY", "") or (
+    "" if PRODUCTION else "statistics-" + ETABLERA_DATA_KEY
+)
 # How long computed register KPIs are remembered (seconds; 0 turns the cache off).
 #: How many of a KPI computation's independent queries run at once, each on its own database
 #: connection (1: one after another). Default: the number of CPU cores, at most four.
