@@ -59,6 +59,8 @@ def main(argv: list[str]) -> None:
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from etablera.accounts.models import User
     from etablera.web.demo import DEMO_USERS
@@ -68,7 +70,13 @@ def main(argv: list[str]) -> None:
     print(f"{'user':<10} {'floor':>8} {'start':>16} {'cold':>16} {'queries':>8}")
     for username, *_rest in DEMO_USERS:
         client = Client()
-        client.force_login(User.objects.get(username=username))
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        device = TOTPDevice.objects.filter(user=user).first()
+        if device is not None:  # the second factor, as after signing in
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
 
         def get(path: str, client=client) -> None:
             response = client.get(path)

@@ -132,7 +132,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -163,6 +162,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "etablera.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "etablera.web.middleware.ChosenLanguageMiddleware",
@@ -293,10 +293,16 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# django-axes: lock an account (by user name and client address) after repeated failures.
+# django-axes: lock a user name, and separately a client address, after repeated failures
+# (accounts.lockout). The address is REMOTE_ADDR, or the one header a trusted proxy sets.
 AXES_FAILURE_LIMIT = _env_int("ETABLERA_LOGIN_FAILURE_LIMIT", 5)
+ETABLERA_LOGIN_ADDRESS_FAILURE_LIMIT = _env_int("ETABLERA_LOGIN_ADDRESS_FAILURE_LIMIT", 50)
+ETABLERA_CLIENT_IP_HEADER = os.environ.get("ETABLERA_CLIENT_IP_HEADER", "")
+ETABLERA_TRUSTED_PROXIES = _env_list("ETABLERA_TRUSTED_PROXIES", "127.0.0.1,::1")
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "etablera.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "etablera.accounts.lockout.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -349,11 +355,19 @@ EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "etablera@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Disclosure control (statistics.disclosure): counts below the threshold are suppressed; a share
-# is shown only where the group has SHARE_MIN_GROUP people and SHARE_MIN_EACH with and without.
+# Disclosure control (statistics.disclosure, ADR 0007): counts are perturbed by at most
+# NOISE_MAX (cell-key perturbation) and hidden below the threshold; a share is shown only where
+# the group has SHARE_MIN_GROUP people and SHARE_MIN_EACH with and without; a median only where
+# it has MEDIAN_MIN_GROUP. STATISTICS_KEY keys the records' perturbation keys: set it once to a
+# long random string and never change it (production derives none).
 ETABLERA_SUPPRESSION_THRESHOLD = _env_int("ETABLERA_SUPPRESSION_THRESHOLD", 5)
 ETABLERA_SHARE_MIN_GROUP = _env_int("ETABLERA_SHARE_MIN_GROUP", 20)
 ETABLERA_SHARE_MIN_EACH = _env_int("ETABLERA_SHARE_MIN_EACH", 5)
+ETABLERA_NOISE_MAX = _env_int("ETABLERA_NOISE_MAX", 2)
+ETABLERA_MEDIAN_MIN_GROUP = _env_int("ETABLERA_MEDIAN_MIN_GROUP", 20)
+ETABLERA_STATISTICS_KEY = os.environ.get("ETABLERA_STATISTICS_KEY", "") or (
+    "" if PRODUCTION else "statistics-" + ETABLERA_DATA_KEY
+)
 # How long computed register KPIs are remembered (seconds; 0 turns the cache off).
 #: How many of a KPI computation's independent queries run at once, each on its own database
 #: connection (1: one after another). Default: the number of CPU cores, at most four.
@@ -387,17 +401,25 @@ ETABLERA_JOB_STALE_SECONDS = _env_int("ETABLERA_JOB_STALE_SECONDS", 3600)
 ETABLERA_RETENTION_YEARS = _env_int("ETABLERA_RETENTION_YEARS", 5)
 
 REST_FRAMEWORK = {
+    # The token class first: an anonymous call then gets 401 with its WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "etablera.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["etablera.accounts.api_permissions.PolicyPermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_FILTER_BACKENDS": ["etablera.web.api_params.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "etablera.web.api_params.Pagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "etablera.web.api.exception_handler",
 }
+# The most rows one API response holds (``?limit`` above it answers 400).
+ETABLERA_API_MAX_PAGE_SIZE = _env_int("ETABLERA_API_MAX_PAGE_SIZE", 500)
+# API tokens expire this many days after they were made (each user makes their own).
+ETABLERA_API_TOKEN_DAYS = _env_int("ETABLERA_API_TOKEN_DAYS", 90)
+# The register's owner (the controller's contact for the register), told by e-mail whenever a
+# role that sees personal data is granted or withdrawn.
+ETABLERA_REGISTER_OWNER_EMAIL = os.environ.get("ETABLERA_REGISTER_OWNER_EMAIL", "")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Etablera API",
     "DESCRIPTION": (

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from etablera.web import views as web_views
 from etablera.web.api import router
@@ -32,7 +32,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        # The split view serves Swagger UI's start script from a URL: no inline script (CSP).
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="web/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     path("api/", include(router.urls)),
 ]
 

@@ -3,7 +3,9 @@ is marked failed when a worker starts again."""
 
 from __future__ import annotations
 
-JOB_TABLES = ("jobs_job", "django_tasks_database_dbtaskresult")
+from tests.sidedb import STARTUP_TABLES
+
+JOB_TABLES = ("jobs_job", "django_tasks_database_dbtaskresult", *STARTUP_TABLES)
 
 
 def test_a_worker_killed_mid_job_leaves_nothing_and_the_job_fails(side):

@@ -22,6 +22,7 @@ def test_the_form_opens_with_progress_and_the_summary(client, world, sn_reporter
     services.update_report(
         world.sn_report,
         {entries[0].pk: {"assessment": "met", "analysis": "Klart.", "measures": ""}},
+        actor=None,
     )
     client.force_login(sn_reporter)
     html = client.get(reverse("followup:report-edit", args=[world.sn_report.pk])).content.decode()
@@ -59,7 +60,7 @@ def future(world):
 def test_a_report_cannot_be_handed_in_before_its_period_begins(client, future, sn_reporter):
     assess_all(future)
     with pytest.raises(ValidationError) as refused:
-        services.submit_report(future)
+        services.submit_report(future, actor=None)
     assert refused.value.code == "period_not_started"
     client.force_login(sn_reporter)
     url = reverse("followup:report-edit", args=[future.pk])

@@ -109,8 +109,15 @@ def test_only_a_strategist_may_start_a_sync(client, make_user, municipality):
     assert not SyncRun.objects.exists()
 
 
-def test_a_strategist_starts_a_sync_and_sees_the_result(client, make_user, indicator, kpi):
+def test_a_strategist_starts_a_sync_job_and_sees_the_result(client, make_user, indicator, kpi):
+    from etablera.jobs.models import Job, JobStatus
+    from etablera.jobs.worker import run_pending
+
     client.force_login(make_user(Role.STRATEGIST))
+    response = client.post(reverse("kolada:sync"))
+    job = Job.objects.get()
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    assert job.kind == "kolada.sync" and job.status == JobStatus.QUEUED
     with respx.mock(assert_all_called=False) as kolada:
         kolada.get(BASE + "kpi/N00973").mock(
             return_value=httpx.Response(200, json=recorded("kpi_N00973"))
@@ -118,22 +125,39 @@ def test_a_strategist_starts_a_sync_and_sees_the_result(client, make_user, indic
         kolada.get(path__startswith="/v3/data/").mock(
             return_value=httpx.Response(200, json=recorded("data_N00973_deleted"))
         )
-        response = client.post(reverse("kolada:sync"), follow=True)
-    html = response.content.decode()
+        run_pending()
+    job.refresh_from_db()
     run = SyncRun.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("kolada:sync-run", args=[run.pk])
-    assert "Hämtningen från Kolada är klar." in html
+    assert job.status == JobStatus.SUCCEEDED and job.result["run"] == run.pk
     assert run.results[0]["removed"] == 1  # 1490's 2024 value, marked deleted
     assert run.actor is not None
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "Hämtningen från Kolada är klar." in page
+    assert reverse("kolada:sync-run", args=[run.pk]) in page
 
 
-def test_no_network_from_the_page_is_a_clear_message(client, make_user, indicator):
+def test_no_network_in_the_job_is_a_clear_message(client, make_user, indicator):
+    from etablera.jobs.models import Job, JobStatus
+    from etablera.jobs.worker import run_pending
+
     client.force_login(make_user(Role.STRATEGIST))
+    client.post(reverse("kolada:sync"))
     with respx.mock(assert_all_called=False) as kolada:
         kolada.get(path__startswith="/v3/").mock(side_effect=httpx.ConnectError("down"))
-        response = client.post(reverse("kolada:sync"), follow=True)
-    assert response.status_code == 200
-    assert "Kan inte nå Kolada" in response.content.decode()
+        run_pending()
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED and "Kan inte nå Kolada" in job.error
+    assert "\n" not in job.error
+
+
+def test_a_bad_comparison_code_is_said_before_a_job_is_queued(client, make_user, indicator):
+    from etablera.jobs.models import Job
+
+    Municipality.objects.update(comparison_group=["1488", "12"])
+    client.force_login(make_user(Role.STRATEGIST))
+    response = client.post(reverse("kolada:sync"), follow=True)
+    assert "Ogiltig kommunkod: 12" in response.content.decode()
+    assert not Job.objects.exists()
 
 
 def test_comparison_group_is_edited_from_a_kolada_group(client, make_user, municipality):

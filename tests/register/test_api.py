@@ -40,11 +40,26 @@ def test_every_role_reads_interventions_but_only_coaches_participants(
         api.force_authenticate(make_user(role, body=body))
         assert api.get("/api/interventions/").json()["count"] == 1
         for resource in ("participants", "enrolments", "observations"):
-            assert api.get(f"/api/{resource}/").status_code == 403
+            # As documented: an empty list, as for a coach of another unit, never a 403.
+            response = api.get(f"/api/{resource}/")
+            assert response.status_code == 200
+            assert response.json()["count"] == 0
 
 
-def test_anonymous_gets_nothing(api, db):
-    assert api.get("/api/participants/").status_code in (401, 403)
+def test_others_get_404_for_a_participant_never_403(api, make_user, body, coach_unit):
+    participant = ParticipantFactory(owning_unit=coach_unit)
+    api.force_authenticate(make_user(Role.ADMIN, body=body))
+    assert api.get(f"/api/participants/{participant.pk}/").status_code == 404
+    assert api.get(f"/api/participants/{participant.pk}/identity/").status_code == 404
+    number = {"number": "19900101-0017"}
+    assert api.post("/api/participants/search/", number, format="json").status_code == 404
+    assert not AccessLogEntry.objects.filter(subject_type="register.participant").exists()
+
+
+def test_anonymous_gets_401_with_the_scheme_to_use(api, db):
+    response = api.get("/api/participants/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_coach_lists_own_participants_masked_and_logged(api, coach, coach_unit, other_unit):

@@ -61,3 +61,34 @@ def populated(db, body, unit):
             start=dt.date(2025, 9, 1),
         )
     return {"unit": unit, "other_unit": other_unit, "internship": internship, "training": training}
+
+
+#: The most a published count may lie from the register (``ETABLERA_NOISE_MAX``).
+NOISE = 2
+
+
+def near(value, true, within=NOISE) -> bool:
+    """Whether a published ``value`` lies within ``within`` of the register's ``true`` one:
+    cell-key perturbation moves a count by at most the noise (and which way depends on the
+    records' keys, so on their ids, which differ between databases and runs)."""
+    return value is not None and abs(float(value) - float(true)) <= within
+
+
+@pytest.fixture
+def next_release(monkeypatch):
+    """Call to move on to a new month's release of preliminary figures (``frozen``): figures
+    of open periods are kept for the month of their first publication."""
+    from etablera.statistics import frozen
+
+    months = iter(range(1, 100))
+    original = frozen.release
+
+    def advance() -> None:
+        later = f"9{next(months):03d}-01"
+
+        def release(final: bool, today) -> str:
+            return original(final, today) and later  # final figures keep their release ""
+
+        monkeypatch.setattr(frozen, "release", release)
+
+    return advance

@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from etablera.accounts.roles import Role
 
+from .conftest import near
 from .factories import EnrolmentFactory, ParticipantFactory
 
 URL = "/api/kpis/"
@@ -22,16 +23,19 @@ def test_suppressed_cells_are_null_and_flagged(client, make_user, populated):
     assert response.status_code == 200
     rows = values_by(response.json(), "gender")
     assert rows["X"]["active_participants"] == {"value": None, "suppressed": True}
-    assert rows["M"]["active_participants"] == {"value": 26, "suppressed": False}
-    # 12 to work, 10 to studies and 3 to work of 43 ended enrolments
-    assert rows[None]["exit_work_or_studies_share"] == {"value": 58.1, "suppressed": False}
+    assert not rows["M"]["active_participants"]["suppressed"]
+    assert near(rows["M"]["active_participants"]["value"], 26)
+    # 12 to work, 10 to studies and 3 to work of 43 ended enrolments: 58.1 %, from perturbed
+    # counts and rounded to a whole percent
+    share = rows[None]["exit_work_or_studies_share"]
+    assert not share["suppressed"] and near(share["value"], 58.1, within=6)
 
 
 def test_a_coach_gets_their_units_figures_only(client, make_user, populated):
     client.force_login(make_user(Role.COACH, unit=populated["other_unit"]))
     data = client.get(URL, {"period": "2025"}).json()
     assert data["scope"]["label"] == populated["other_unit"].name
-    assert data["rows"][0]["values"]["active_participants"]["value"] == 6
+    assert near(data["rows"][0]["values"]["active_participants"]["value"], 6)
     refused = client.get(URL, {"period": "2025", "scope": "kommun"})
     assert refused.status_code == 400
     assert "scope" in refused.json()

@@ -17,6 +17,7 @@ from tests.followup.factories import PeriodFactory
 from tests.goals.factories import IndicatorFactory
 from tests.mandates.factories import MandateFactory
 
+from .conftest import near
 from .factories import EnrolmentFactory, InterventionFactory, ParticipantFactory
 
 #: The reader of the command line and background jobs: the whole municipality.
@@ -34,23 +35,23 @@ def test_a_register_indicator_gets_its_values_from_the_engine(populated):
         source="register", source_key="active_participants", unit="count", gender_breakdown=True
     )
     values = by_gender(sources.indicator_values(indicator, YEAR, user=OPERATOR))
-    assert values["T"].value == 49
-    assert values["M"].value == 26
-    assert values["K"].suppressed and values["K"].value is None  # hidden with the X group
-    assert str(values["K"].cell(indicator)) == SUPPRESSED_SYMBOL
+    assert near(values["T"].value, 49)
+    assert near(values["M"].value, 26)
+    assert near(values["K"].value, 20)
 
 
 def test_a_share_indicator(populated):
     indicator = IndicatorFactory(source="register", source_key="exit_work_or_studies_share")
     (total,) = sources.indicator_values(indicator, "2025", user=OPERATOR)
-    assert str(total.value) == "58.1"
+    # 25 of 43: 58.1 %, published from perturbed counts in whole percent
+    assert total.value == int(total.value) and near(total.value, 58.1, within=6)
 
 
 def test_the_follow_up_keys_have_a_second_spelling(populated):
     indicator = IndicatorFactory(source="register", source_key="work_or_studies_after_90_share")
     (total,) = sources.indicator_values(indicator, YEAR, user=OPERATOR)
     # 40 observed at 90 days: 14 in work or studies (exits 1–21 that are not multiples of 3)
-    assert str(total.value) == "35.0"
+    assert near(total.value, 35.0, within=6)
 
 
 def test_an_unknown_key_or_an_empty_period_gives_no_values(populated):
@@ -68,7 +69,7 @@ def test_a_coach_gets_their_own_units_value_with_a_note(populated, make_user):
     coach = make_user(Role.COACH, unit=populated["other_unit"])
     indicator = IndicatorFactory(source="register", source_key="active_participants")
     (total,) = sources.indicator_values(indicator, YEAR, user=coach)
-    assert total.value == 6
+    assert near(total.value, 6)
     assert populated["other_unit"].name in total.note
 
 
@@ -86,7 +87,7 @@ def test_many_indicators_cost_no_more_queries_than_one(populated, django_assert_
         values = sources.bulk_indicator_values(
             one + many, [YEAR, (dt.date(2024, 1, 1), dt.date(2024, 12, 31))], user=OPERATOR
         )
-    assert values[(one[0].pk, *YEAR)][0].value == 49
+    assert near(values[(one[0].pk, *YEAR)][0].value, 49)
 
 
 def test_the_consolidated_report_gets_a_kpi_part(populated):
@@ -109,8 +110,7 @@ def test_an_entry_about_a_mandate_gets_its_interventions_outcomes(populated):
     mandate = MandateFactory()
     populated["internship"].commissioning_mandate = mandate
     populated["internship"].save()
-    # A second internship: Arbetsträning B (3) is alone in its category, so its category
-    # subtotal must go too, and the smaller internship with them; Praktik A stays visible.
+    # A second internship, commissioned by no mandate: not in the table.
     other = InterventionFactory(name="Praktik C", category="internship")
     for _ in range(8):
         EnrolmentFactory(intervention=other, participant=ParticipantFactory())
@@ -123,17 +123,34 @@ def test_an_entry_about_a_mandate_gets_its_interventions_outcomes(populated):
     assert set(extras) == {1}
     (table,) = extras[1]
     assert [str(row[0]) for row in table.rows] == ["Praktik A"]
-    assert table.cells()[0][1].value == 46  # 40 + 6 participants in Praktik A
+    assert near(table.cells()[0][1].value, 46)  # 40 + 6 participants in Praktik A
+    assert "kan avvika med upp till ±2" in table.note
 
 
-def test_an_intervention_alone_in_its_category_cannot_hide_behind_it(populated):
+def test_an_intervention_nobody_took_part_in_looks_like_a_hidden_one(populated):
     mandate = MandateFactory()
-    populated["internship"].commissioning_mandate = mandate
-    populated["internship"].save()
+    populated["training"].commissioning_mandate = mandate
+    populated["training"].save()
+    InterventionFactory(name="Tom insats", category="guidance", commissioning_mandate=mandate)
     entries = [SimpleNamespace(pk=1, mandate_id=mandate.pk)]
     (table,) = report_sections.entry_extras(PeriodFactory(code="2025H"), entries, OPERATOR)[1]
-    # Two interventions, each alone in its category: the total minus one gives the other.
-    assert table.cells()[0][1].suppressed
+    rows = {str(row[0]): row[1:] for row in table.cells()}
+    # Three people in Arbetsträning B, nobody in Tom insats: the same ".." in both rows.
+    assert set(rows) == {"Arbetsträning B", "Tom insats"}
+    assert [str(c) for c in rows["Tom insats"]] == [str(c) for c in rows["Arbetsträning B"]]
+    assert all(c.suppressed for c in rows["Tom insats"])
+
+
+def test_a_period_outside_the_lattice_gets_a_message_and_no_figures(populated):
+    period = PeriodFactory(
+        code="2025-DAG1", start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 30), kind="other"
+    )
+    (part,) = report_sections.sections(period, OPERATOR)
+    assert not part.tables and not part.charts
+    assert "kalendermånad" in str(part.intro)
+    assert (
+        report_sections.entry_extras(period, [SimpleNamespace(pk=1, mandate_id=1)], OPERATOR) == {}
+    )
 
 
 def test_a_mandates_page_shows_its_interventions_outcomes(populated, make_user):
@@ -165,7 +182,7 @@ def test_the_mandate_outcomes_follow_the_users_scope(populated, make_user):
     populated["internship"].save()
     coach = make_user(Role.COACH, unit=populated["other_unit"])
     outcomes = selectors.mandate_outcomes(coach, mandate, selectors.resolve("2025"))
-    assert outcomes["table"].cells()[0][1].value == 6
+    assert near(outcomes["table"].cells()[0][1].value, 6)
 
 
 @pytest.mark.parametrize("interventions", [1, 25])

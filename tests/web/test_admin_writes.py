@@ -56,7 +56,7 @@ def test_every_admin_saves_through_a_service_or_is_read_only():
 def test_role_assignments_saved_in_the_admin_are_checked(body, unit):
     user = UserFactory()
     with pytest.raises(ValidationError):
-        account_services.save_role_assignment(
-            RoleAssignment(user=user, role=Role.COACH, body=body, unit=unit)
+        account_services.grant_role(
+            UserFactory(), RoleAssignment(user=user, role=Role.COACH, body=body, unit=unit)
         )
     assert not RoleAssignment.objects.filter(user=user).exists()

@@ -24,8 +24,13 @@ def demo(db):
         call_command("loaddemo", small=True, quiet_users=True, stdout=devnull)
 
 
-def queries(client, username: str) -> tuple[int, str]:
+def sign_in(client, username: str) -> None:
+    """Signed in, with the second factor given where the user has one."""
     login_verified(client, User.objects.get(username=username))
+
+
+def queries(client, username: str) -> tuple[int, str]:
+    sign_in(client, username)
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/")
     assert response.status_code == 200
@@ -64,7 +69,7 @@ def test_start_page_queries_do_not_grow_with_the_data(client, demo, username, se
 
 
 def test_the_counts_lead_to_the_entries_behind_them(client, demo):
-    client.force_login(User.objects.get(username="lasare"))
+    sign_in(client, "lasare")
     html = client.get("/").content.decode()
     start = html.index('href="/uppfoljning/perioder/')
     link = html[start + 6 : html.index('"', start + 6)].replace("&amp;", "&")

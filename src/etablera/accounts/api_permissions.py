@@ -12,6 +12,10 @@ class PolicyPermission(BasePermission):
 
     Object checks for changes go through ``policy.can``; objects the user may not see are
     already filtered out of the queryset, so they answer 404.
+
+    A viewset may name ``scoped_reads``: actions answered from the policy-scoped queryset
+    alone, so a user without the role gets what a user whose scope is empty gets — an empty
+    list and 404s — rather than a 403 that would tell them the endpoint holds something.
     """
 
     def has_permission(self, request, view) -> bool:
@@ -19,6 +23,8 @@ class PolicyPermission(BasePermission):
             return False
         action_for = getattr(view, "action_for", None)
         if action_for is None:  # schema and docs views
+            return True
+        if getattr(view, "action", None) in getattr(view, "scoped_reads", ()):
             return True
         action = action_for(getattr(view, "action", None))
         return action is not None and policy.can(request.user, action)

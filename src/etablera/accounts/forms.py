@@ -58,6 +58,20 @@ class AccessLogFilterForm(forms.Form):
         return data
 
 
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Vad nyckeln ska användas till"),
+        max_length=100,
+        help_text=_("Till exempel namnet på systemet som hämtar uppgifterna."),
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Skriv vad nyckeln ska användas till."))
+        return name
+
+
 class TokenForm(forms.Form):
     """The second factor: a six-digit code from the app, or a recovery code."""
 

@@ -168,3 +168,39 @@ class AuditVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'fel'}"
+
+
+class ApiToken(models.Model):
+    """A key for the API, made by its owner for themself, that expires and can be revoked.
+
+    Only a SHA-256 digest of the key is stored (the key is 256 random bits, so no salt or slow
+    hash is needed): the database never holds a usable credential, and the key is shown once,
+    to its owner, when made. Nobody can make a token for someone else, so whatever a request
+    with it does is done by the token's owner, and the access log names them.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("användare"),
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    prefix = models.CharField(_("början av nyckeln"), max_length=8, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("giltig till"))
+    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-nyckel")
+        verbose_name_plural = _("API-nycklar")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -19,6 +19,8 @@ urlpatterns = [
     ),
     path("", views.profile, name="profile"),
     path("atkomstlogg/", views.access_log, name="access-log"),
+    path("api-nycklar/", views.api_tokens, name="api-tokens"),
+    path("api-nycklar/<int:pk>/aterkalla/", views.api_token_revoke, name="api-token-revoke"),
     path("tvafaktor/", views.two_factor, name="two-factor"),
     path("tvafaktor/aktivera/", views.two_factor_setup, name="two-factor-setup"),
     path("tvafaktor/reservkoder/", views.recovery_codes, name="recovery-codes"),

@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -24,9 +24,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from etablera.web.tables import Table, csv_text
 
-from . import policy, selectors, sso, twofactor
+from . import policy, selectors, sso, tokens, twofactor
 from .access_log import ALTERED, ANCHOR, INSERTED, REMOVED
-from .forms import AccessLogFilterForm, ConfirmDeviceForm, LoginForm, TokenForm
+from .forms import AccessLogFilterForm, ApiTokenForm, ConfirmDeviceForm, LoginForm, TokenForm
+from .models import ApiToken
 
 
 class LoginView(auth_views.LoginView):
@@ -248,3 +249,39 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
             device.delete()
         messages.success(request, _("Tvåfaktorsinloggningen är avstängd."))
     return redirect("accounts:profile")
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The user's own API tokens: make one (its key is shown once, here), see and revoke them.
+
+    Only here, for oneself: nobody — not a system administrator — can make a token for
+    someone else.
+    """
+    form = ApiTokenForm(request.POST or None)
+    key = None
+    if request.method == "POST" and form.is_valid():
+        _token, key = tokens.create_token(request.user, form.cleaned_data["name"])
+        form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "form": form,
+            "key": key,
+            "tokens": ApiToken.objects.filter(user=request.user),
+            "days": settings.ETABLERA_API_TOKEN_DAYS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    tokens.revoke_token(request.user, token)
+    messages.success(request, _("API-nyckeln %(name)s är återkallad.") % {"name": token.name})
+    return redirect("accounts:api-tokens")

@@ -28,6 +28,7 @@ from .models import (
     ReportEvent,
     ReportStatus,
 )
+from .signals import period_closed
 
 #: Which mandates report in which kind of period, by their report frequency.
 FREQUENCIES_FOR_KIND: dict[str, list[str]] = {
@@ -174,6 +175,8 @@ def close_period(period: Period, *, actor) -> Period:
         raise ValidationError(_("Bara en öppen period kan stängas."))
     period.status = PeriodStatus.CLOSED
     period.save(update_fields=["status"])
+    # Statistics keeps the period's published figures as they are now (they become final).
+    transaction.on_commit(lambda: period_closed.send(sender=Period, period=period))
     return period
 
 

@@ -1,7 +1,8 @@
 """Pages for Kolada: thin, each guarded by one policy action.
 
-A strategist's POST to *Hämta från Kolada* runs the synchronisation in the request and then
-shows its result (``SyncRun``); the same service runs from ``etablera kolada sync``.
+A strategist's POST to *Hämta från Kolada* queues the synchronisation as a background job
+(``kolada.jobs``) and follows it on the job page; the same service runs from
+``etablera kolada sync``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from etablera.accounts import policy
 
 from . import presentation, selectors, services
-from .client import KoladaClient, KoladaError
+from .client import KoladaError
 from .forms import ComparisonGroupForm, KpiAddForm
 from .models import Kpi, SyncRun
 
@@ -42,20 +43,17 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def sync(request: HttpRequest) -> HttpResponse:
+    """Queue the synchronisation as a background job and follow it on the job page."""
+    from .jobs import start_sync_job
+
     policy.require(request.user, "kolada.sync")
     try:
-        # In the request, a slow Kolada must fail well before the server's worker timeout
-        # (30 s): shorter waits and one retry; the command line keeps the patient defaults.
-        with KoladaClient(timeout=8.0, attempts=2, backoff=0.5) as client:
-            report = services.sync_kolada(actor=request.user, client=client)
+        services.comparison_codes()  # a bad municipality code is said at once, not in the job
     except KoladaError as exc:
         messages.error(request, str(exc))
         return redirect("kolada:overview")
-    if report.ok:
-        messages.success(request, _("Hämtningen från Kolada är klar."))
-    else:
-        messages.error(request, _("Hämtningen från Kolada blev inte klar; se nedan."))
-    return redirect("kolada:sync-run", pk=report.run.pk)
+    job = start_sync_job(request.user)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from etablera.accounts import policy
 from etablera.organisation.models import Municipality
-from etablera.web.forms import run_service
+from etablera.web.forms import run_service, submit_form
 from etablera.web.plugins import contributions
 from etablera.web.xlsx import workbook_response
 
@@ -282,20 +283,22 @@ def decision_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             decision.body_id = mandate.commissioned_by_id
     original = decision.reference if decision.pk else ""
     form = DecisionForm(request.POST or None, instance=decision)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         if mandate is not None:
-            saved = run_service(
+            return run_service(
                 form, services.save_decision_for_mandate, form.save(commit=False), mandate
             )
-        else:
-            saved = run_service(form, services.save_decision, form.save(commit=False))
-        if saved:
-            messages.success(request, _("Beslutet %(ref)s har sparats.") % {"ref": saved})
-            return redirect(mandate or saved)
-    return render(
+        return run_service(form, services.save_decision, form.save(commit=False))
+
+    return submit_form(
         request,
-        "mandates/decision_form.html",
-        {"form": form, "decision": decision, "original": original, "mandate": mandate},
+        form,
+        save,
+        done=lambda saved: _("Beslutet %(ref)s har sparats.") % {"ref": saved},
+        then=lambda saved: mandate or saved,
+        template="mandates/decision_form.html",
+        context={"decision": decision, "original": original, "mandate": mandate},
     )
 
 
@@ -327,11 +330,12 @@ def policy_area_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
         policy.require(request.user, "mandates.policyarea.change", area)
     original = area.name if area.pk else ""
     form = PolicyAreaForm(request.POST or None, instance=area)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_policy_area, form.save(commit=False))
-        if saved:
-            messages.success(request, _("Politikområdet %(name)s har sparats.") % {"name": saved})
-            return redirect("mandates:policyarea-list")
-    return render(
-        request, "mandates/policyarea_form.html", {"form": form, "area": area, "original": original}
+    return submit_form(
+        request,
+        form,
+        lambda: run_service(form, services.save_policy_area, form.save(commit=False)),
+        done=lambda saved: _("Politikområdet %(name)s har sparats.") % {"name": saved},
+        then=reverse("mandates:policyarea-list"),
+        template="mandates/policyarea_form.html",
+        context={"area": area, "original": original},
     )

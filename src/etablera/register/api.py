@@ -159,8 +159,20 @@ class ParticipantSerializer(serializers.ModelSerializer):
         return services.update_participant(instance, actor=self.context["request"].user)
 
 
+class ParticipantSearchSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40)
+
+
 class _LoggedMixin:
-    """Writes the participants of every read response to the access log."""
+    """Writes the participants of every response to the access log.
+
+    Reads are answered from the scoped queryset alone (``scoped_reads``): a user who is no
+    coach gets an empty list and 404s, as the API documents, never a 403. Responses to
+    changes show the changed record, so they are logged as views too, beside the change
+    the service logs.
+    """
+
+    scoped_reads = frozenset({"list", "retrieve"})
 
     def participants_of(self, objects) -> list[Participant]:
         """The participants shown by ``objects``; each viewset says how to reach them."""
@@ -186,6 +198,14 @@ class _LoggedMixin:
         self._log([instance], "api detail")
         return Response(self.get_serializer(instance).data)
 
+    def perform_create(self, serializer):
+        super().perform_create(serializer)  # type: ignore[misc]
+        self._log([serializer.instance], "api change response")
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)  # type: ignore[misc]
+        self._log([serializer.instance], "api change response")
+
 
 class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
     queryset = (
@@ -198,6 +218,7 @@ class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
     change_action = "register.participant.change"
     identity_action = "register.participant.view"
     search_action = "register.participant.view"
+    scoped_reads = frozenset({"list", "retrieve", "identity", "search"})
     filterset_fields = ["owning_unit", "gender", "education_level", "in_establishment_programme"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
@@ -206,7 +227,7 @@ class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
 
     def perform_update(self, serializer):
         policy.require(self.request.user, self.change_action, serializer.instance)
-        serializer.save()
+        super().perform_update(serializer)
 
     @extend_schema(
         responses=inline_serializer(
@@ -214,7 +235,7 @@ class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
         )
     )
     @action(detail=True, methods=["get"])
-    def identity(self, request, pk=None):
+    def identity(self, request, pk=None, format=None):
         """The number in clear, for a coach who needs it. Written to the access log."""
         participant = self.get_object()
         number = services.reveal_identity(participant, actor=request.user, purpose="api")
@@ -222,14 +243,13 @@ class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
         response["Cache-Control"] = "no-store"
         return response
 
-    @extend_schema(
-        request=inline_serializer("ParticipantSearch", {"number": serializers.CharField()}),
-        responses=ParticipantSerializer,
-    )
+    @extend_schema(request=ParticipantSearchSerializer, responses=ParticipantSerializer)
     @action(detail=False, methods=["post"])
-    def search(self, request):
+    def search(self, request, format=None):
         """Exact search by identity number or reserve number; 404 when not found in scope."""
-        found = selectors.find_participant(request.user, str(request.data.get("number", "")))
+        query = ParticipantSearchSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        found = selectors.find_participant(request.user, query.validated_data["number"])
         if found is None:
             return Response({"detail": "Ingen träff."}, status=status.HTTP_404_NOT_FOUND)
         log_access(request.user, "search", found, detail="api exact search")
@@ -303,6 +323,7 @@ class EnrolmentViewSet(_LoggedMixin, PolicyModelViewSet):
         data = EndSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.end_enrolment(enrolment, actor=request.user, **data.validated_data)
+        self._log([enrolment], "api change response")
         return Response(self.get_serializer(enrolment).data)
 
 

@@ -6,6 +6,7 @@ coach's unit or a unit under it; everyone else (administrators, strategists, rep
 readers, auditors) sees aggregated figures only, through the KPIs.
 """
 
+from etablera.accounts import personal_data
 from etablera.accounts.policy import allow, anchor
 from etablera.accounts.roles import ALL_ROLES, Role
 
@@ -25,6 +26,7 @@ anchor(OutcomeObservation, units=["enrolment__participant__owning_unit"])
 anchor(ImportRun, units=["owning_unit"])
 # A conflict sits with the unit that owns the participant: its coaches resolve it.
 anchor(RegistrationConflict, units=["participant__owning_unit"])
+personal_data.declare(Participant, Enrolment, OutcomeObservation, RegistrationConflict)
 
 allow("register.intervention.view", *ALL_ROLES, description="Se arbetsmarknadsinsatser")
 allow(

@@ -243,6 +243,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved:
             messages.success(request, _("Uppgifterna har sparats."))
             return redirect("register:participant-detail", pk=saved.pk)
+    log_access(request.user, "view", participant, detail="participant edit form")
     return render(
         request, "register/participant_edit.html", {"form": form, "participant": participant}
     )
@@ -264,6 +265,7 @@ def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Deltagaren är inskriven i %(name)s.") % {"name": saved.intervention.name},
             )
             return redirect("register:participant-detail", pk=participant.pk)
+    log_access(request.user, "view", participant, detail="enrolment form")
     return render(
         request, "register/enrolment_form.html", {"form": form, "participant": participant}
     )
@@ -302,6 +304,7 @@ def enrolment_end(request: HttpRequest, pk: int) -> HttpResponse:
         if saved:
             messages.success(request, _("Deltagandet är avslutat."))
             return redirect("register:participant-detail", pk=enrolment.participant_id)
+    log_access(request.user, "view", enrolment.participant, detail="end enrolment form")
     return render(
         request,
         "register/enrolment_end.html",
@@ -331,6 +334,7 @@ def observation_create(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("next_page") == "due":
                 return redirect("register:follow-ups")
             return redirect("register:participant-detail", pk=enrolment.participant_id)
+    log_access(request.user, "view", enrolment.participant, detail="follow-up form")
     return render(
         request,
         "register/observation_form.html",

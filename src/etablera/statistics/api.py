@@ -65,6 +65,14 @@ class DisclosureSerializer(serializers.Serializer):
     count_threshold = serializers.IntegerField()
     share_min_group = serializers.IntegerField()
     share_min_each = serializers.IntegerField()
+    median_min_group = serializers.IntegerField()
+    noise_max = serializers.IntegerField()
+    method = serializers.CharField()
+    deviation = serializers.DictField(
+        child=serializers.FloatField(),
+        help_text="Per KPI, the most a published value may lie from the register (its unit).",
+    )
+    note = serializers.CharField()
 
 
 class KpiReportSerializer(serializers.Serializer):
@@ -74,6 +82,11 @@ class KpiReportSerializer(serializers.Serializer):
     kpis = DefinitionSerializer(many=True)
     rows = RowSerializer(many=True)
     disclosure = DisclosureSerializer()
+    status = serializers.ChoiceField(
+        choices=["preliminary", "final"],
+        help_text="final: a closed follow-up period's figures, kept as published; preliminary: "
+        "this month's release of an open period's.",
+    )
 
 
 class DisclosureUnavailable(APIException):
@@ -105,8 +118,9 @@ class KpiViewSet(PolicyViewSetMixin, viewsets.ViewSet):
                 "period",
                 OpenApiTypes.STR,
                 required=True,
-                description="A follow-up period code (2025T1, 2025D, 2025H), a year (2025) or "
-                "whole months (2025-01-01..2025-06-30).",
+                description="A year (2025, 2025H), the interim period (2025D), a tertial "
+                "(2025T1) or a calendar month (2025-03-01..2025-03-31); other periods are "
+                "refused (400).",
             ),
             OpenApiParameter(
                 "by",
@@ -126,8 +140,10 @@ class KpiViewSet(PolicyViewSetMixin, viewsets.ViewSet):
             ),
         ],
         responses={200: KpiReportSerializer},
-        description="The KPIs with disclosure control applied: a suppressed cell is "
-        '{"value": null, "suppressed": true}.',
+        description="The KPIs with disclosure control applied (cell-key perturbation, ADR 7): "
+        'a hidden cell is {"value": null, "suppressed": true}; disclosure.deviation gives per '
+        "KPI how far a published value may lie from the register; status is preliminary or "
+        "final.",
     )
     def list(self, request: Request) -> Response:
         params = request.query_params

@@ -12,7 +12,10 @@ class StatisticsConfig(AppConfig):
         # The KPI engine's facts follow every change of the register.
         from . import (
             checks,  # noqa: F401
+            closing,
             facts,
         )
 
         facts.connect()
+        # A closed follow-up period's figures are kept as they were when it closed.
+        closing.connect()

@@ -19,6 +19,8 @@ from django.db.models.signals import post_delete, post_save
 from etablera.register.models import Enrolment, OutcomeObservation, Participant
 from etablera.register.signals import register_changed
 
+from .definitions import band_bit
+from .expressions import DaysBetween
 from .models import EnrolmentFact
 
 EPOCH = datetime.date(1970, 1, 1)
@@ -53,7 +55,6 @@ def day_number(date: datetime.date) -> int:
 
 def _source(enrolments: QuerySet[Enrolment]) -> QuerySet:
     """The facts of ``enrolments`` as a query, its columns in the order of :data:`COLUMNS`."""
-    from .kpis import DaysBetween, band_bit
 
     def days(field: str):
         return DaysBetween(F(field), Value(EPOCH))

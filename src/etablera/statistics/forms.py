@@ -14,8 +14,8 @@ class KpiFilterForm(forms.Form):
         label=_("Period"),
         max_length=40,
         help_text=_(
-            "En uppföljningsperiod (2025T1, 2025D, 2025H), ett år (2025) eller hela månader "
-            "(2025-01-01..2025-06-30)."
+            "Ett år (2025 eller 2025H), delåret (2025D), ett tertial (2025T1) eller en "
+            "kalendermånad (2025-03-01..2025-03-31)."
         ),
     )
     scope = forms.ChoiceField(label=_("Omfattning"), required=False)

@@ -67,3 +67,42 @@ class EnrolmentFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}"
+
+
+class PublishedFigures(models.Model):
+    """The aggregates behind published figures, kept as they were when first published: a
+    closed follow-up period's for good, an open period's for the month of their release (see
+    ``statistics.frozen``).
+
+    The published values follow from them by the same protection as always (the record keys'
+    sums are kept with the counts), so a closed period's figures are the same next week and
+    next year, whatever late registrations do to the register.
+    """
+
+    start = models.DateField(_("från"))
+    end = models.DateField(_("till"))
+    #: The scope's key and its units (``frozen.scope_id``).
+    scope = models.CharField(_("omfattning"), max_length=200)
+    #: The dimensions of the grouping, comma-separated ("" for the total alone).
+    grouping = models.CharField(_("uppdelning"), max_length=60, blank=True)
+    #: "" for a closed period's final figures; the month (``2026-01``) of a release of an open
+    #: period's preliminary figures.
+    release = models.CharField(_("publicering"), max_length=7, blank=True)
+    as_of = models.DateField(_("beräknat per"))
+    taken_at = models.DateTimeField(_("fastställt"), auto_now_add=True)
+    #: ``[[group key as [dimension, value] pairs], aggregates], …]`` (``frozen.dump``).
+    groups = models.JSONField(_("grupper"))
+
+    class Meta:
+        verbose_name = _("fastställda nyckeltal")
+        verbose_name_plural = _("fastställda nyckeltal")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["start", "end", "scope", "grouping", "release"],
+                name="published_figures_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}–{self.end} {self.scope} {self.grouping} {self.release}"

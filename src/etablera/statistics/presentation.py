@@ -7,6 +7,7 @@ explanation beside the table, and as ``{"value": null, "suppressed": true}`` in 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,8 @@ from etablera.web.tables import (
     Table,
 )
 
-from .kpis import DIMENSIONS, KPIS, Kpi, KpiReport
+from .definitions import DIMENSIONS, KPIS, OUTCOME_KPIS, Kpi
+from .results import KpiReport
 
 UNIT_LABELS = {
     "count": gettext_lazy("antal"),
@@ -71,6 +73,42 @@ def _period_text(report: KpiReport) -> str:
     return str(report.period.label)
 
 
+def accuracy_note(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> str:
+    """What the protection may have done to the table's values, stated beside the table: the
+    most a published value of each kind lies from the register (``KpiReport.deviation``)."""
+    deviation = report.deviation
+    counts = [deviation[k] for k in kpis if k in deviation and KPIS[k].unit == "count"]
+    shares = [deviation[k] for k in kpis if k in deviation and KPIS[k].unit == "percent"]
+    costs = [deviation[k] for k in kpis if k in deviation and KPIS[k].unit == "sek"]
+    medians = any(k in deviation and KPIS[k].unit == "days" for k in kpis)
+    noise = report.thresholds.noise
+    parts = [
+        _("Värdena kan avvika med upp till ±%(noise)s från en räkning för hand i registret")
+        % {"noise": int(max(counts)) if counts else noise}
+    ]
+    if shares:
+        parts.append(
+            _("andelarna med upp till ±%(points)s procentenheter") % {"points": int(max(shares))}
+        )
+    if medians:
+        parts.append(_("medianerna med upp till en halv dag"))
+    if costs:
+        parts.append(
+            _("kostnaderna med upp till ±%(amount)s kr")
+            % {"amount": f"{math.ceil(max(costs) / 10) * 10:,}".replace(",", " ")}
+        )
+    sentence = ", ".join(parts[:-1]) + (_(" och ") if len(parts) > 1 else "") + parts[-1]
+    status = (
+        _("Slutliga siffror: fastställda när uppföljningsperioden stängdes.")
+        if report.final
+        else _("Preliminära siffror: de följer registret och kan ändras.")
+    )
+    return _(
+        "%(status)s %(sentence)s: små avvikelser skyddar enskilda personer. Summor av 100 "
+        "eller mer avviker högst 2 procent."
+    ) % {"status": status, "sentence": sentence}
+
+
 def summary_table(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> Table:
     """The total of every KPI: one row per KPI."""
     rows = [[heading(KPIS[k]), report.total.cells[k]] for k in kpis]
@@ -79,6 +117,7 @@ def summary_table(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> Table:
         % {"period": _period_text(report), "scope": report.scope.label},
         columns=[_("Nyckeltal"), _period_text(report)],
         rows=rows,
+        note=accuracy_note(report, kpis),
     )
 
 
@@ -99,6 +138,7 @@ def breakdown_table(
         caption=f"{caption}: {part}" if part else caption,
         columns=[str(dim.label), *(heading(KPIS[k]) for k in kpis)],
         rows=rows,
+        note=accuracy_note(report, kpis),
     )
 
 
@@ -131,6 +171,7 @@ def two_way_table(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> Table:
             *(heading(KPIS[k]) for k in kpis),
         ],
         rows=rows,
+        note=accuracy_note(report, kpis),
     )
 
 
@@ -143,18 +184,19 @@ def report_table(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> Table:
     return summary_table(report, kpis)
 
 
-def outcomes_table(groups: Sequence[Any], caption: str, kpis: Sequence[str] | None = None) -> Table:
+def outcomes_table(
+    report: KpiReport, groups: Sequence[Any], caption: str, kpis: Sequence[str] | None = None
+) -> Table:
     """The outcomes of some interventions: a row per intervention, as the by-intervention
-    breakdown publishes them (no subtotal: it would be a new sum to subtract from)."""
-    from .selectors import OUTCOME_KPIS
-
+    breakdown of ``report`` publishes them (no subtotal: it would be a new sum to subtract
+    from). An intervention nobody took part in is shown like a hidden one."""
     shown = tuple(kpis or OUTCOME_KPIS)
     rows = [[g.label("intervention"), *(g.cells[k] for k in shown)] for g in groups]
     return Table(
         caption=caption,
         columns=[str(DIMENSIONS["intervention"].label), *(heading(KPIS[k]) for k in shown)],
         rows=rows,
-        note=_("Insatser utan deltagare under perioden visas inte."),
+        note=accuracy_note(report, shown),
     )
 
 
@@ -275,7 +317,14 @@ def as_json(report: KpiReport, kpis: Sequence[str] = ALL_KPIS, text: str = "") -
             "count_threshold": limits.count,
             "share_min_group": limits.share_group,
             "share_min_each": limits.share_each,
+            "median_min_group": limits.median_group,
+            "noise_max": limits.noise,
+            "method": "cell-key perturbation",
+            #: Per KPI, the most a published value may lie from the register (its unit).
+            "deviation": {k: v for k, v in report.deviation.items() if k in kpis},
+            "note": accuracy_note(report, kpis),
         },
+        "status": "final" if report.final else "preliminary",
     }
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from etablera.web.tables import Section, Table
 
-from . import presentation, selectors
+from . import lattice, presentation, selectors
 from .kpis import Scope
 
 #: The breakdowns the report shows (the same as the dashboard's).
@@ -39,6 +39,18 @@ def sections(period, user) -> list[Section]:
     if scope is None:
         return []
     rng = _range(period)
+    try:
+        lattice.require(rng)
+    except lattice.UnprotectablePeriod as exc:
+        # A period of its own dates still gets its report; its statistics would not be safe.
+        return [
+            Section(
+                title=_("Arbetsmarknadsinsatser: nyckeltal"),
+                intro=" ".join(str(m) for m in exc.messages),
+                order=60,
+                anchor="arbetsmarknad-0",
+            )
+        ]
     report = selectors.compute(rng, scope, (), one_way=DIMENSIONS)
     if report.is_empty:
         return []
@@ -62,7 +74,7 @@ def entry_extras(period, entries, user) -> dict[int, list[Table]]:
 
     scope = _scope(user)
     mandate_ids = {e.mandate_id for e in entries if e.mandate_id}
-    if scope is None or not mandate_ids:
+    if scope is None or not mandate_ids or lattice.kind(period.start, period.end) is None:
         return {}
     by_mandate: dict[int, set[int]] = defaultdict(set)
     for pk, mandate_id in Intervention.objects.filter(
@@ -82,6 +94,7 @@ def entry_extras(period, entries, user) -> dict[int, list[Table]]:
         rows = [g for g in report.rows() if g.value("intervention") in wanted]
         result[entry.pk] = [
             presentation.outcomes_table(
+                report,
                 rows,
                 _("Resultat för insatserna på uppdraget, %(period)s, %(scope)s")
                 % {"period": period.code, "scope": scope.label},

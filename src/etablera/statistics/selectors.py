@@ -24,8 +24,10 @@ from django.utils.translation import gettext as _
 from etablera.accounts import policy
 from etablera.organisation.models import Body, Unit
 
-from . import disclosure, kpis
-from .kpis import KpiReport, Scope, municipality_scope
+from . import disclosure, frozen, kpis, lattice
+from .definitions import OUTCOME_KPIS, Scope, municipality_scope
+from .presentation import outcomes_table
+from .results import KpiReport, run_side_by_side
 
 VIEW = "statistics.kpis.view"
 
@@ -54,7 +56,8 @@ def compute(
     register changes.
 
     The cache key holds everything the result depends on — the period, the scope, the
-    breakdowns, the thresholds, the language, the day — and the register's *version*: the
+    breakdowns, the thresholds, the language, the day, the month's release of preliminary
+    figures (``frozen``) — and the register's *version*: the
     newest entry of the change history (every change made through the forms and the API is
     recorded there, deletions included) and the newest import run (bulk imports write no
     history). A change therefore shows at once, in every server process; the time limit
@@ -78,6 +81,7 @@ def compute(
             repr(
                 (
                     _register_version(),
+                    frozen.release(False, timezone.localdate()),  # this month's release
                     period.start,
                     period.end,
                     str(period.label),
@@ -122,16 +126,25 @@ def scopes_for(user, action: str = VIEW) -> list[Scope]:
     result: list[Scope] = [municipality_scope()] if reach.everywhere else []
     for place in reach.places:
         if place.unit_id is not None:
-            units = list(
-                Unit.objects.filter(path__startswith=place.unit_path).values_list("pk", "name")
-            )
-            name = next((n for pk, n in units if pk == place.unit_id), "")
-            result.append(Scope(f"enhet-{place.unit_id}", name, frozenset(pk for pk, _n in units)))
+            result.append(unit_scope(Unit.objects.get(pk=place.unit_id)))
         else:
-            body = Body.objects.get(pk=place.body_id)
-            ids = frozenset(Unit.objects.filter(body_id=place.body_id).values_list("pk", flat=True))
-            result.append(Scope(f"organ-{place.body_id}", body.name, ids))
+            result.append(body_scope(Body.objects.get(pk=place.body_id)))
     return result
+
+
+def unit_scope(unit: Unit) -> Scope:
+    """The scope of a unit and the units under it: what a role at the unit sees, and what
+    ``etablera kpis --scope enhet:N`` gives an operator (one definition for both). Figures of
+    a unit and of one of its units differ by the rest plus two independent pieces of noise
+    (``disclosure``): subtracting them pins nobody down."""
+    ids = Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)
+    return Scope(f"enhet-{unit.pk}", unit.name, frozenset(ids))
+
+
+def body_scope(body: Body) -> Scope:
+    """The scope of a body's units (a reporter's reach; ``--scope organ:N``)."""
+    ids = Unit.objects.filter(body_id=body.pk).values_list("pk", flat=True)
+    return Scope(f"organ-{body.pk}", body.name, frozenset(ids))
 
 
 def scope_for(user, key: str | None = None, action: str = VIEW) -> Scope:
@@ -156,28 +169,13 @@ def scope_for(user, key: str | None = None, action: str = VIEW) -> Scope:
 
 
 def resolve(text: str):
-    """A period text (code, year or date range) as a ``PeriodRange``; see ``kpis`` for why date
-    ranges must cover whole months."""
+    """A period text (code, year or date range) as a ``PeriodRange``, refused unless it is a
+    period of the lattice statistics are made for (see ``statistics.lattice``)."""
     from etablera.goals.periods import resolve_period
 
     period = resolve_period(text)
-    if period.period is None and "." in (text or ""):
-        _require_whole_months(period)
+    lattice.require(period)
     return period
-
-
-def _require_whole_months(period) -> None:
-    next_day = period.end + datetime.timedelta(days=1)
-    if period.start.day != 1 or next_day.day != 1:
-        raise ValidationError(
-            _(
-                "Nyckeltal redovisas för hela månader: ange ett intervall som börjar den första i "
-                "en månad och slutar den sista, till exempel 2025-01-01..2025-06-30. Annars "
-                "skulle två nästan lika intervall kunna jämföras så att enskilda personers "
-                "uppgifter gick att räkna fram."
-            ),
-            code="months",
-        )
 
 
 def report(
@@ -246,7 +244,7 @@ def trend(
     ``current``, the chosen period's report when already computed, is reused for its point."""
     tasks = _trend_tasks(period, scope, as_of, current)
     # The periods are independent: computed side by side, each on its own connection.
-    return _trend_points(period, kpis.run_side_by_side(tasks), current)
+    return _trend_points(period, run_side_by_side(tasks), current)
 
 
 def report_with_trend(
@@ -258,7 +256,7 @@ def report_with_trend(
         "report": functools.partial(compute, period, scope, (), one_way=one_way, as_of=as_of),
         **_trend_tasks(period, scope, as_of, None, skip=(period.start, period.end)),
     }
-    done = kpis.run_side_by_side(tasks)
+    done = run_side_by_side(tasks)
     report = done["report"]
     return report, _trend_points(period, done, report)
 
@@ -321,8 +319,6 @@ def mandate_outcomes(user, mandate, period=None) -> dict[str, Any] | None:
     """
     from etablera.register.models import Intervention
 
-    from .presentation import outcomes_table
-
     options = scopes_for(user)
     if not options:
         return None
@@ -344,18 +340,5 @@ def mandate_outcomes(user, mandate, period=None) -> dict[str, Any] | None:
         "query": period_query(period),
         "scope": scope,
         "interventions": len(wanted),
-        "table": outcomes_table(rows, caption) if rows else None,
+        "table": outcomes_table(result, rows, caption) if rows else None,
     }
-
-
-#: The KPIs shown for a mandate's interventions.
-OUTCOME_KPIS = (
-    "active_participants",
-    "ended_enrolments",
-    "exit_work_or_studies_share",
-    "exit_unsubsidised_work_share",
-    "work_or_studies_90d_share",
-    "median_days_in_intervention",
-    "cost_per_participant",
-    "cost_per_exit_work_or_studies",
-)

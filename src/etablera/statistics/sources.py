@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from etablera.goals.sources import SourceValue, register_source
 
-from . import kpis, selectors
+from . import kpis, lattice, selectors
 from .kpis import Scope
 
 GENDERS = ("K", "M")
@@ -62,6 +62,8 @@ class RegisterKpiSource:
             else _("Avser %(scope)s") % {"scope": scope.label}
         )
         for (start, end), indicators in by_range.items():
+            if lattice.kind(start, end) is None:
+                continue  # a period the protection cannot cover gets no figures
             wanted = {kpis.kpi_key(i.source_key) or "" for i in indicators}
             gendered = any(i.gender_breakdown for i in indicators)
             period = PeriodRange(start, end, label_for_range(start, end))

@@ -164,7 +164,8 @@ def _csv_value(cell: Any, swedish: bool) -> str:
 
 
 def csv_text(tables: Iterable[Table], *, swedish: bool = False) -> str:
-    """Tables one below the other: caption, headings, rows; then what ".." means.
+    """Tables one below the other: caption, headings, rows and the table's note; then what ".."
+    means.
 
     ``swedish`` writes for a Swedish spreadsheet (semicolons, decimal commas); otherwise commas
     and decimal points, for programs.
@@ -179,6 +180,8 @@ def csv_text(tables: Iterable[Table], *, swedish: bool = False) -> str:
         writer.writerow([safe_text(str(c)) for c in table.columns])
         for row in table.rows:
             writer.writerow([_csv_value(c, swedish) for c in row])
+        if table.note:
+            writer.writerow([safe_text(str(table.note))])
         hidden = hidden or table.has_suppressed
     if hidden:
         writer.writerow([])

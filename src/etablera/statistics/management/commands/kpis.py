@@ -4,12 +4,14 @@ Examples::
 
     etablera kpis --period 2025
     etablera kpis --period 2025T1 --by gender,category --format csv
-    etablera kpis --period 2025-01-01..2025-06-30 --by intervention --format json
+    etablera kpis --period 2025-03-01..2025-03-31 --by intervention --format json
     etablera kpis --period 2025H --scope enhet:Arbetsmarknadsenheten
 
-Every figure passes the same disclosure control as the pages and the API: a suppressed cell is
-printed as "..", never as a number. Bad input (an unknown period or breakdown, a period with no
-data, nonsense thresholds) stops with a message and a non-zero exit code.
+Every figure passes the same disclosure control as the pages and the API (perturbed, and a
+hidden cell printed as "..", never as a number), and a unit or body is made a scope exactly as
+for a user whose role lies there (``statistics.selectors``). Bad input (an unknown period or
+breakdown, a period outside the lattice, a period with no data, settings that would switch
+protection off) stops with a message and a non-zero exit code.
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--period",
             required=True,
-            help="A follow-up period code (2025T1, 2025D, 2025H), a year (2025) or whole months "
-            "(2025-01-01..2025-06-30).",
+            help="A year (2025, 2025H), the interim period (2025D), a tertial (2025T1) or a "
+            "calendar month (2025-03-01..2025-03-31): the periods statistics are protected for.",
         )
         parser.add_argument(
             "--by",
@@ -109,9 +111,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"No single unit is called {value!r}: give its id (see the organisation pages)."
                 )
-            unit = found[0]
-            ids = Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)
-            return Scope(f"enhet-{unit.pk}", unit.name, frozenset(ids))
+            return selectors.unit_scope(found[0])
         if kind in ("organ", "body") and value:
             bodies = (
                 Body.objects.filter(pk=int(value))
@@ -121,8 +121,7 @@ class Command(BaseCommand):
             body = bodies.first()
             if body is None:
                 raise CommandError(f"No body has the short name or id {value!r}.")
-            ids = Unit.objects.filter(body=body).values_list("pk", flat=True)
-            return Scope(f"organ-{body.pk}", body.name, frozenset(ids))
+            return selectors.body_scope(body)
         raise CommandError(
             f"Unknown scope {text!r}: use kommun, enhet:<unit id or name> or organ:<short name>."
         )
@@ -156,6 +155,8 @@ def text_table(table: Table) -> str:
         lines.append("  ".join(cells).rstrip())
         if index == 0:
             lines.append("  ".join("-" * w for w in widths))
+    if table.note:
+        lines += ["", str(table.note)]
     if table.has_suppressed:
         lines += ["", str(SUPPRESSED_EXPLANATION)]
     return "\n".join(lines) + "\n"
