@@ -63,6 +63,24 @@ def populated(db, body, unit):
     return {"unit": unit, "other_unit": other_unit, "internship": internship, "training": training}
 
 
+#: How many people the other unit holds once ``other_unit_of_ten`` has added to it: enough that
+#: its perturbed count can never fall under the threshold and be hidden.
+OTHER_UNIT_PEOPLE = 10
+
+
+@pytest.fixture
+def other_unit_of_ten(populated):
+    """``populated`` with four more men in the other unit's internship, for the tests of a
+    unit's own figures: six could be published as four (noise ±2) and so be hidden."""
+    for _ in range(OTHER_UNIT_PEOPLE - 6):
+        EnrolmentFactory(
+            participant=ParticipantFactory(gender="M", owning_unit=populated["other_unit"]),
+            intervention=populated["internship"],
+            start=dt.date(2025, 9, 1),
+        )
+    return populated
+
+
 #: The most a published count may lie from the register (``ETABLERA_NOISE_MAX``).
 NOISE = 2
 

@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from etablera.accounts.roles import Role
 
-from .conftest import near
+from .conftest import OTHER_UNIT_PEOPLE, near
 from .factories import EnrolmentFactory, ParticipantFactory
 
 URL = "/api/kpis/"
@@ -31,11 +31,11 @@ def test_suppressed_cells_are_null_and_flagged(client, make_user, populated):
     assert not share["suppressed"] and near(share["value"], 58.1, within=6)
 
 
-def test_a_coach_gets_their_units_figures_only(client, make_user, populated):
-    client.force_login(make_user(Role.COACH, unit=populated["other_unit"]))
+def test_a_coach_gets_their_units_figures_only(client, make_user, other_unit_of_ten):
+    client.force_login(make_user(Role.COACH, unit=other_unit_of_ten["other_unit"]))
     data = client.get(URL, {"period": "2025"}).json()
-    assert data["scope"]["label"] == populated["other_unit"].name
-    assert near(data["rows"][0]["values"]["active_participants"]["value"], 6)
+    assert data["scope"]["label"] == other_unit_of_ten["other_unit"].name
+    assert near(data["rows"][0]["values"]["active_participants"]["value"], OTHER_UNIT_PEOPLE)
     refused = client.get(URL, {"period": "2025", "scope": "kommun"})
     assert refused.status_code == 400
     assert "scope" in refused.json()

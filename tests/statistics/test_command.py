@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from etablera.web.tables import SUPPRESSED_SYMBOL
 
-from .conftest import AS_OF, near
+from .conftest import AS_OF, OTHER_UNIT_PEOPLE, near
 
 
 def run(*args: str) -> str:
@@ -66,11 +66,11 @@ def test_two_breakdowns_at_a_time(populated):
             assert value["suppressed"] or value["value"] is not None
 
 
-def test_a_unit_scope(populated):
-    unit = populated["other_unit"]
+def test_a_unit_scope(other_unit_of_ten):
+    unit = other_unit_of_ten["other_unit"]
     data = json.loads(run("--period", "2025", "--scope", f"enhet:{unit.pk}", "--format", "json"))
     assert data["scope"]["label"] == unit.name
-    assert near(data["rows"][0]["values"]["active_participants"]["value"], 6)
+    assert near(data["rows"][0]["values"]["active_participants"]["value"], OTHER_UNIT_PEOPLE)
 
 
 @pytest.mark.parametrize(

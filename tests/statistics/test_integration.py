@@ -17,7 +17,7 @@ from tests.followup.factories import PeriodFactory
 from tests.goals.factories import IndicatorFactory
 from tests.mandates.factories import MandateFactory
 
-from .conftest import near
+from .conftest import OTHER_UNIT_PEOPLE, near
 from .factories import EnrolmentFactory, InterventionFactory, ParticipantFactory
 
 #: The reader of the command line and background jobs: the whole municipality.
@@ -65,12 +65,12 @@ def test_an_unknown_key_or_an_empty_period_gives_no_values(populated):
     assert sources.indicator_values(indicator, "2019", user=OPERATOR) == []
 
 
-def test_a_coach_gets_their_own_units_value_with_a_note(populated, make_user):
-    coach = make_user(Role.COACH, unit=populated["other_unit"])
+def test_a_coach_gets_their_own_units_value_with_a_note(other_unit_of_ten, make_user):
+    coach = make_user(Role.COACH, unit=other_unit_of_ten["other_unit"])
     indicator = IndicatorFactory(source="register", source_key="active_participants")
     (total,) = sources.indicator_values(indicator, YEAR, user=coach)
-    assert near(total.value, 6)
-    assert populated["other_unit"].name in total.note
+    assert near(total.value, OTHER_UNIT_PEOPLE)
+    assert other_unit_of_ten["other_unit"].name in total.note
 
 
 def test_many_indicators_cost_no_more_queries_than_one(populated, django_assert_max_num_queries):
@@ -176,13 +176,13 @@ def test_a_mandate_without_interventions(populated, make_user):
     assert "Inga insatser utförs på uppdraget" in html
 
 
-def test_the_mandate_outcomes_follow_the_users_scope(populated, make_user):
+def test_the_mandate_outcomes_follow_the_users_scope(other_unit_of_ten, make_user):
     mandate = MandateFactory()
-    populated["internship"].commissioning_mandate = mandate
-    populated["internship"].save()
-    coach = make_user(Role.COACH, unit=populated["other_unit"])
+    other_unit_of_ten["internship"].commissioning_mandate = mandate
+    other_unit_of_ten["internship"].save()
+    coach = make_user(Role.COACH, unit=other_unit_of_ten["other_unit"])
     outcomes = selectors.mandate_outcomes(coach, mandate, selectors.resolve("2025"))
-    assert near(outcomes["table"].cells()[0][1].value, 6)
+    assert near(outcomes["table"].cells()[0][1].value, OTHER_UNIT_PEOPLE)
 
 
 @pytest.mark.parametrize("interventions", [1, 25])

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from etablera.accounts.roles import Role
 from etablera.web.tables import SUPPRESSED_SYMBOL
 
-from .conftest import near
+from .conftest import OTHER_UNIT_PEOPLE, near
 from .factories import EnrolmentFactory, ParticipantFactory
 
 URL = reverse("statistics:dashboard")
@@ -62,12 +62,12 @@ def test_small_groups_are_shown_as_suppressed_with_an_explanation(client, make_u
     assert near(cells_of_row(html, "Man", after="<caption>Nyckeltal per kön")[0], 26)
 
 
-def test_a_coach_sees_only_their_units_figures(client, make_user, populated):
-    client.force_login(make_user(Role.COACH, unit=populated["other_unit"]))
+def test_a_coach_sees_only_their_units_figures(client, make_user, other_unit_of_ten):
+    client.force_login(make_user(Role.COACH, unit=other_unit_of_ten["other_unit"]))
     html = client.get(URL, {"period": "2025"}).content.decode()
-    assert populated["other_unit"].name in html
+    assert other_unit_of_ten["other_unit"].name in html
     assert "Hela kommunen" not in html
-    assert near(active_total(html), 6)
+    assert near(active_total(html), OTHER_UNIT_PEOPLE)
 
 
 def test_a_coach_cannot_choose_the_whole_municipality(client, make_user, populated):
