@@ -99,8 +99,12 @@ def new_recovery_codes(user) -> list[str]:
     return codes
 
 
+@transaction.atomic
 def verify(user, token: str):
-    """The device that accepts ``token`` (a six-digit code or a recovery code), or None."""
+    """The device that accepts ``token`` (a six-digit code or a recovery code), or None.
+
+    In one transaction: the devices are read for update (``for_verify``), so two requests with
+    the same code cannot both use it; PostgreSQL refuses that read outside a transaction."""
     token = token.replace(" ", "").replace("-", "").lower()
     if not token:
         return None
