@@ -11,6 +11,7 @@ validated so that the error report lists them all.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -72,7 +73,7 @@ class Bad:
         self.message = message
 
 
-class RowImporter:
+class RowImporter(ABC):
     """One import of one kind: subclasses declare the columns and write :meth:`row_check`."""
 
     kind: str
@@ -104,23 +105,27 @@ class RowImporter:
 
     # --- what a kind declares ---------------------------------------------------------------
 
+    @abstractmethod
     def model(self) -> Any:
-        raise NotImplementedError
+        """The model the rows become."""
 
+    @abstractmethod
     def prepare(self) -> None:
         """Read the lookups the rows are checked against (inside the import's transaction)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def targets(self) -> list[Target]:
-        raise NotImplementedError
+        """The columns the file may have, with the names they are known by."""
 
     def finish(self, run: Any, user: Any) -> None:
-        """After a committed import, inside its transaction (the run is recorded)."""
+        """After a committed import, inside its transaction (the run is recorded); a kind
+        with nothing to do afterwards keeps this default."""
+        return None
 
+    @abstractmethod
     def row_check(self) -> RowCheck:
         """A function that validates one row: the row for the writer, or None (the errors
         are in the sink)."""
-        raise NotImplementedError
 
     # --- header ---------------------------------------------------------------------------
 
