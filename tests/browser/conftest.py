@@ -50,8 +50,24 @@ def page(browser):
     context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
+    _settle_after_clicks(page)
     yield page
     context.close()
+
+
+def _settle_after_clicks(page) -> None:
+    """Every click returns only once the page it led to has loaded.
+
+    Playwright's click waits for a navigation to commit, not for the new document to be
+    parsed; a check straight after a form post could otherwise read a half-loaded page.
+    """
+    click = page.click
+
+    def click_and_settle(*args, **kwargs):
+        click(*args, **kwargs)
+        page.wait_for_load_state("load")
+
+    page.click = click_and_settle
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from etablera.documents.models import Acknowledgement, DocumentVersion, SteeringDocument
 from tests.browser.conftest import axe_violations, login
 
@@ -19,8 +21,8 @@ def test_reporter_acknowledges_a_document(page, live_server, demo):
     assert axe_violations(page) == []
 
     page.click("main button[type=submit]")  # nothing written: refused, next to the field
-    assert page.is_visible(".error-summary")
-    assert page.is_visible("[id^=id_text_error]")
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator("[id^=id_text_error]")).to_be_visible()
     assert axe_violations(page) == []
 
     page.fill(
