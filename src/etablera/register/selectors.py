@@ -167,9 +167,26 @@ def import_runs(user) -> QuerySet[ImportRun]:
     return policy.scope(user, "register.import", qs)
 
 
-def open_conflicts(user) -> QuerySet[RegistrationConflict]:
-    """Open registration conflicts about participants of the user's units (oldest first)."""
-    qs = RegistrationConflict.objects.filter(status=ConflictStatus.OPEN).select_related(
-        "participant", "requested_unit", "requested_by"
+def _conflicts(user) -> QuerySet[RegistrationConflict]:
+    qs = RegistrationConflict.objects.select_related(
+        "participant__owning_unit",
+        "held__owning_unit",
+        "requested_unit",
+        "requested_by",
+        "resolved_by",
+    ).annotate(
+        person_enrolments=Count("participant__enrolments", distinct=True),
+        held_enrolments=Count("held__enrolments", distinct=True),
     )
-    return policy.scope(user, "register.conflict.resolve", qs).order_by("created_at", "pk")
+    return policy.scope(user, "register.conflict.resolve", qs)
+
+
+def open_conflicts(user) -> QuerySet[RegistrationConflict]:
+    """Open registration conflicts the user may resolve (oldest first), with what the
+    resolution page shows: both registrations, their units and their enrolment counts."""
+    return _conflicts(user).filter(status=ConflictStatus.OPEN).order_by("created_at", "pk")
+
+
+def decided_conflicts(user) -> QuerySet[RegistrationConflict]:
+    """Resolved conflicts the user may see, newest decision first."""
+    return _conflicts(user).exclude(status=ConflictStatus.OPEN).order_by("-resolved_at", "-pk")

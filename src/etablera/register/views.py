@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -366,37 +367,54 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def conflicts(request: HttpRequest) -> HttpResponse:
-    """Attempts to register the unit's participants elsewhere: transfer or decline each."""
+    """The register's administrator's cases: people registered again under another unit.
+
+    Each open case shows the person and the registration held for review (masked, with their
+    units and enrolments) and takes one decision: transfer, shared participation or reject
+    (``services.resolve_conflict``). The decisions taken lately are listed below them.
+    """
     policy.require(request.user, "register.conflict.resolve")
     if request.method == "POST":
         conflict = policy.get_or_404(
             request.user,
             "register.conflict.resolve",
-            RegistrationConflict.objects.select_related("participant"),
+            RegistrationConflict.objects.all(),
             pk=request.POST.get("conflict") or 0,
         )
-        transfer = request.POST.get("action") == "transfer"
+        decision = request.POST.get("action", "")
         try:
-            services.resolve_conflict(conflict, actor=request.user, transfer=transfer)
+            services.resolve_conflict(conflict, actor=request.user, decision=decision)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(
-                request,
-                _("Deltagaren har förts över.") if transfer else _("Registreringen har avslagits."),
-            )
+            messages.success(request, str(DECIDED[services.Resolution(decision)]))
         return redirect("register:conflicts")
     page = Paginator(selectors.open_conflicts(request.user), PAGE_SIZE).get_page(
         request.GET.get("sida")
     )
-    if page.object_list:
-        log_access(
-            request.user,
-            "view",
-            list({c.participant.pk: c.participant for c in page.object_list}.values()),
-            detail="registration conflicts",
-        )
-    return render(request, "register/conflicts.html", {"page": page})
+    decided = list(selectors.decided_conflicts(request.user)[:20])
+    shown = {}
+    for conflict in [*page.object_list, *decided]:
+        shown[conflict.participant.pk] = conflict.participant
+        if conflict.held is not None:
+            shown[conflict.held.pk] = conflict.held
+    if shown:
+        log_access(request.user, "view", list(shown.values()), detail="registration conflicts")
+    response = render(
+        request,
+        "register/conflicts.html",
+        {"page": page, "decided": decided, "decisions": services.Resolution.choices},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+#: What the register's administrator is told after each decision.
+DECIDED: dict[services.Resolution, object] = {
+    services.Resolution.TRANSFER: _lazy("Deltagaren har förts över till den begärande enheten."),
+    services.Resolution.SHARE: _lazy("Deltagaren delas nu mellan enheterna."),
+    services.Resolution.REJECT: _lazy("Registreringen har avslagits."),
+}
 
 
 # --- import ---------------------------------------------------------------------------------------

@@ -99,9 +99,9 @@ class RowImporter(ABC):
         self.rows_read = 0
         #: Rows that passed their check (all rows read, while no row has failed).
         self.rows_valid = 0
-        #: (participant, requested unit) of valid rows that are not written but held for the
-        #: participant's unit to review (a person registered under a unit out of scope).
-        self.held: list[tuple[int, int]] = []
+        #: (participant, requested unit, number's key) of rows naming a person registered
+        #: under a unit out of scope: written as registrations held for review.
+        self.held: list[tuple[int, int, str]] = []
 
     # --- what a kind declares ---------------------------------------------------------------
 
