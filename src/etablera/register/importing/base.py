@@ -57,7 +57,8 @@ class ImportScope:
             return Q()
         q = Q(pk__in=[])
         for path in self.allowed_paths:
-            q |= Q(owning_unit__path__startswith=path)
+            # A participant shared with one of the units is theirs too (shared participation).
+            q |= Q(owning_unit__path__startswith=path) | Q(shares__unit__path__startswith=path)
         return q
 
 
