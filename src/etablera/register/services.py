@@ -283,7 +283,7 @@ def resolve_conflict(
     if decision not in Resolution.values:
         raise ValidationError(_("Välj ett beslut: föra över, dela eller avslå."))
     conflict = (
-        RegistrationConflict.objects.select_for_update()
+        RegistrationConflict.objects.select_for_update(of=("self",))
         .select_related("participant", "requested_unit", "held")
         .get(pk=conflict.pk)
     )
