@@ -264,7 +264,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     key = None
     if request.method == "POST" and form.is_valid():
-        _token, key = tokens.create_token(request.user, form.cleaned_data["name"])
+        _token, key = tokens.create_token(
+            request.user, form.cleaned_data["name"], two_factor=twofactor.is_verified(request)
+        )
         form = ApiTokenForm()
     return render(
         request,
