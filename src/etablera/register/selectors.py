@@ -78,8 +78,12 @@ def find_participant(user, text: str) -> Participant | None:
             reserve = identity.normalise_reserve_number(text)
         except identity.InvalidIdentityNumber:
             return None
-        return visible.filter(reserve_number=reserve).first()
-    return visible.filter(identity_hash=crypto.lookup_hash(number.canonical)).first()
+        found = visible.filter(reserve_number=reserve)
+    else:
+        found = visible.filter(identity_hash=crypto.lookup_hash(number.canonical))
+    # Someone who sees both the person and a registration of them held for review (the
+    # register's administrator) finds the person.
+    return found.order_by("held_for_review", "pk").first()
 
 
 def participant_enrolments(participant: Participant) -> list[Enrolment]:
