@@ -29,13 +29,13 @@ from .models import (
 )
 
 anchor(Intervention, units=["provider_unit"])
-# A participant sits with the owning unit and with every unit it is shared with (to-many).
-anchor(Participant, units=["owning_unit", "shares__unit"], many=True)
-anchor(Enrolment, units=["participant__owning_unit", "participant__shares__unit"], many=True)
+# A participant sits with the owning unit and with every unit it is shared with.
+anchor(Participant, units=["owning_unit"], units_via=["shares__unit"])
+anchor(Enrolment, units=["participant__owning_unit"], units_via=["participant__shares__unit"])
 anchor(
     OutcomeObservation,
-    units=["enrolment__participant__owning_unit", "enrolment__participant__shares__unit"],
-    many=True,
+    units=["enrolment__participant__owning_unit"],
+    units_via=["enrolment__participant__shares__unit"],
 )
 anchor(ImportRun, units=["owning_unit"])
 # A conflict sits with the unit that owns the participant; the rule below also asks that the
