@@ -352,6 +352,10 @@ def test_shared_participation_lets_both_units_see_and_work(
         )
         assert known.label in client.get(reverse("register:participant-search")).content.decode()
         assert client.get(reverse("register:enrolment-create", args=[known.pk])).status_code == 200
+    assert (
+        "Delas med"
+        in client.get(reverse("register:participant-detail", args=[known.pk])).content.decode()
+    )
     enrolment = EnrolmentFactory(participant=known)
     api = APIClient()
     api.force_authenticate(coach)

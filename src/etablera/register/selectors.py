@@ -86,6 +86,11 @@ def find_participant(user, text: str) -> Participant | None:
     return found.order_by("held_for_review", "pk").first()
 
 
+def shared_with(participant: Participant) -> list[Unit]:
+    """The units besides the owning one that share the participation (see ParticipantShare)."""
+    return list(Unit.objects.filter(shared_participants__participant=participant).order_by("name"))
+
+
 def participant_enrolments(participant: Participant) -> list[Enrolment]:
     """A participant's enrolments, newest first, with what their rows show."""
     return list(

@@ -211,6 +211,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "participant": participant,
             "enrolments": selectors.participant_enrolments(participant),
+            "shared_with": selectors.shared_with(participant),
             "points": FollowUpDay.choices,
             "can_change": policy.can(request.user, "register.participant.change", participant),
             "today": timezone.localdate(),
