@@ -292,8 +292,10 @@ def test_only_a_coach_reaching_both_units_sees_and_decides(
     assert page.status_code == 200 and page["Cache-Control"] == "no-store"
     text = page.content.decode()
     assert text.count(known.label) >= 2 and "Delat deltagande" in text
-    logged = AccessLogEntry.objects.filter(user=administrator, detail="registration conflicts")
-    assert logged.exists()
+    logged = AccessLogEntry.objects.filter(
+        user=administrator, detail="registration conflicts", subject_type="register.participant"
+    ).values_list("subject_id", flat=True)
+    assert set(logged) == {str(known.pk), str(conflict.held_id)}
     conflict.refresh_from_db()
     assert conflict.status == ConflictStatus.OPEN
 
