@@ -199,6 +199,22 @@ def test_the_command_line_answers_alike(tmp_path, coach, coach_unit, known, dry_
     assert ("1 new" in for_known) is not dry_run
 
 
+def test_the_command_line_imports_as_the_named_user_or_not_at_all(
+    tmp_path, make_user, body, coach, coach_unit, other_unit
+):
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "deltagare.csv"
+    path.write_bytes(csv_file(UNSEEN))
+    strategist = make_user(Role.STRATEGIST, body=body)
+    with pytest.raises(CommandError, match="may not import participants"):
+        call_command("import", "participants", str(path), "--user", strategist.username)
+    with pytest.raises(CommandError, match="may not import into"):
+        args = ["--unit", str(other_unit.pk), "--user", coach.username, "--no-progress"]
+        call_command("import", "participants", str(path), *args)
+    assert not Participant.objects.exists()
+
+
 def test_a_collision_is_a_case_held_for_review_and_in_the_trail(client, coach, coach_unit, known):
     client.force_login(coach)
     response = client.post(
