@@ -103,19 +103,48 @@ def accuracy_note(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> str:
         if report.final
         else _("Preliminära siffror: de följer registret och kan ändras.")
     )
-    return _(
+    text = _(
         "%(status)s %(sentence)s: små avvikelser skyddar enskilda personer. Summor av 100 "
         "eller mer avviker högst 2 procent."
     ) % {"status": status, "sentence": sentence}
+    if report.revised is not None:
+        text += " " + _(
+            "Värden märkta ”reviderad” visar vad registret ger i dag (%(release)s), efter sena "
+            "registreringar, med samma skydd; de slutliga siffrorna ändras inte."
+        ) % {"release": report.revised_release}
+    return text
+
+
+def revised_label(label: str) -> str:
+    """A row of revised figures: the group's label, marked."""
+    return _("%(group)s, reviderad") % {"group": label}
+
+
+def _with_revised(report: KpiReport, groups: Sequence[Any], row) -> list[list[Any]]:
+    """``row(group, label)`` for each group, each followed by its revised row where late
+    registrations changed any of its published values (a final period's, ``KpiReport.revised``)."""
+    revised = report.revised or {}
+    rows = []
+    for group in groups:
+        rows.append(row(group, None))
+        newer = revised.get(group.key)
+        if newer is not None and newer.cells != group.cells:
+            rows.append(row(newer, revised_label))
+    return rows
 
 
 def summary_table(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> Table:
     """The total of every KPI: one row per KPI."""
+    columns = [_("Nyckeltal"), _period_text(report)]
     rows = [[heading(KPIS[k]), report.total.cells[k]] for k in kpis]
+    if report.revised is not None:
+        columns.append(revised_label(_period_text(report)))
+        for row, k in zip(rows, kpis, strict=True):
+            row.append(report.revised[report.total.key].cells[k])
     return Table(
         caption=_("Nyckeltal %(period)s, %(scope)s")
         % {"period": _period_text(report), "scope": report.scope.label},
-        columns=[_("Nyckeltal"), _period_text(report)],
+        columns=columns,
         rows=rows,
         note=accuracy_note(report, kpis),
     )
@@ -126,9 +155,14 @@ def breakdown_table(
 ) -> Table:
     """A one-way breakdown: a row per group and the total, a column per KPI."""
     dim = DIMENSIONS[dimension]
-    rows = []
-    for group in report.rows((dimension,)):
-        rows.append([group.label(dimension), *(group.cells[k] for k in kpis)])
+    rows = _with_revised(
+        report,
+        report.rows((dimension,)),
+        lambda group, mark: [
+            mark(group.label(dimension)) if mark else group.label(dimension),
+            *(group.cells[k] for k in kpis),
+        ],
+    )
     caption = _("Nyckeltal per %(dimension)s, %(period)s, %(scope)s") % {
         "dimension": str(dim.label).lower(),
         "period": _period_text(report),
@@ -154,9 +188,15 @@ def breakdown_tables(report: KpiReport, dimension: str) -> list[Table]:
 def two_way_table(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> Table:
     """A two-way breakdown in long form: a row per combination, then the margins and total."""
     a, b = report.by
-    rows = []
-    for group in report.rows():
-        rows.append([group.label(a), group.label(b), *(group.cells[k] for k in kpis)])
+    rows = _with_revised(
+        report,
+        report.rows(),
+        lambda group, mark: [
+            group.label(a),
+            mark(group.label(b)) if mark else group.label(b),
+            *(group.cells[k] for k in kpis),
+        ],
+    )
     return Table(
         caption=_("Nyckeltal per %(a)s och %(b)s, %(period)s, %(scope)s")
         % {
@@ -191,7 +231,14 @@ def outcomes_table(
     breakdown of ``report`` publishes them (no subtotal: it would be a new sum to subtract
     from). An intervention nobody took part in is shown like a hidden one."""
     shown = tuple(kpis or OUTCOME_KPIS)
-    rows = [[g.label("intervention"), *(g.cells[k] for k in shown)] for g in groups]
+    rows = _with_revised(
+        report,
+        groups,
+        lambda g, mark: [
+            mark(g.label("intervention")) if mark else g.label("intervention"),
+            *(g.cells[k] for k in shown),
+        ],
+    )
     return Table(
         caption=caption,
         columns=[str(DIMENSIONS["intervention"].label), *(heading(KPIS[k]) for k in shown)],
@@ -290,15 +337,18 @@ def json_cell(cell: Cell) -> dict[str, Any]:
 
 def as_json(report: KpiReport, kpis: Sequence[str] = ALL_KPIS, text: str = "") -> dict[str, Any]:
     """The report as the API and ``etablera kpis --format json`` give it."""
-    rows = []
-    for group in report.rows():
-        rows.append(
+
+    def rows_of(groups: Sequence[Any]) -> list[dict[str, Any]]:
+        return [
             {
                 "group": {d: group.value(d) for d in report.by},
                 "labels": {d: group.label(d) for d in report.by},
                 "values": {k: json_cell(group.cells[k]) for k in kpis},
             }
-        )
+            for group in groups
+        ]
+
+    rows = rows_of(report.rows())
     limits = report.thresholds
     return {
         "period": {
@@ -325,6 +375,11 @@ def as_json(report: KpiReport, kpis: Sequence[str] = ALL_KPIS, text: str = "") -
             "note": accuracy_note(report, kpis),
         },
         "status": "final" if report.final else "preliminary",
+        #: A final period's figures as the register gives them now (this month's release, the
+        #: same protection), when late registrations have changed any; else null.
+        "revised": None
+        if report.revised is None
+        else {"release": report.revised_release, "rows": rows_of(report.revised_rows())},
     }
 
 

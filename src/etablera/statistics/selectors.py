@@ -51,6 +51,7 @@ def compute(
     one_way: Any = (),
     kpis_wanted=None,
     as_of: datetime.date | None = None,
+    revised: bool = True,
 ) -> KpiReport:
     """``kpis.compute``, remembered for a while: a dashboard is read far more often than the
     register changes.
@@ -72,7 +73,9 @@ def compute(
         settings, "ETABLERA_KPI_CACHE_SECONDS", 0 if settings.ENVIRONMENT == "test" else 600
     )
     if not seconds:
-        return kpis.compute(period, scope, by, one_way=one_way, kpis=kpis_wanted, as_of=as_of)
+        return kpis.compute(
+            period, scope, by, one_way=one_way, kpis=kpis_wanted, as_of=as_of, revised=revised
+        )
     limits = disclosure.thresholds()
     as_of = as_of or timezone.localdate()
     key = (
@@ -92,6 +95,7 @@ def compute(
                     tuple(sorted(kpis_wanted or ())),
                     as_of,
                     limits,
+                    revised,
                     get_language(),
                 )
             ).encode()
@@ -99,7 +103,9 @@ def compute(
     )
     found = cache.get(key)
     if found is None:
-        found = kpis.compute(period, scope, by, one_way=one_way, kpis=kpis_wanted, as_of=as_of)
+        found = kpis.compute(
+            period, scope, by, one_way=one_way, kpis=kpis_wanted, as_of=as_of, revised=revised
+        )
         cache.set(key, found, seconds)
     return found
 
@@ -274,6 +280,7 @@ def _trend_tasks(period, scope, as_of, current, skip=None) -> dict[Any, Callable
             (),
             kpis_wanted=TREND_KPIS,
             as_of=as_of,
+            revised=False,  # a trend shows each period's published figures
         )
         for label, start, end in trend_periods(period)
         if (start, end) != skip
