@@ -37,10 +37,9 @@ MAX_YEARS = 6
 
 def _scope(user):
     """The widest scope of participants whose figures ``user`` may see, or None."""
-    from etablera.statistics.selectors import scopes_for
+    from etablera.statistics.selectors import widest_scope
 
-    scopes = scopes_for(user)
-    return scopes[0] if scopes else None
+    return widest_scope(user)
 
 
 def _name(intervention, interventions) -> str:

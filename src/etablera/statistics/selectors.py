@@ -127,15 +127,47 @@ class InvalidScope(ValidationError):
 
 
 def scopes_for(user, action: str = VIEW) -> list[Scope]:
-    """The scopes ``user`` may see KPIs for, widest first (empty: none at all)."""
+    """The scopes ``user`` may see KPIs for, widest first (empty: none at all).
+
+    An operator (``policy.Operator``: the command line, background jobs) reaches everywhere
+    but holds no role at a unit; it is offered what the roles give: the municipality and the
+    scope of every unit and body where a role that sees KPIs is assigned — the scopes users
+    see, never a unit of one's own choosing inside them.
+    """
     reach = policy.reach(user, action)
     result: list[Scope] = [municipality_scope()] if reach.everywhere else []
-    for place in reach.places:
+    places = _assigned_places(action) if isinstance(user, policy.Operator) else reach.places
+    for place in places:
         if place.unit_id is not None:
             result.append(unit_scope(Unit.objects.get(pk=place.unit_id)))
         else:
             result.append(body_scope(Body.objects.get(pk=place.body_id)))
     return result
+
+
+def widest_scope(user, action: str = VIEW) -> Scope | None:
+    """The first of :func:`scopes_for` (None: no KPIs at all), without building the others."""
+    if policy.reach(user, action).everywhere:
+        return municipality_scope()
+    options = scopes_for(user, action)
+    return options[0] if options else None
+
+
+def _assigned_places(action: str) -> list[policy.Grant]:
+    """Every unit and body where a role holding ``action`` within its place is assigned to
+    someone (an unscoped role's holders reach everywhere: no place of theirs is a scope)."""
+    from etablera.accounts.models import RoleAssignment
+
+    clauses = policy.actions()[action]
+    scoped = {c.role for c in clauses if c.scoped} - {c.role for c in clauses if not c.scoped}
+    rows = (
+        RoleAssignment.objects.filter(role__in=sorted(scoped))
+        .exclude(body__isnull=True, unit__isnull=True)
+        .values_list("body_id", "unit_id")
+        .distinct()
+        .order_by("body_id", "unit_id")
+    )
+    return [policy.Grant("", body_id, unit_id, None) for body_id, unit_id in rows]
 
 
 def unit_scope(unit: Unit) -> Scope:
@@ -326,10 +358,9 @@ def mandate_outcomes(user, mandate, period=None) -> dict[str, Any] | None:
     """
     from etablera.register.models import Intervention
 
-    options = scopes_for(user)
-    if not options:
+    scope = widest_scope(user)
+    if scope is None:
         return None
-    scope = options[0]
     period = period or current_year()
     wanted = set(
         Intervention.objects.filter(commissioning_mandate=mandate).values_list("pk", flat=True)

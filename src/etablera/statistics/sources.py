@@ -29,8 +29,7 @@ GENDERS = ("K", "M")
 
 
 def _scope(user) -> Scope | None:
-    options = selectors.scopes_for(user)
-    return options[0] if options else None
+    return selectors.widest_scope(user)
 
 
 class RegisterKpiSource:
