@@ -76,12 +76,24 @@ def _period_text(report: KpiReport) -> str:
 def accuracy_note(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> str:
     """What the protection may have done to the table's values, stated beside the table: the
     most a published value of each kind lies from the register (``KpiReport.deviation``)."""
-    deviation = report.deviation
+    return series_note([report], kpis)
+
+
+def series_note(
+    reports: Sequence[KpiReport], kpis: Sequence[str] = ALL_KPIS, *, with_revised: bool = True
+) -> str:
+    """:func:`accuracy_note` for a table whose values come from several reports (a trend, a
+    series of years): the largest deviation of any of them, and which periods are final
+    (``with_revised``: and what the revised rows are, for a table that shows them)."""
+    deviation: dict[str, float] = {}
+    for report in reports:
+        for kpi, amount in report.deviation.items():
+            deviation[kpi] = max(deviation.get(kpi, 0), amount)
     counts = [deviation[k] for k in kpis if k in deviation and KPIS[k].unit == "count"]
     shares = [deviation[k] for k in kpis if k in deviation and KPIS[k].unit == "percent"]
     costs = [deviation[k] for k in kpis if k in deviation and KPIS[k].unit == "sek"]
     medians = any(k in deviation and KPIS[k].unit == "days" for k in kpis)
-    noise = report.thresholds.noise
+    noise = max((r.thresholds.noise for r in reports), default=0)
     parts = [
         _("Värdena kan avvika med upp till ±%(noise)s från en räkning för hand i registret")
         % {"noise": int(max(counts)) if counts else noise}
@@ -98,20 +110,27 @@ def accuracy_note(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> str:
             % {"amount": f"{math.ceil(max(costs) / 10) * 10:,}".replace(",", " ")}
         )
     sentence = ", ".join(parts[:-1]) + (_(" och ") if len(parts) > 1 else "") + parts[-1]
-    status = (
-        _("Slutliga siffror: fastställda när uppföljningsperioden stängdes.")
-        if report.final
-        else _("Preliminära siffror: de följer registret och kan ändras.")
-    )
+    final = [str(r.period.label) for r in reports if r.final]
+    preliminary = [str(r.period.label) for r in reports if not r.final]
+    if not preliminary:
+        status = _("Slutliga siffror: fastställda när uppföljningsperioden stängdes.")
+    elif not final:
+        status = _("Preliminära siffror: de följer registret och kan ändras.")
+    else:
+        status = _(
+            "Slutliga siffror för %(final)s, fastställda när uppföljningsperioden stängdes; "
+            "preliminära för %(preliminary)s: de följer registret och kan ändras."
+        ) % {"final": ", ".join(final), "preliminary": ", ".join(preliminary)}
     text = _(
         "%(status)s %(sentence)s: små avvikelser skyddar enskilda personer. Summor av 100 "
         "eller mer avviker högst 2 procent."
     ) % {"status": status, "sentence": sentence}
-    if report.revised is not None:
+    revised = [r for r in reports if r.revised is not None]
+    if revised and with_revised:
         text += " " + _(
             "Värden märkta ”reviderad” visar vad registret ger i dag (%(release)s), efter sena "
             "registreringar, med samma skydd; de slutliga siffrorna ändras inte."
-        ) % {"release": report.revised_release}
+        ) % {"release": revised[0].revised_release}
     return text
 
 
@@ -258,7 +277,7 @@ def breakdown_chart(report: KpiReport, dimension: str) -> Chart:
         "dimension": str(dim.label).lower(),
         "period": _period_text(report),
     }
-    return chart_with_table(
+    chart = chart_with_table(
         "bar",
         title,
         [g.label(dimension) for g in groups],
@@ -272,6 +291,8 @@ def breakdown_chart(report: KpiReport, dimension: str) -> Chart:
         )
         % {"dimension": str(dim.label).lower()},
     )
+    chart.table.note = series_note([report], CHART_SHARES, with_revised=False)
+    return chart
 
 
 def trend_charts(points: Sequence[Any]) -> list[Chart]:
@@ -308,6 +329,9 @@ def trend_charts(points: Sequence[Any]) -> list[Chart]:
             % {"first": first, "last": last},
         ),
     ]
+    reports = [p.report for p in points]
+    for chart, kpis in zip(charts, (shares, counts), strict=True):
+        chart.table.note = series_note(reports, kpis, with_revised=False)
     return charts
 
 
