@@ -15,7 +15,7 @@ from etablera.accounts import policy
 from etablera.accounts.roles import Role
 from etablera.web.tables import Cell
 
-from . import presentation, selectors
+from . import disclosure, presentation, selectors
 from .kpis import KPIS
 
 #: The figures shown, in this order.
@@ -29,12 +29,17 @@ def panels(request: HttpRequest) -> list[dict]:
         return []
     year = timezone.localdate().year - 1
     scope = selectors.scope_for(user)
-    reports = [
-        selectors.compute(
-            selectors.resolve(str(y)), scope, kpis_wanted=selectors.TREND_KPIS, revised=False
-        )
-        for y in (year - 1, year)
-    ]
+    try:
+        reports = [
+            selectors.compute(
+                selectors.resolve(str(y)), scope, kpis_wanted=selectors.TREND_KPIS, revised=False
+            )
+            for y in (year - 1, year)
+        ]
+    except disclosure.DisclosureConfigurationError:
+        # The protection is set up wrong: no figures, and the start page says why.
+        panel = {"template": "statistics/home_panel.html", "year": year, "refused": True}
+        return [{**panel, "scope": scope.label, "query": str(year), "order": 1}]
     figures = []
     for key in KEY_FIGURES:
         before, now = (r.total.cells.get(key) for r in reports)
