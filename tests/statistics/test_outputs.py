@@ -117,3 +117,33 @@ def test_settings_that_switch_protection_off_are_refused_by_every_output(
         assert pdf.status_code == 503
         with pytest.raises(CommandError, match="ETABLERA_"):
             call_command("kpis", "--period", "2025", stdout=io.StringIO())
+
+
+def test_every_output_publishes_the_dashboards_cells(make_user, outputs):
+    """The trace, a mandate's outcomes and a register indicator show exactly the cells of the
+    by-intervention breakdown and the total: nothing an output publishes is new to subtract."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from etablera.audits.kpi_trace import kpi_series
+    from etablera.goals.models import Indicator
+    from etablera.statistics import kpis, selectors
+    from etablera.statistics.sources import RegisterKpiSource
+
+    user = make_user(Role.STRATEGIST)
+    year = selectors.resolve("2025")
+    intervention = outputs["intervention"]
+    report = kpis.compute(year, kpis.municipality_scope(), ("intervention",))
+    cell = report.groups[(("intervention", intervention.pk),)].cells["active_participants"]
+    series, _note = kpi_series(user, [intervention], outputs["rec"], dt.date(2026, 1, 15))
+    active = series[0].table
+    (row,) = [r for r in active.rows if r[0] == "2025"]
+    assert row[1] == cell
+    outcomes = selectors.mandate_outcomes(user, outputs["mandate"], year)
+    (shown,) = [r for r in outcomes["table"].rows if r[0] == intervention.name]
+    assert shown[1] == cell
+    indicator = Indicator.objects.get(source="register")
+    (value,) = RegisterKpiSource().values(indicator, year.start, year.end, user=user)
+    total = report.total.cells["active_participants"]
+    assert value.suppressed == total.suppressed
+    assert value.value == (None if total.suppressed else Decimal(total.value))
