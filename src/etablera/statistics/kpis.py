@@ -181,9 +181,12 @@ def compute(
     groups = _published(raw, order, wanted, limits, names, deviation)
     revised_groups = None
     if current is not None:
-        candidate = _published(current, order, wanted, limits, names, {})
+        revised_deviation: dict[str, float] = {}
+        candidate = _published(current, order, wanted, limits, names, revised_deviation)
         if any(candidate[key].cells != groups[key].cells for key in groups):
-            revised_groups = _published(current, order, wanted, limits, names, deviation)
+            revised_groups = candidate
+            for kpi, amount in revised_deviation.items():
+                deviation[kpi] = max(deviation.get(kpi, 0), amount)
     empty = raw[TOTAL].active == 0
     return KpiReport(
         period,
