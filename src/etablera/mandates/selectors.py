@@ -201,6 +201,17 @@ def decision_choices_queryset() -> QuerySet[Decision]:
     return Decision.objects.select_related("body").order_by("-date", "body__short_name")
 
 
+def decision_defaults(mandate: Mandate) -> dict[str, Any]:
+    """What a decision registered from a commissioned mandate's page starts with: the body
+    that decided it — the executive board or the council that commissioned it, or the owner
+    that made the agreement — and the mandate's title."""
+    if mandate.origin in (Origin.COMMISSIONED_KS, Origin.COMMISSIONED_KF):
+        body_id = mandate.commissioned_by_id
+    else:
+        body_id = mandate.owner_id
+    return {"body": body_id, "title": mandate.title}
+
+
 # --- one mandate -----------------------------------------------------------------------------
 
 
