@@ -217,7 +217,8 @@ def decision_defaults(mandate: Mandate) -> dict[str, Any]:
 
 @dataclass
 class Linked:
-    """Goals and interventions that point at a mandate (empty when their apps have none)."""
+    """Goals, interventions and follow-up entries that point at a mandate (empty when their
+    apps have none)."""
 
     goals: list[Any] = field(default_factory=list)
     interventions: list[Any] = field(default_factory=list)
@@ -226,9 +227,11 @@ class Linked:
 
 
 def linked(mandate: Mandate, user) -> Linked:
-    """The goals (``goals.Goal.mandates``) and interventions (``register.Intervention``) of a
-    mandate that ``user`` may see. Each relation is read only if the other app defines it, so
-    the page works while those apps are being built or when they are not installed."""
+    """The goals (``goals.Goal.mandates``), the interventions that carry the mandate out
+    (``register.Intervention.commissioning_mandate``) and the follow-up reports' entries about
+    it, newest period first (``followup.ReportEntry``), each as far as ``user`` may read it
+    under the access policy — a reader sees approved reports only. Each relation is read only
+    if the other app defines it, so the page works when those apps are not installed."""
     result = Linked()
     if hasattr(mandate, "goals"):
         result.goals = list(policy.visible(user, "goals.view", mandate.goals.all()))
