@@ -5,6 +5,8 @@ its assessments and interventions. Each page axe-clean and without sideways scro
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from etablera.followup.models import Period, Report, ReportStatus
 from etablera.mandates.models import Decision, Mandate
 from etablera.organisation.models import Body, BodyKind
@@ -105,8 +107,8 @@ def test_the_code_fills_the_period_form_the_origin_the_commissioner_and_the_mand
         context, page = _open(browser, width)
         login(page, live_server, "strateg")
         page.goto(f"{live_server.url}/uppfoljning/perioder/ny/")
-        page.fill("#id_code", code)
-        page.wait_for_function(f"document.querySelector('#id_start').value === '{start}'")
+        page.locator("#id_code").press_sequentially(code)
+        expect(page.locator("#id_start")).to_have_value(start, timeout=30_000)
         assert page.input_value("#id_end") == end
         assert page.input_value("#id_deadline") == deadline  # six weeks after the end
         assert page.input_value("#id_kind") == "tertial"
@@ -117,9 +119,9 @@ def test_the_code_fills_the_period_form_the_origin_the_commissioner_and_the_mand
 
         page.goto(f"{live_server.url}/uppdrag/register/nytt/")
         page.get_by_label("Uppdrag från kommunstyrelsen").check()
-        page.wait_for_function(f"document.querySelector('#id_commissioned_by').value === '{ks.pk}'")
+        expect(page.locator("#id_commissioned_by")).to_have_value(str(ks.pk), timeout=30_000)
         page.get_by_label("Ordinarie uppdrag (reglemente)").check()
-        page.wait_for_function("document.querySelector('#id_commissioned_by').value === ''")
+        expect(page.locator("#id_commissioned_by")).to_have_value("", timeout=30_000)
         _check(page, problems, "mandate form", width)
 
         page.goto(f"{live_server.url}/uppdrag/register/{mandate.pk}/")

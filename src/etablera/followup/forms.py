@@ -40,7 +40,7 @@ class PeriodForm(forms.ModelForm):
             self.fields["code"].widget.attrs.update(
                 {
                     "hx-post": fill_url,
-                    "hx-trigger": "keyup changed delay:400ms, change",
+                    "hx-trigger": "input changed delay:400ms, change",
                     "hx-include": "closest form",
                     "hx-vals": '{"fill": "1"}',
                     "hx-swap": "none",
