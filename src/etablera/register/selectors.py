@@ -14,6 +14,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from etablera.accounts import policy
 from etablera.organisation.models import Unit
+from etablera.web import plugins
+from etablera.web.tables import Cell
 
 from . import crypto, identity
 from .models import (
@@ -30,21 +32,32 @@ from .models import (
 
 def interventions(user, *, category: str = "", active_on: dt.date | None = None, query: str = ""):
     """Interventions the user may see, with their unit, mandate and current participant count
-    and its cell key (shown only through ``statistics.counts.protect``)."""
-    from etablera.statistics import counts
-
+    as the ``counts`` hook annotates it (shown only through that hook's ``protect``)."""
     today = active_on or dt.date.today()
     qs = Intervention.objects.select_related(
         "provider_unit", "provider_unit__body", "commissioning_mandate"
-    ).annotate(
-        active_count=Count("enrolments", filter=counts.active_filter(today)),
-        active_key=counts.active_key(today),
     )
+    for part in plugins.contributions("counts"):
+        qs = part.annotate(qs, today)
     if category:
         qs = qs.filter(category=category)
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(code__iexact=query))
     return policy.scope(user, "register.intervention.view", qs).order_by("name", "pk")
+
+
+def protect_counts(user, interventions) -> str:
+    """Set ``participants_now`` on each of ``interventions`` as ``user`` may see it and return
+    the note to show beside the counts. The ``counts`` hook (the statistics' disclosure
+    control) decides; without it every count is hidden — the register never shows an
+    unprotected one on its own."""
+    parts = plugins.contributions("counts")
+    if not parts:
+        for intervention in interventions:
+            intervention.participants_now = Cell(None, suppressed=True)
+        return ""
+    parts[0].protect(user, interventions)
+    return parts[0].note(user)
 
 
 def suppressed(count: int) -> bool:

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 
 from etablera.accounts import policy
 from etablera.accounts.access_log import log_access
-from etablera.statistics import counts
 from etablera.web.forms import run_service
 
 from . import selectors, services
@@ -67,14 +66,14 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.interventions(request.user, category=category, query=query), PAGE_SIZE
     ).get_page(request.GET.get("sida"))
-    counts.protect(request.user, page.object_list)
+    count_note = selectors.protect_counts(request.user, page.object_list)
     return render(
         request,
         "register/intervention_list.html",
         {
             "form": form,
             "page": page,
-            "count_note": counts.note(request.user),
+            "count_note": count_note,
             "can_change": policy.can(request.user, "register.intervention.change"),
         },
     )
@@ -88,13 +87,13 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.interventions(request.user),
         pk=pk,
     )
-    counts.protect(request.user, [intervention])
+    count_note = selectors.protect_counts(request.user, [intervention])
     return render(
         request,
         "register/intervention_detail.html",
         {
             "intervention": intervention,
-            "count_note": counts.note(request.user),
+            "count_note": count_note,
             "can_change": policy.can(request.user, "register.intervention.change", intervention),
             "can_see_participants": policy.can(request.user, "register.participant.view"),
         },

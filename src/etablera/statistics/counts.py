@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from etablera.accounts import policy
@@ -32,6 +32,15 @@ def active_filter(today: dt.date, prefix: str = "enrolments__") -> Q:
     """Enrolments going on ``today``: started, and not ended before it."""
     return Q(**{f"{prefix}start__lte": today}) & (
         Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": today})
+    )
+
+
+def annotate(qs, today: dt.date):
+    """Interventions annotated with ``active_count`` (enrolments going on ``today``) and
+    ``active_key`` (their cell key), for :func:`protect`."""
+    return qs.annotate(
+        active_count=Count("enrolments", filter=active_filter(today)),
+        active_key=active_key(today),
     )
 
 
@@ -59,8 +68,8 @@ def protected(count: int, key_sum: int | None, exact: bool = False) -> Cell:
 
 
 def protect(user, interventions: Iterable[Any]) -> None:
-    """Set ``participants_now`` on each intervention (annotated with ``active_count`` and
-    ``active_key``, see ``register.selectors.interventions``) as ``user`` may see it."""
+    """Set ``participants_now`` on each intervention (annotated by :func:`annotate`) as
+    ``user`` may see it."""
     exact = exact_for(user)
     for intervention in interventions:
         intervention.participants_now = protected(

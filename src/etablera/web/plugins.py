@@ -22,6 +22,9 @@ Hook (module)          Protocol             What it contributes
 ``jobs``               :class:`JobKinds`    kinds of background job (``jobs.registry``)
 ``server``             :class:`Companion`   what starts beside the web server (the
                                             embedded job worker)
+``counts``             :class:`Counts`      participant counts shown beside records below
+                                            the statistics (an intervention's "now"), under
+                                            the statistics' protection
 =====================  ===================  ==================================================
 
 Modules that only register (``rules``, ``governance_rules``, ``sources``, ``api``, ``jobs``) do
@@ -106,6 +109,19 @@ class Companion(Protocol):
     def start(self) -> None: ...
 
 
+class Counts(Protocol):
+    """``counts.py``: how a participant count is shown outside the KPI tables. The register
+    lists interventions with how many take part now; whether that count is exact, perturbed or
+    hidden is the statistics' decision (disclosure control), so the register asks this hook
+    instead of importing the app above it."""
+
+    def annotate(self, qs: Any, today: Any) -> Any: ...
+
+    def protect(self, user: Any, objects: Any) -> None: ...
+
+    def note(self, user: Any) -> str: ...
+
+
 #: Every hook, in the order they are loaded (the access rules first: the others may ask them).
 HOOKS: dict[str, type] = {
     "rules": Rules,
@@ -119,6 +135,7 @@ HOOKS: dict[str, type] = {
     "api": ApiRoutes,
     "jobs": JobKinds,
     "server": Companion,
+    "counts": Counts,
 }
 
 _loaded: dict[str, list[ModuleType]] = {}
