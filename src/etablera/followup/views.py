@@ -50,12 +50,17 @@ def period_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if request.method == "POST" and request.POST.get("fill") and request.htmx:
         return _period_fill(request)
     form = PeriodForm(request.POST or None, instance=period, fill_url=request.path)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_period, form.save(commit=False), actor=request.user)
-        if saved is not None:
-            messages.success(request, _("Perioden %(code)s har sparats.") % {"code": saved.code})
-            return redirect("followup:period-detail", code=saved.code)
-    return render(request, "followup/period_form.html", {"form": form, "period": period})
+    return submit_form(
+        request,
+        form,
+        lambda: run_service(
+            form, services.save_period, form.save(commit=False), actor=request.user
+        ),
+        done=lambda saved: _("Perioden %(code)s har sparats.") % {"code": saved.code},
+        then=lambda saved: reverse("followup:period-detail", args=[saved.code]),
+        template="followup/period_form.html",
+        context={"period": period},
+    )
 
 
 def _period_fill(request: HttpRequest) -> HttpResponse:
@@ -336,17 +341,16 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for(request.user, pk)
     policy.require(request.user, "followup.report.return", report)
     form = ReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, services.return_report, report, form.cleaned_data["comment"], actor=request.user
-        )
-        if saved is not None:
-            messages.success(request, _("Rapporten är återremitterad till organet."))
-            return redirect("followup:report-detail", pk=report.pk)
-    return render(
+    return submit_form(
         request,
-        "followup/report_decide.html",
-        {"report": report, "form": form, "mode": "return"},
+        form,
+        lambda: run_service(
+            form, services.return_report, report, form.cleaned_data["comment"], actor=request.user
+        ),
+        done=_("Rapporten är återremitterad till organet."),
+        then=reverse("followup:report-detail", args=[report.pk]),
+        template="followup/report_decide.html",
+        context={"report": report, "mode": "return"},
     )
 
 
@@ -355,17 +359,20 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for(request.user, pk)
     policy.require(request.user, "followup.report.approve", report)
     form = ApproveForm(request.POST or None, report=report)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, services.approve_report, report, form.cleaned_data["decision"], actor=request.user
-        )
-        if saved is not None:
-            messages.success(request, _("Rapporten är godkänd och låst."))
-            return redirect("followup:report-detail", pk=report.pk)
-    return render(
+    return submit_form(
         request,
-        "followup/report_decide.html",
-        {"report": report, "form": form, "mode": "approve"},
+        form,
+        lambda: run_service(
+            form,
+            services.approve_report,
+            report,
+            form.cleaned_data["decision"],
+            actor=request.user,
+        ),
+        done=_("Rapporten är godkänd och låst."),
+        then=reverse("followup:report-detail", args=[report.pk]),
+        template="followup/report_decide.html",
+        context={"report": report, "mode": "approve"},
     )
 
 
