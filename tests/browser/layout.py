@@ -79,3 +79,11 @@ def screenshot(page, name: str) -> Path:
     path = ARTEFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def screenshot_of(locator, name: str) -> Path:
+    """A screenshot of one element (scrolled into view), kept with the others."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTEFACTS / f"{name}.png"
+    locator.screenshot(path=str(path))
+    return path
