@@ -249,8 +249,15 @@ def test_all_three_formats_say_the_same(approved_world, strategist, contributor,
     assert ["Kvinnor", ".."] in [r[:2] for r in rows]
     assert ["Män", 17] in [r[:2] for r in rows]
 
-    # The workbook: one sheet per part, numbers as numbers.
+    # The workbook: one sheet per part, numbers as numbers; statuses in the badges' colours.
     assert workbook.sheetnames[:2] == ["Sammanfattning", "Organens rapporter"]
+    coloured = {
+        (str(c.value), c.font.color.rgb)
+        for row in workbook["Sammanfattning"].iter_rows()
+        for c in row
+        if c.font is not None and c.font.color is not None and c.font.bold
+    }
+    assert ("Delvis uppfyllt", "007A4B00") in coloured and ("Godkänd", "0017622B") in coloured
     assert {"Rapporternas indikatorer", "Indikatorer", "Diagramdata"} <= set(workbook.sheetnames)
     entries = workbook["Organens rapporter"]
     header = [c.value for c in entries[4]]
