@@ -269,21 +269,13 @@ def report_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     new version, swapped into the form out of band), or say why it was not saved. Never hands
     in, never redirects, never queues a message: the page stays as it is."""
     report = _editable_report(request, pk)
-    version = report.version
     if not report.is_editable:
-        return _autosave_status(request, _not_editable(report), version, problem=True)
+        return _autosave_status(request, _not_editable(report))
     entries = list(selectors.entries_of(report))
     form = ReportForm(request.POST, report=report, entries=entries)
     if not form.is_valid():
-        if form.has_error("version"):
-            return _autosave_status(
-                request, _("Utkastet kunde inte sparas automatiskt."), version, problem=True
-            )
         return _autosave_status(
-            request,
-            _("Utkastet kunde inte sparas automatiskt; rätta felen och spara."),
-            version,
-            problem=True,
+            request, _("Utkastet kunde inte sparas automatiskt; rätta felen och spara.")
         )
     saved = run_service(
         form,
@@ -303,7 +295,7 @@ def report_autosave(request: HttpRequest, pk: int) -> HttpResponse:
                 "Sparas inte automatiskt: någon annan har sparat rapporten efter att du "
                 "öppnade den. Välj Spara utkast för att jämföra."
             )
-        return _autosave_status(request, problem, form.cleaned_data["version"], problem=True)
+        return _autosave_status(request, problem)
     at = timezone.localtime(saved.updated_at)
     return _autosave_status(
         request,
@@ -312,13 +304,14 @@ def report_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _autosave_status(
-    request: HttpRequest, text: str, version: int, *, problem: bool = False
-) -> HttpResponse:
+def _autosave_status(request: HttpRequest, text: str, version: int | None = None) -> HttpResponse:
+    """The status line; with ``version`` (after a save only) the form's version is updated.
+    A refusal leaves the version the writer read in the form, so that no later save can
+    pass over someone else's unseen."""
     return render(
         request,
         "followup/report_autosave.html",
-        {"text": text, "version": version, "problem": problem},
+        {"text": text, "version": version, "problem": version is None},
     )
 
 
