@@ -87,5 +87,5 @@ def screenshot_of(locator, name: str) -> Path:
     """A screenshot of one element (scrolled into view), kept with the others."""
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTEFACTS / f"{name}.png"
-    locator.screenshot(path=str(path))
+    locator.screenshot(path=str(path), timeout=90_000)
     return path

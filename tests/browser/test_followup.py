@@ -140,7 +140,7 @@ def test_the_consolidated_report_opens_with_a_summary_that_fits_one_screen(
     for width in (1280, 390):
         context = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 900})
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(30_000)
         login(page, live_server, username)
         page.goto(f"{live_server.url}/uppfoljning/perioder/2025H/sammanstallning/")
         summary = page.locator("#sammanfattning")
