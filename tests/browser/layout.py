@@ -81,3 +81,11 @@ def screenshot(page, name: str) -> Path:
     # artefact, so it gets more time than an interaction.
     page.screenshot(path=str(path), full_page=True, timeout=90_000)
     return path
+
+
+def screenshot_of(locator, name: str) -> Path:
+    """A screenshot of one element (scrolled into view), kept with the others."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTEFACTS / f"{name}.png"
+    locator.screenshot(path=str(path), timeout=90_000)
+    return path

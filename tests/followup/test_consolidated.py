@@ -75,6 +75,11 @@ def approved_world(world, strategist):
     return world
 
 
+def _plain(cell):
+    """A summary cell as a test reads it: a count as its number, else its text."""
+    return cell.value if isinstance(cell, Cell) and isinstance(cell.value, int) else str(cell)
+
+
 def test_the_report_holds_summary_entries_r7_and_indicators(
     approved_world, strategist, no_contributors
 ):
@@ -83,24 +88,62 @@ def test_the_report_holds_summary_entries_r7_and_indicators(
     assert report.title == "Sammanställd uppföljning Helår 2025"
     assert "1 av 2 organs rapporter är godkänd och 2 är inlämnade" in report.summary.intro
     assert "3 uppfyllda, 1 delvis uppfyllt, 0 ej uppfyllda" in report.summary.intro
-    status = report.summary.tables[0]
-    assert [row[0] for row in status.rows] == ["Kommunstyrelsen (KS)", "Socialnämnden (SN)"]
-    by_body = report.summary.charts[0].table
-    assert by_body.columns == ["Organ", "Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt", "Ej bedömt"]
-    assert by_body.rows == [["KS", 0, 1, 0, 0], ["SN", 3, 0, 0, 0]]
-    assert report.summary.charts[1].table.rows == [["Arbetsmarknad", 3, 1, 0, 0]]
-    # What deviates is on the first page: the one entry partly met.
-    deviations = report.summary.tables[1]
-    assert [[str(c) for c in row] for row in deviations.rows] == [
-        ["Arbetsmarknadsinsatser för nyanlända", "KS", "Arbetsmarknad", "Delvis uppfyllt"]
+    # The summary: per body and per policy area the goals and mandates counted by
+    # assessment (met, partly, not met), the key figures and what deviates.
+    by_body, by_area, figures, deviations = report.summary.tables
+    assert by_body.columns == [
+        "Organ",
+        "Rapport",
+        "Mål uppfyllda",
+        "Mål delvis",
+        "Mål ej uppfyllda",
+        "Uppdrag uppfyllda",
+        "Uppdrag delvis",
+        "Uppdrag ej uppfyllda",
     ]
+    assert [[_plain(c) for c in row] for row in by_body.rows] == [
+        ["Kommunstyrelsen (KS)", "Inlämnad", 0, 0, 0, 0, 1, 0],
+        ["Socialnämnden (SN)", "Godkänd", 1, 0, 0, 2, 0, 0],
+    ]
+    # Status colours are the badges': partly amber, met green; a count of 0 has none.
+    assert by_body.rows[0][6].badge == "warn" and by_body.rows[1][2].badge == "ok"
+    assert by_body.rows[1][3].badge == ""
+    # A commissioned mandate counts once in its policy area, as its performer (SN) assessed
+    # it; KS's own follow-up of it does not count it again.
+    assert [[_plain(c) for c in row] for row in by_area.rows] == [
+        ["Arbetsmarknad", 1, 0, 0, 2, 0, 0, 0]
+    ]
+    assert str(by_area.rows[0][-1]) == "0 av 1"  # 41,5 % against a target of 45 %
+    assert [[str(c) for c in row] for row in figures.rows] == [
+        ["Andel som gått till arbete", "–", "41,5\u00a0%", "45,0\u00a0%", "Nås inte"]
+    ]
+    assert figures.rows[0][-1].badge == "bad"
+    assert [[str(c) for c in row] for row in deviations.rows] == [
+        ["Arbetsmarknadsinsatser för nyanlända", "KS", "Delvis uppfyllt"]
+    ]
+    # The charts follow the summary, coloured and patterned as the badges.
+    by_body_chart, by_area_chart = (chart.table for chart in report.assessments.charts)
+    assert by_body_chart.columns == [
+        "Organ",
+        "Uppfyllt",
+        "Delvis uppfyllt",
+        "Ej uppfyllt",
+        "Ej bedömt",
+    ]
+    assert by_body_chart.rows == [["KS", 0, 1, 0, 0], ["SN", 3, 0, 0, 0]]
+    assert by_area_chart.rows == [["Arbetsmarknad", 3, 0, 0, 0]]
 
     ks, sn = report.bodies
     assert [e.title for e in ks.entries] == ["Arbetsmarknadsinsatser för nyanlända"]
-    # R7: SN's account of the commissioned mandate, shown under KS.
+    # R7: SN's account of the commissioned mandate, reported by SN; KS's own entry about it
+    # says where, so it is not listed again among KS's references.
     assert [(e.reporting_body, e.title) for e in ks.commissioned] == [
         ("SN", "Arbetsmarknadsinsatser för nyanlända")
     ]
+    sn_entry = next(e for e in sn.entries if e.mandate_id == world.commissioned.pk)
+    assert ks.entries[0].reported_under == "Socialnämnden (SN)"
+    assert ks.entries[0].reported_under_anchor == sn_entry.anchor
+    assert ks.references == []
     assert sn.decision == world.approval.reference
     goal_entry = next(e for e in sn.entries if e.kind == "goal")
     assert goal_entry.indicator_names == ["Andel som gått till arbete"]
@@ -206,8 +249,15 @@ def test_all_three_formats_say_the_same(approved_world, strategist, contributor,
     assert ["Kvinnor", ".."] in [r[:2] for r in rows]
     assert ["Män", 17] in [r[:2] for r in rows]
 
-    # The workbook: one sheet per part, numbers as numbers.
+    # The workbook: one sheet per part, numbers as numbers; statuses in the badges' colours.
     assert workbook.sheetnames[:2] == ["Sammanfattning", "Organens rapporter"]
+    coloured = {
+        (str(c.value), c.font.color.rgb)
+        for row in workbook["Sammanfattning"].iter_rows()
+        for c in row
+        if c.font is not None and c.font.color is not None and c.font.bold
+    }
+    assert ("Delvis uppfyllt", "007A4B00") in coloured and ("Godkänd", "0017622B") in coloured
     assert {"Rapporternas indikatorer", "Indikatorer", "Diagramdata"} <= set(workbook.sheetnames)
     entries = workbook["Organens rapporter"]
     header = [c.value for c in entries[4]]
@@ -304,9 +354,16 @@ def test_a_commissioned_mandate_is_reported_once_and_referred_to(
     html = client.get(url).content.decode()
     title = "Arbetsmarknadsinsatser för nyanlända"
     sn_entry = approved_world.sn_report.entries.get(mandate=approved_world.commissioned)
-    # The performer's entry in full, once; under the commissioner a link to it.
+    # The performer's entry in full, once; KS's own follow-up of it says where it is reported.
     assert html.count(f'id="post-{sn_entry.pk}"') == 1
-    assert f'<a href="#post-{sn_entry.pk}">{title}</a>' in html
+    assert html.count(f"<h4>{title}</h4>") == 2
+    assert f'Redovisas under <a href="#post-{sn_entry.pk}">Socialnämnden (SN)</a>' in html
+    # A commissioner with no entry of its own about the mandate lists it by reference.
+    world = approved_world
+    world.ks_report.entries.filter(mandate=world.commissioned).delete()
+    html = client.get(url).content.decode()
+    assert html.count(f'id="post-{sn_entry.pk}"') == 1
+    assert f'{title}. Redovisas under <a href="#post-{sn_entry.pk}">Socialnämnden (SN)</a>' in html
 
 
 def test_a_mandate_page_shows_its_assessments_period_by_period(

@@ -60,15 +60,22 @@ def test_every_entry_says_in_the_pdf_what_it_says_on_the_page(printed):
         assert f"{report.labels['measures']}: {_flat(entry.measures or '–')}" in text
         if entry.indicator_names:
             assert f"{report.labels['indicators']}: {', '.join(entry.indicator_names)}" in text
-    # R7: under the commissioning body, a reference to the performer's entry and who wrote it.
+    # R7: the commissioner's own follow-up says where the mandate is reported, as a link to
+    # the performer's entry.
     ks = report.bodies[0]
-    assert ks.commissioned
-    assert f"{report.labels['reported_by']}: {ks.commissioned[0].reporting_body_name}." in text
+    assert ks.commissioned and ks.entries[0].reported_under
+    assert f"{report.labels['reported_under']} {ks.entries[0].reported_under}." in text
+    links = [
+        annotation.get_object().get("/Dest") or annotation.get_object().get("/A", {}).get("/D")
+        for page in _reader.pages
+        for annotation in page.get("/Annots", [])
+    ]
+    assert any(str(ks.entries[0].reported_under_anchor) in str(link) for link in links)
 
 
 def test_charts_are_tagged_figures_with_their_alternative_and_data_table(printed):
     report, reader, pages = printed
-    charts = [*report.summary.charts, *(c for s in report.indicators for c in s.charts)]
+    charts = [*report.assessments.charts, *(c for s in report.indicators for c in s.charts)]
     assert charts
     figures = _struct_elements(reader, "/Figure")
     assert sorted(str(f["/Alt"]) for f in figures) == sorted(c.alt for c in charts)
@@ -83,12 +90,13 @@ def test_charts_are_tagged_figures_with_their_alternative_and_data_table(printed
 
 def test_the_table_of_contents_gives_the_page_of_each_part(printed):
     report, reader, pages = printed
-    assert "Innehåll" in pages[0]
+    # The contents follow the first page, which holds the title and the summary.
+    assert "Innehåll" not in pages[0] and "Innehåll" in pages[1]
     destinations = reader.named_destinations
     items = [item for top in report.toc() for item in (top, *top.children)]
     assert items
     for item in items:
-        match = re.search(rf"{re.escape(str(item.title))}[ .]*?(\d+)\s*$", pages[0], re.M)
+        match = re.search(rf"{re.escape(str(item.title))}[ .]*?(\d+)\s*$", pages[1], re.M)
         assert match, item.title
         page = reader.get_destination_page_number(destinations[item.anchor]) + 1
         assert int(match.group(1)) == page, item.title
@@ -147,7 +155,8 @@ def test_a_written_line_break_stays_a_line_break(built):
 
 def test_the_pdf_says_its_parts_in_the_order_of_the_contents(built):
     report = built
-    blocks = typeset.document(report)["blocks"]
+    document = typeset.document(report)
+    blocks = document["summary"] + document["blocks"]
     headed = [
         b["anchor"] for b in blocks if b["kind"] in ("part", "heading") and b.get("level", 2) <= 3
     ]
@@ -156,3 +165,16 @@ def test_the_pdf_says_its_parts_in_the_order_of_the_contents(built):
     assert len(entries) == len(set(entries))
     # A commissioned mandate is reported once, by its performer; the commissioner refers to it.
     assert len(entries) == len(report.all_entries())
+
+
+def test_the_summary_fits_the_first_page(printed):
+    """The executive board reads page 1: the title, then the whole summary — per body, per
+    policy area, the key figures and what deviates — and nothing of the details."""
+    report, _reader, pages = printed
+    first = _flat(pages[0])
+    assert first.startswith(report.title)
+    for table in report.summary.tables:
+        assert _flat(str(table.caption)) in first
+        for row in table.cells():
+            assert _flat(" ".join(str(c) for c in row)) in first
+    assert "Organens rapporter" not in first and "Innehåll" not in first

@@ -137,3 +137,121 @@ def test_the_period_form_fills_in_what_the_code_says_as_it_is_typed(client, stra
     assert not Period.objects.filter(code="2026T1").exists()
     nothing = client.post(url, {"code": "hösten", "fill": "1"}, HTTP_HX_REQUEST="true")
     assert nothing.content.decode().strip() == ""
+
+
+def _posted(report, analysis: str, *, version=None, assessment="met", action="save") -> dict:
+    """The report form as the browser posts it, every entry with ``analysis``."""
+    report.refresh_from_db()
+    data = {
+        "action": action,
+        "version": report.version if version is None else version,
+        "report-summary": "Sammanfattning.",
+    }
+    for entry in report.entries.all():
+        data[f"entry-{entry.pk}-assessment"] = assessment
+        data[f"entry-{entry.pk}-analysis"] = analysis
+        data[f"entry-{entry.pk}-measures"] = "Åtgärd."
+    return data
+
+
+def test_the_draft_is_saved_as_it_is_typed(client, world, sn_reporter):
+    report = world.sn_report
+    client.force_login(sn_reporter)
+    page = client.get(reverse("followup:report-edit", args=[report.pk])).content.decode()
+    autosave = reverse("followup:report-autosave", args=[report.pk])
+    # htmx posts the form a moment after typing stops: attributes, no inline script (CSP).
+    assert f'hx-post="{autosave}"' in page and 'hx-trigger="input changed delay:2s' in page
+    assert "<script>" not in page and 'role="status"' in page
+    before = report.version
+    response = client.post(
+        autosave,
+        _posted(report, "Skrivet, inte sparat för hand.", action="submit"),
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "sparades automatiskt" in html
+    report.refresh_from_db()
+    assert report.version == before + 1
+    # The new version goes into the form out of band, so the next save is not refused.
+    assert f'name="version" value="{report.version}" id="id_version" hx-swap-oob="true"' in html
+    # An autosave never hands the report in, and queues no message for the next page.
+    assert report.status == ReportStatus.DRAFT
+    assert set(report.entries.values_list("analysis", flat=True)) == {
+        "Skrivet, inte sparat för hand."
+    }
+    assert "Utkastet är sparat" not in client.get(reverse("home")).content.decode()
+
+
+def test_two_writers_never_silently_overwrite_each_other(client, world, sn_reporter, make_user):
+    report = world.sn_report
+    colleague = make_user(Role.REPORTER, body=world.sn)
+    colleague.first_name, colleague.last_name = "Karin", "Kollega"
+    colleague.save()
+    url = reverse("followup:report-edit", args=[report.pk])
+    read = report.version  # both open the form
+    client.force_login(colleague)
+    assert client.post(url, _posted(report, "Karins text.", version=read)).status_code == 302
+
+    client.force_login(sn_reporter)
+    response = client.post(url, _posted(report, "Min text.", version=read))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Karin Kollega sparade rapporten" in html and "Dina ändringar är inte sparade" in html
+    # The writer's text is kept in the form, the other's saved text shown beside it.
+    assert "\nMin text.</textarea>" in html and "Karins text." in html
+    assert set(report.entries.values_list("analysis", flat=True)) == {"Karins text."}
+    # Autosave is off until the writer has compared; the form now carries the saved version.
+    assert "hx-post" not in html[html.index("<form") : html.index(">", html.index("<form"))]
+    report.refresh_from_db()
+    assert f'name="version" value="{report.version}"' in html
+    # An autosave with the old version is refused too, and says so.
+    stale = client.post(
+        reverse("followup:report-autosave", args=[report.pk]),
+        _posted(report, "Min text.", version=read),
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Sparas inte automatiskt" in stale
+    assert 'name="version"' not in stale  # the form keeps the version the writer read
+    assert set(report.entries.values_list("analysis", flat=True)) == {"Karins text."}
+    # Saving again, with the version now shown, replaces it knowingly.
+    assert client.post(url, _posted(report, "Min text.")).status_code == 302
+    assert set(report.entries.values_list("analysis", flat=True)) == {"Min text."}
+
+
+def test_a_writers_own_newer_save_is_no_conflict(client, world, sn_reporter):
+    """An autosave still under way when the writer pressed save is their own."""
+    report = world.sn_report
+    read = report.version
+    client.force_login(sn_reporter)
+    autosave = reverse("followup:report-autosave", args=[report.pk])
+    client.post(autosave, _posted(report, "Autosparat.", version=read), HTTP_HX_REQUEST="true")
+    url = reverse("followup:report-edit", args=[report.pk])
+    assert client.post(url, _posted(report, "Sparat.", version=read)).status_code == 302
+    assert set(report.entries.values_list("analysis", flat=True)) == {"Sparat."}
+
+
+def test_what_was_written_is_kept_when_handing_in_is_refused(client, future, sn_reporter):
+    client.force_login(sn_reporter)
+    url = reverse("followup:report-edit", args=[future.pk])
+    response = client.post(url, _posted(future, "Skrivet före periodens start.", action="submit"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "har inte börjat" in html
+    assert html.count("\nSkrivet före periodens start.</textarea>") == future.entries.count()
+    future.refresh_from_db()
+    assert future.status == ReportStatus.DRAFT
+    # Refused whole: not even the draft's texts were half-saved.
+    assert not future.entries.filter(analysis__contains="före periodens").exists()
+
+
+def test_a_handed_in_report_is_not_autosaved(client, world, sn_reporter):
+    report = world.sn_report
+    assess_all(report)
+    services.submit_report(report, actor=None)
+    client.force_login(sn_reporter)
+    html = client.post(
+        reverse("followup:report-autosave", args=[report.pk]),
+        _posted(report, "Efter inlämning."),
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "kan inte ändras" in html
+    assert not report.entries.filter(analysis="Efter inlämning.").exists()

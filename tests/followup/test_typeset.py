@@ -76,7 +76,11 @@ def _report(*, analysis: str = "Enligt plan.", bodies: int = 1, charts=()) -> Co
             anchor="sammanfattning",
             intro="Inledning.",
             tables=[Table("Tom tabell", ["Organ", "Antal"], [])],
-            charts=list(charts),
+        ),
+        assessments=(
+            Section(title="Bedömningar i diagram", anchor="bedomningar", charts=list(charts))
+            if charts
+            else None
         ),
         bodies=parts,
         indicators=[],
@@ -149,26 +153,64 @@ MM = 72 / 25.4
 
 
 def test_the_report_charts_print_no_text_under_8_pt():
+    """Read from the PDF itself: every piece of text the charts and their tables set — the
+    labels inside the SVG as well — is printed at 8 pt or larger."""
     charts = [
         chart_with_table(
             "bar",
             "Bedömningar per organ",
-            ["KS", "SN", "BUN", "GVN"],
-            {"Uppfyllt": [1, 2, 3, 4], "Delvis uppfyllt": [0, 1, 2, 1]},
+            ["KS", "SN", "BUN", "GVN", "KFN", "KF", "VBB", "MBN", "SBN", "ÖFN"],
+            {
+                "Uppfyllt": [1, 2, 3, 4, 1, 2, 3, 4, 5, 1],
+                "Delvis uppfyllt": [0, 1, 2, 1, 0, 1, 2, 1, 0, 2],
+                "Ej uppfyllt": [1, 0, 0, 1, 1, 0, 0, 1, 1, 0],
+                "Ej bedömt": [0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+            },
         ),
         chart_with_table(
             "line",
-            "Utveckling",
-            ["2024T1", "2024T2", "2024T3", "2025T1"],
-            {"Värde": [1.5, 2.5, 3.0, 240.7]},
+            "Genomsnittligt antal dagar med ekonomiskt bistånd, nyanlända hushåll, utveckling",
+            ["2021H", "2022H", "2023H", "2024H", "2025H"],
+            {
+                "Totalt": [228.2, 231.0, 240.7, 219.5, 216.4],
+                "Målvärde": [None, None, 220, 215, 210],
+            },
             unit=" dagar",
         ),
     ]
     for chart in charts:
         assert typeset.chart_text_pt(chart.svg) >= typeset.SMALLEST_CHART_TEXT_PT
-    document = typeset.document(_report(charts=charts))
-    blocks = [b for b in document["blocks"] if b["kind"] == "chart"]
-    assert len(blocks) == 2
+    report = _report(charts=charts)
+    document = typeset.document(report)
+    assert len([b for b in document["blocks"] if b["kind"] == "chart"]) == 2
+    sizes = printed_text_sizes(typeset.render(report))
+    chart_texts = {"KS", "ÖFN", "Uppfyllt", "Ej bedömt", "2021H", "2025H", "Målvärde"}
+    assert chart_texts <= set(sizes)  # the SVG labels are text in the PDF, measured here
+    too_small = {text: size for text, size in sizes.items() if size < 8.0}
+    assert not too_small, too_small
+
+
+def printed_text_sizes(data: bytes) -> dict[str, float]:
+    """Every piece of text the PDF shows, with the smallest size (in points, on the page) it
+    is printed at: the font size scaled by the text and the graphics matrices."""
+
+    def times(a: list[float], b: list[float]) -> list[float]:
+        return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+                a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3]]  # fmt: skip
+
+    sizes: dict[str, float] = {}
+
+    def visit(text, cm, tm, _font, size):
+        text = text.strip()
+        if not text:
+            return
+        m = times([float(v) for v in tm[:4]], [float(v) for v in cm[:4]])
+        printed = float(size) * (m[2] ** 2 + m[3] ** 2) ** 0.5
+        sizes[text] = min(printed, sizes.get(text, printed))
+
+    for page in PdfReader(io.BytesIO(data)).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
 
 
 def _shape_heights(reader: PdfReader, page) -> list[float]:

@@ -15,7 +15,8 @@ from tests.mandates.factories import MandateFactory
 
 
 def form_data(report, assessment="met", analysis="Analys.", action="save"):
-    data = {"action": action, "report-summary": "Sammanfattning."}
+    version = Report.objects.values_list("version", flat=True).get(pk=report.pk)
+    data = {"action": action, "report-summary": "Sammanfattning.", "version": version}
     for entry in report.entries.all():
         prefix = f"entry-{entry.pk}"
         if assessment:

@@ -2,21 +2,27 @@
 
 ``build(period, user) -> ConsolidatedReport`` collects, for one ``followup.Period``:
 
-1. a summary — every body's report status, and the assessments counted by body and by policy
-   area (tables, and bar charts with their data tables);
-2. every body's entries — assessment, analysis, planned measures and the indicator values as
-   they stood on submission — and, under a commissioning body, the entries other bodies wrote
-   about mandates it commissioned (R7);
-3. indicator tables per policy area: the value of each indicator over this and earlier periods
+1. a summary that fits one screen and one A4 page — per body its report's status and its
+   goals and mandates counted by assessment (met, partly, not met), the same per policy area
+   with how many indicators reach this year's target, the key figures (indicators against
+   their target, those that miss it first) and what deviates (entries not or partly met);
+2. the assessments as bar charts per body and per policy area, with their data tables;
+3. every body's entries — assessment, analysis, planned measures and the indicator values as
+   they stood on submission — and, under a commissioning body, a reference to the entries other
+   bodies wrote about mandates it commissioned (R7). A commissioned mandate is reported in full
+   once, by the body that performs it; where the commissioner writes its own follow-up of it,
+   that entry says "Redovisas under …" with a link, and in the policy areas' counts the mandate
+   counts once, as its performer assessed it;
+4. indicator tables per policy area: the value of each indicator over this and earlier periods
    of the same kind, with the year's target, and a trend chart per indicator;
-4. the sections other apps contribute (see *Extension point* below).
+5. the sections other apps contribute (see *Extension point* below).
 
 Everything is ``etablera.web.tables`` objects (``Section``, ``Table``, ``Chart``, ``Cell``), so
 ``followup.renderers`` renders the same content as a web page, a PDF and an Excel workbook.
 
 Which reports are included: the submitted and approved reports the user may read
 (``followup.report.view``: readers and auditors read approved ones only). The status overview
-in the summary lists every body's report of the period — status and dates, never content — so
+in the summary lists every body's report of the period — its status, never its content — so
 that the executive board sees who has not yet reported.
 
 Extension point: ``<app>/report_sections.py``
@@ -122,6 +128,11 @@ class EntryBlock:
     tables: list[Table] = field(default_factory=list)
     #: The entry's snapshot (indicator values when submitted), for the body's table.
     snapshot: list[dict] = field(default_factory=list, repr=False)
+    #: For the commissioner's own entry about a mandate another body performs: the body
+    #: whose report accounts for it ("Redovisas under …") and that entry's anchor.
+    reported_under: str = ""
+    reported_under_anchor: str = ""
+    mandate_id: int | None = None
 
     @property
     def badge(self) -> str:
@@ -144,6 +155,7 @@ class BodyPart:
     decision: str
     summary: str
     entries: list[EntryBlock] = field(default_factory=list)
+    #: Entries other bodies wrote about mandates this body commissioned (R7).
     commissioned: list[EntryBlock] = field(default_factory=list)
     #: The indicator values of the body's entries as they stood on submission, one row per
     #: indicator (entries about a goal and about a mandate serving it share indicators).
@@ -158,6 +170,13 @@ class BodyPart:
     @property
     def title(self) -> str:
         return f"{self.name} ({self.short_name})"
+
+    @property
+    def references(self) -> list[EntryBlock]:
+        """The commissioned mandates listed by reference under this body: those it has no
+        entry of its own about (an own entry already says where the mandate is reported)."""
+        own = {entry.mandate_id for entry in self.entries if entry.reported_under}
+        return [entry for entry in self.commissioned if entry.mandate_id not in own]
 
 
 @dataclass
@@ -176,6 +195,8 @@ class ConsolidatedReport:
     bodies: list[BodyPart]
     indicators: list[Section]
     contributed: list[Section]
+    #: The assessments drawn per body and per policy area, after the summary.
+    assessments: Section | None = None
     municipality: str = ""
     #: Words the templates repeat for every entry, translated once.
     labels: dict[str, str] = field(default_factory=dict)
@@ -190,6 +211,8 @@ class ConsolidatedReport:
 
     def toc(self) -> list[TocItem]:
         items = [TocItem(self.summary.title, self.summary.anchor)]
+        if self.assessments is not None:
+            items.append(TocItem(self.assessments.title, self.assessments.anchor))
         items.append(
             TocItem(
                 _("Organens rapporter"),
@@ -247,6 +270,7 @@ def _entry_block(entry: ReportEntry, extras: list[Table], labels: _Labels) -> En
         indicator_names=[item["name"] for item in snapshot],
         tables=extras,
         snapshot=snapshot,
+        mandate_id=entry.mandate_id,
     )
 
 
@@ -275,25 +299,6 @@ def entry_extras_for(period: Period, entries: list[ReportEntry], user) -> dict[i
         for pk, tables in (hook(period, entries, user) or {}).items():
             found[pk].extend(tables)
     return found
-
-
-def _status_table(reports: list[Report]) -> Table:
-    rows = []
-    for report in reports:
-        rows.append(
-            [
-                f"{report.body.name} ({report.body.short_name})",
-                Cell(report.status, display=str(report.get_status_display())),
-                f"{report.submitted_at:%Y-%m-%d}" if report.submitted_at else "–",
-                f"{report.approved_at:%Y-%m-%d}" if report.approved_at else "–",
-                report.decision.reference if report.decision_id else "–",
-            ]
-        )
-    return Table(
-        caption=_("Organens rapporter och deras status"),
-        columns=[_("Organ"), _("Status"), _("Inlämnad"), _("Godkänd"), _("Beslut")],
-        rows=rows,
-    )
 
 
 def _assessment_chart(title: str, heading: str, counts: dict[str, Counter], description: str):
@@ -330,17 +335,235 @@ def assessment_counts(entries: int, total: Counter) -> str:
     ) % {"entries": entries, "parts": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
-def _summary(period: Period, all_reports: list[Report], entries: list[ReportEntry]) -> Section:
-    by_body: dict[str, Counter] = defaultdict(Counter)
-    by_area: dict[str, Counter] = defaultdict(Counter)
-    area_order: dict[str, tuple[int, str]] = {}
+#: How many deviations and key figures the summary lists by name, so that it fits one screen
+#: and one A4 page; the rest are counted, and all follow in the details.
+SUMMARY_ROWS = 4
+#: The assessments the summary counts for goals and for mandates, in its column order.
+COUNTED = (Assessment.MET, Assessment.PARTLY, Assessment.NOT_MET)
+
+
+def reported_elsewhere(entries: list[ReportEntry]) -> dict[int, ReportEntry]:
+    """The commissioner's own entries about mandates another body performs and reports on,
+    each with the performer's entry: the mandate is reported there, and referred to here."""
+    performer: dict[int, ReportEntry] = {}
     for entry in entries:
-        subject: Any = entry.mandate if entry.mandate_id else entry.goal
-        by_body[entry.report.body.short_name][entry.assessment] += 1
-        area = subject.policy_area
-        by_area[area.name][entry.assessment] += 1
-        area_order[area.name] = (area.order, area.name)
-    by_area = {name: by_area[name] for name in sorted(by_area, key=lambda n: area_order[n])}
+        if entry.mandate_id and entry.mandate.commissioned_by_id not in (
+            None,
+            entry.report.body_id,
+        ):
+            performer.setdefault(entry.mandate_id, entry)
+    return {
+        entry.pk: performer[entry.mandate_id]
+        for entry in entries
+        if entry.mandate_id
+        and entry.mandate.commissioned_by_id == entry.report.body_id
+        and entry.mandate_id in performer
+    }
+
+
+def _count_cells(counts: dict[str, Counter]) -> list[Cell]:
+    """Goals met, partly, not met; then mandates the same: each count a badge when not 0."""
+    return [
+        Cell(counts[kind][a], badge=ASSESSMENT_BADGE[a] if counts[kind][a] else "")
+        for kind in ("goal", "mandate")
+        for a in COUNTED
+    ]
+
+
+def _count_columns() -> list[str]:
+    return [
+        _("Mål uppfyllda"),
+        _("Mål delvis"),
+        _("Mål ej uppfyllda"),
+        _("Uppdrag uppfyllda"),
+        _("Uppdrag delvis"),
+        _("Uppdrag ej uppfyllda"),
+    ]
+
+
+def _subject(entry: ReportEntry) -> Any:
+    return entry.mandate if entry.mandate_id else entry.goal
+
+
+def _by_body_table(reports: list[Report], entries: list[ReportEntry]) -> Table:
+    """Every body with a report in the period: its status, and its own goals' and mandates'
+    assessments counted."""
+    counts: dict[int, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for entry in entries:
+        counts[entry.report.body_id][entry.subject_kind][entry.assessment] += 1
+    rows = []
+    for report in reports:
+        rows.append(
+            [
+                f"{report.body.name} ({report.body.short_name})",
+                Cell(
+                    report.status,
+                    display=str(report.get_status_display()),
+                    badge=STATUS_BADGE.get(report.status, "muted"),
+                ),
+                *_count_cells(counts[report.body_id]),
+            ]
+        )
+    return Table(
+        caption=_("Status per organ: rapporten och antal mål och uppdrag per bedömning"),
+        columns=[_("Organ"), _("Rapport"), *_count_columns()],
+        rows=rows,
+    )
+
+
+def _by_area_table(
+    entries: list[ReportEntry], elsewhere: dict[int, ReportEntry], on_target: dict[str, list[int]]
+) -> Table:
+    """Every policy area: its goals' and mandates' assessments counted (a mandate once, as its
+    performer reports it) and how many of its indicators reach this year's target."""
+    counts: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    order: dict[str, tuple[int, str]] = {}
+    for entry in entries:
+        if entry.pk in elsewhere:
+            continue
+        area = _subject(entry).policy_area
+        counts[area.name][entry.subject_kind][entry.assessment] += 1
+        order[area.name] = (area.order, area.name)
+    for name in on_target:
+        order.setdefault(name, (10**6, name))
+    rows = []
+    for name in sorted(order, key=lambda n: order[n]):
+        reached, total = on_target.get(name, [0, 0])
+        rows.append(
+            [
+                name,
+                *_count_cells(counts[name]),
+                Cell(reached, display=_("%(n)s av %(total)s") % {"n": reached, "total": total})
+                if total
+                else Cell(None),
+            ]
+        )
+    return Table(
+        caption=_(
+            "Status per politikområde: antal mål och uppdrag per bedömning och indikatorer "
+            "som når årets målvärde"
+        ),
+        columns=[_("Politikområde"), *_count_columns(), _("Indikatorer som når målvärdet")],
+        rows=rows,
+    )
+
+
+def _deviations_table(entries: list[ReportEntry]) -> Table:
+    """What deviates: the entries not met, then those partly met; the first ``SUMMARY_ROWS``
+    by name, the rest counted in the note."""
+    rank: dict[str, int] = {Assessment.NOT_MET: 0, Assessment.PARTLY: 1}
+    deviating = sorted(
+        (e for e in entries if e.assessment in rank),
+        key=lambda e: (rank[e.assessment], e.report.body.kind_order, e.report.body.name, e.order),
+    )
+    rows = []
+    for entry in deviating[:SUMMARY_ROWS]:
+        subject = _subject(entry)
+        rows.append(
+            [
+                str(subject),
+                entry.report.body.short_name,
+                Cell(
+                    entry.assessment,
+                    display=str(entry.get_assessment_display()),
+                    badge=ASSESSMENT_BADGE[entry.assessment],
+                ),
+            ]
+        )
+    rest = len(deviating) - len(rows)
+    note = (
+        ngettext(
+            "Ytterligare %(n)s post avviker; alla finns under organens rapporter.",
+            "Ytterligare %(n)s poster avviker; alla finns under organens rapporter.",
+            rest,
+        )
+        % {"n": rest}
+        if rest > 0
+        else ""
+    )
+    return Table(
+        caption=_("Avvikelser: ej eller delvis uppfyllda"),
+        columns=[_("Mål eller uppdrag"), _("Organ"), _("Bedömning")],
+        rows=rows,
+        note=note,
+    )
+
+
+@dataclass
+class KeyFigure:
+    """An indicator's outcome this period beside the period before and this year's target."""
+
+    name: str
+    area: str
+    now: Cell
+    before: Cell
+    target: Cell
+    #: True when the outcome reaches the target, False when it does not, None when either
+    #: is missing.
+    reached: bool | None
+
+
+def _reaches(indicator: Indicator, now: Cell, target: Any) -> bool | None:
+    if target is None or now.suppressed or now.value is None:
+        return None
+    value, wanted = float(now.value), float(target)
+    return value <= wanted if indicator.direction == "lower" else value >= wanted
+
+
+def _key_figures_table(figures: list[KeyFigure], period: Period) -> Table:
+    """The indicators that miss their target first, then the rest; the first ``SUMMARY_ROWS``."""
+    rank = {False: 0, None: 2, True: 1}
+    chosen = sorted(figures, key=lambda f: (rank[f.reached], f.area, f.name))[:SUMMARY_ROWS]
+    words = {
+        True: (_("Nås"), "ok"),
+        False: (_("Nås inte"), "bad"),
+        None: (_("Inget målvärde"), ""),
+    }
+    rows = []
+    for figure in chosen:
+        text, badge = words[figure.reached]
+        rows.append(
+            [
+                figure.name,
+                figure.before,
+                figure.now,
+                figure.target,
+                Cell(figure.reached, display=str(text), badge=badge),
+            ]
+        )
+    rest = len(figures) - len(rows)
+    note = (
+        ngettext(
+            "Ytterligare %(n)s indikator finns under Indikatorer.",
+            "Ytterligare %(n)s indikatorer finns under Indikatorer.",
+            rest,
+        )
+        % {"n": rest}
+        if rest > 0
+        else ""
+    )
+    return Table(
+        caption=_("Nyckeltal: indikatorernas utfall mot årets målvärde"),
+        columns=[
+            _("Indikator"),
+            _("Förra"),
+            period.code,
+            _("Målvärde %(year)s") % {"year": period.end.year},
+            _("Målvärdet"),
+        ],
+        rows=rows,
+        note=note,
+    )
+
+
+def _summary(
+    period: Period,
+    all_reports: list[Report],
+    entries: list[ReportEntry],
+    figures: list[KeyFigure],
+) -> Section:
+    """The one-page summary: per body and per policy area how goals and mandates went, the
+    key figures, and what deviates. The details (and the charts) follow it."""
     total = Counter(entry.assessment for entry in entries)
     submitted = sum(1 for r in all_reports if r.status in selectors.SHOWN_STATUSES)
     approved = sum(1 for r in all_reports if r.status == ReportStatus.APPROVED)
@@ -361,17 +584,56 @@ def _summary(period: Period, all_reports: list[Report], entries: list[ReportEntr
             assessment_counts(len(entries), total),
         ]
     )
-    charts = []
-    if entries:
-        charts.append(
+    on_target: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for figure in figures:
+        if figure.reached is not None:  # Only indicators with an outcome and a target.
+            on_target[figure.area][1] += 1
+            on_target[figure.area][0] += 1 if figure.reached else 0
+    tables = [
+        _by_body_table(all_reports, entries),
+        _by_area_table(entries, reported_elsewhere(entries), on_target),
+    ]
+    if figures:
+        tables.append(_key_figures_table(figures, period))
+    tables.append(_deviations_table(entries))
+    return Section(
+        title=_("Sammanfattning"),
+        intro=intro,
+        tables=tables,
+        order=10,
+        anchor="sammanfattning",
+    )
+
+
+def _assessments(period: Period, entries: list[ReportEntry]) -> Section | None:
+    """The assessments as bar charts per body and per policy area, with their tables."""
+    if not entries:
+        return None
+    elsewhere = reported_elsewhere(entries)
+    by_body: dict[str, Counter] = defaultdict(Counter)
+    by_area: dict[str, Counter] = defaultdict(Counter)
+    area_order: dict[str, tuple[int, str]] = {}
+    for entry in entries:
+        by_body[entry.report.body.short_name][entry.assessment] += 1
+        if entry.pk in elsewhere:
+            continue
+        area = _subject(entry).policy_area
+        by_area[area.name][entry.assessment] += 1
+        area_order[area.name] = (area.order, area.name)
+    by_area = {name: by_area[name] for name in sorted(by_area, key=lambda n: area_order[n])}
+    return Section(
+        title=_("Bedömningar i diagram"),
+        intro=_(
+            "Alla poster per bedömning, för varje organ och för varje politikområde. Ett uppdrag "
+            "som en annan nämnd utför räknas i politikområdet en gång, som utföraren bedömer det."
+        ),
+        charts=[
             _assessment_chart(
                 _("Bedömningar per organ, %(code)s") % {"code": period.code},
                 _("Organ"),
                 by_body,
                 _("Antal poster per bedömning för varje organ. Samma siffror finns i tabellen."),
-            )
-        )
-        charts.append(
+            ),
             _assessment_chart(
                 _("Bedömningar per politikområde, %(code)s") % {"code": period.code},
                 _("Politikområde"),
@@ -380,40 +642,10 @@ def _summary(period: Period, all_reports: list[Report], entries: list[ReportEntr
                     "Antal poster per bedömning för varje politikområde. Samma siffror finns i "
                     "tabellen."
                 ),
-            )
-        )
-    return Section(
-        title=_("Sammanfattning"),
-        intro=intro,
-        tables=[_status_table(all_reports), _deviations_table(entries)],
-        charts=charts,
-        order=10,
-        anchor="sammanfattning",
-    )
-
-
-def _deviations_table(entries: list[ReportEntry]) -> Table:
-    """What deviates, on the first page: every entry not met, then every one partly met."""
-    rank: dict[str, int] = {Assessment.NOT_MET: 0, Assessment.PARTLY: 1}
-    deviating = sorted(
-        (e for e in entries if e.assessment in rank),
-        key=lambda e: (rank[e.assessment], e.report.body.name, e.order, e.pk),
-    )
-    rows = []
-    for entry in deviating:
-        subject: Any = entry.mandate if entry.mandate_id else entry.goal
-        rows.append(
-            [
-                str(subject),
-                entry.report.body.short_name,
-                subject.policy_area.name,
-                Cell(entry.assessment, display=str(entry.get_assessment_display())),
-            ]
-        )
-    return Table(
-        caption=_("Avvikelser: poster som inte är eller bara delvis är uppfyllda"),
-        columns=[_("Rubrik"), _("Organ"), _("Politikområde"), _("Bedömning")],
-        rows=rows,
+            ),
+        ],
+        order=15,
+        anchor="bedomningar",
     )
 
 
@@ -437,7 +669,9 @@ def trend_ranges(period: Period) -> list[tuple[str, datetime.date, datetime.date
     return [(code, start, end) for (start, end), code in ordered]
 
 
-def _indicator_sections(period: Period, user) -> list[Section]:
+def _indicator_sections(period: Period, user) -> tuple[list[Section], list[KeyFigure]]:
+    """A part per policy area with its indicators' outcomes, and every indicator's key figure
+    for the summary."""
     trend = trend_ranges(period)
     years = sorted({end.year for _code, _start, end in trend})
     indicators = list(
@@ -454,7 +688,7 @@ def _indicator_sections(period: Period, user) -> list[Section]:
         .order_by("name")
     )
     if not indicators:
-        return []
+        return [], []
     values = bulk_indicator_values(indicators, [(s, e) for _c, s, e in trend], user=user)
     by_area: dict[int, list[Indicator]] = defaultdict(list)
     areas: dict[int, PolicyArea] = {}
@@ -468,6 +702,7 @@ def _indicator_sections(period: Period, user) -> list[Section]:
     year = period.end.year
     codes = [code for code, _s, _e in trend]
     sections = []
+    figures: list[KeyFigure] = []
     for area_pk in sorted(by_area, key=lambda pk: (areas[pk].order, areas[pk].name)):
         area = areas[area_pk]
         rows = []
@@ -490,6 +725,17 @@ def _indicator_sections(period: Period, user) -> list[Section]:
                 if gender == "T":
                     totals = points
             target = targets.get((year, "T"))
+            if totals:
+                figures.append(
+                    KeyFigure(
+                        name=indicator.name,
+                        area=area.name,
+                        now=totals[-1],
+                        before=totals[-2] if len(totals) > 1 else Cell(None),
+                        target=value_cell(target, indicator) if target is not None else Cell(None),
+                        reached=_reaches(indicator, totals[-1], target),
+                    )
+                )
             rows.append(
                 [
                     indicator.name,
@@ -551,7 +797,7 @@ def _indicator_sections(period: Period, user) -> list[Section]:
                 anchor=f"indikatorer-{slugify(area.code or area.name)}",
             )
         )
-    return sections
+    return sections, figures
 
 
 def _contributed(period: Period, user) -> list[Section]:
@@ -600,6 +846,10 @@ def build(period: Period, user) -> ConsolidatedReport:
     extras = entry_extras_for(period, entries, user)
     labels = _Labels()
     blocks = {e.pk: _entry_block(e, extras.get(e.pk, []), labels) for e in entries}
+    for pk, performer in reported_elsewhere(entries).items():
+        body = performer.report.body
+        blocks[pk].reported_under = f"{body.name} ({body.short_name})"
+        blocks[pk].reported_under_anchor = blocks[performer.pk].anchor
 
     parts: dict[int, BodyPart] = {}
     body_objects = {}
@@ -652,13 +902,15 @@ def build(period: Period, user) -> ConsolidatedReport:
         key=lambda item: (body_objects[item[0]].kind_order, body_objects[item[0]].name),
     )
     municipality = Municipality.objects.current()
+    indicators, figures = _indicator_sections(period, user)
     return ConsolidatedReport(
         period=period,
         title=_("Sammanställd uppföljning %(name)s") % {"name": period.name},
         generated_at=timezone.localtime().replace(microsecond=0),
-        summary=_summary(period, all_reports, entries),
+        summary=_summary(period, all_reports, entries, figures),
+        assessments=_assessments(period, entries),
         bodies=[part for _pk, part in ordered],
-        indicators=_indicator_sections(period, user),
+        indicators=indicators,
         contributed=_contributed(period, user),
         municipality=municipality.name if municipality else "",
         labels={
@@ -668,5 +920,7 @@ def build(period: Period, user) -> ConsolidatedReport:
             "analysis": _("Analys"),
             "measures": _("Planerade åtgärder"),
             "indicators": _("Indikatorer"),
+            "reported_under": _("Redovisas under"),
+            "own_follow_up": _("Här står uppdragsgivarens egen uppföljning."),
         },
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -119,6 +120,65 @@ class SummaryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Organets samlade bedömning av perioden (valfri)."),
     )
+
+
+class ReportForm(forms.Form):
+    """The whole report as one form: the summary, every entry (an ``EntryForm`` each) and the
+    version the writer read (``Report.version``), so that a save over someone else's is
+    refused (``services.update_report``) instead of overwriting it unseen."""
+
+    #: Sent by the page; a post without it (an older page, a script) is not checked.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, data=None, *, report, entries, **kwargs):
+        super().__init__(data, initial={"version": report.version}, **kwargs)
+        self.report = report
+        self.entries = [EntryForm(data, instance=e, prefix=f"entry-{e.pk}") for e in entries]
+        self.summary = SummaryForm(data, initial={"summary": report.summary}, prefix="report")
+        #: After a save refused as out of date: per entry, the saved value of each field that
+        #: differs from the writer's ("–" for an empty one); and the same for the summary.
+        self.saved: dict[int, dict[str, str]] = {form.instance.pk: {} for form in self.entries}
+        self.saved_summary = ""
+
+    @property
+    def submitting(self) -> bool:
+        """The writer pressed "Lämna in rapporten" (the buttons are named ``action``)."""
+        return self.data.get("action") == "submit"
+
+    def is_valid(self) -> bool:
+        valid = [super().is_valid(), self.summary.is_valid()]
+        valid += [form.is_valid() for form in self.entries]
+        return all(valid)
+
+    def changes(self) -> dict[int, dict]:
+        return {form.instance.pk: form.cleaned_data for form in self.entries}
+
+    def compare(self, report) -> None:
+        """After a save refused as out of date: note what is saved now where it differs from
+        what the writer wrote, and carry the saved version in the form, so that saving again
+        replaces it knowingly."""
+
+        def same(a: str, b: str) -> bool:
+            return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+
+        labels = dict(Assessment.choices)
+        written_by_entry = {f.instance.pk: f.cleaned_data for f in self.entries}
+        for entry in ReportEntry.objects.filter(report=report):
+            written = written_by_entry.get(entry.pk)
+            if written is None:
+                continue
+            differs = self.saved[entry.pk]
+            if entry.assessment != written["assessment"]:
+                differs["assessment"] = str(labels.get(entry.assessment, entry.assessment))
+            for name in ("analysis", "measures"):
+                if not same(getattr(entry, name), written[name]):
+                    differs[name] = getattr(entry, name) or "–"
+        report.refresh_from_db(fields=["summary", "version"])
+        if not same(report.summary, self.summary.cleaned_data["summary"]):
+            self.saved_summary = report.summary or "–"
+        data: Any = self.data.copy()
+        data[self.add_prefix("version")] = str(report.version)
+        self.data = data
 
 
 class ReturnForm(forms.Form):

@@ -173,6 +173,17 @@ class Report(models.Model):
         verbose_name=_("beslut om godkännande"),
     )
     return_comment = models.TextField(_("kommentar vid återremiss"), blank=True)
+    #: Counts the saves of the report's texts: a writer saves with the version they read, so
+    #: that two people writing at once never silently overwrite each other.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("senast ändrad av"),
+    )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
 

@@ -85,6 +85,7 @@ def _entries_table(report: ConsolidatedReport) -> Table:
                 entry.analysis,
                 entry.measures,
                 entry.commissioned_by or "–",
+                entry.reported_under or "–",
                 part.status_label,
             ]
         )
@@ -99,6 +100,7 @@ def _entries_table(report: ConsolidatedReport) -> Table:
             _("Analys"),
             _("Planerade åtgärder"),
             _("Uppdragsgivare"),
+            _("Redovisas under"),
             _("Rapportens status"),
         ],
         rows=rows,
@@ -106,8 +108,15 @@ def _entries_table(report: ConsolidatedReport) -> Table:
 
 
 def _commissioned_table(report: ConsolidatedReport) -> Table | None:
+    """Each commissioned mandate by its commissioner, and where it is reported: the entry in
+    full is in the performer's rows of the entries' table, once."""
     rows = [
-        [part.short_name, entry.reporting_body, entry.title, entry.assessment_label, entry.analysis]
+        [
+            part.short_name,
+            entry.title,
+            f"{entry.reporting_body_name} ({entry.reporting_body})",
+            entry.assessment_label,
+        ]
         for part in report.bodies
         for entry in part.commissioned
     ]
@@ -115,7 +124,7 @@ def _commissioned_table(report: ConsolidatedReport) -> Table | None:
         return None
     return Table(
         caption=_("Uppdrag som utförs på annat organs uppdrag (uppdragsgivarens vy)"),
-        columns=[_("Uppdragsgivare"), _("Utförare"), _("Uppdrag"), _("Bedömning"), _("Analys")],
+        columns=[_("Uppdragsgivare"), _("Uppdrag"), _("Redovisas under"), _("Bedömning")],
         rows=rows,
     )
 
@@ -134,7 +143,9 @@ def build_workbook(report: ConsolidatedReport) -> Workbook:
     sheet = sheets.new(summary.title)
     row = _heading(sheet, 1, report.title, summary.intro)
     row = _write_tables(sheet, row, summary.tables)
-    _write_tables(sheet, row, [chart.table for chart in summary.charts])
+    if report.assessments is not None:
+        # The charts' tables after the summary's, as on the page.
+        _write_tables(sheet, row, [chart.table for chart in report.assessments.charts])
 
     sheet = sheets.new(_("Organens rapporter"))
     row = _heading(sheet, 1, _("Organens rapporter"))

@@ -208,12 +208,23 @@ def update_report(
     summary: str | None = None,
     *,
     actor,
+    version: int | None = None,
 ) -> Report:
     """Save the reporter's texts and assessments: ``entries`` maps entry id → changed fields
     (``assessment``, ``analysis``, ``measures``). Refused when the report is submitted or
-    approved (locked)."""
+    approved (locked).
+
+    ``version`` is the report's version the writer read (``Report.version``): when someone
+    else has saved since, nothing is saved and the refusal (code ``stale_version``) says who
+    and when, so that the writer can compare before saving over it. Every save counts up the
+    version."""
     report = _lock(report)
     _refuse_locked(report)
+    # A writer's own newer save (an autosave still under way when they pressed save) is not
+    # someone else's.
+    mine = report.updated_by_id is not None and report.updated_by_id == getattr(actor, "pk", None)
+    if version is not None and version != report.version and not mine:
+        raise ValidationError(stale_message(report), code="stale_version")
     known = {e.pk: e for e in report.entries.select_for_update()}
     errors: dict[str, list[str]] = {}
     changed: list[ReportEntry] = []
@@ -235,8 +246,21 @@ def update_report(
     ReportEntry.objects.bulk_update(changed, ["assessment", "analysis", "measures", "updated_at"])
     if summary is not None:
         report.summary = summary
-    report.save(update_fields=["summary", "updated_at"])
+    report.version += 1
+    report.updated_by = actor if getattr(actor, "pk", None) else None
+    report.save(update_fields=["summary", "version", "updated_by", "updated_at"])
     return report
+
+
+def stale_message(report: Report) -> str:
+    """Who saved the report last and when, as the writer who read an older version is told."""
+    who = report.updated_by
+    name = (who.get_full_name() or who.username) if who is not None else _("någon annan")
+    return _(
+        "%(name)s sparade rapporten %(at)s, efter att du öppnade den. Dina ändringar är inte "
+        "sparade men finns kvar nedan; den sparade texten visas under varje fält som skiljer "
+        "sig. Jämför, och spara igen för att ersätta den sparade versionen med din."
+    ) % {"name": name, "at": f"{timezone.localtime(report.updated_at):%Y-%m-%d %H:%M}"}
 
 
 @transaction.atomic

@@ -47,13 +47,21 @@ def _title(value: Any) -> str:
     return _text(value).strip() or "–"
 
 
-def _table(table: Table, *, share: float = 1.0, size: float = 9.0) -> Block:
-    """A table; ``share`` of the text width it may take, ``size`` its type in points."""
+def _table(
+    table: Table, *, share: float = 1.0, size: float = 9.0, least: float | None = None
+) -> Block:
+    """A table; ``share`` of the text width it may take, ``size`` its type in points, never
+    smaller than ``least`` (``SMALLEST_SIZE`` unless given)."""
+    least = SMALLEST_SIZE if least is None else least
     notes = [_text(table.note)] if table.note else []
     if table.has_suppressed:
         notes.append(str(SUPPRESSED_EXPLANATION))
-    # Each cell: its text, and whether it is a figure (set flush right).
-    rows = [[[_text(c), c.is_number or c.suppressed] for c in row] for row in table.cells()]
+    # Each cell: its text, whether it is a figure (set flush right), and its badge (a status
+    # set in the status's colour, its text saying the same).
+    rows = [
+        [[_text(c), c.is_number or c.suppressed, c.badge or None] for c in row]
+        for row in table.cells()
+    ]
     # A column of figures has its heading flush right too.
     figures = [
         sum(1 for row in rows if i < len(row) and row[i][1]) * 2 > len(rows) > 0
@@ -62,12 +70,12 @@ def _table(table: Table, *, share: float = 1.0, size: float = 9.0) -> Block:
     # A table needs at least one column to be a table.
     columns = [_text(column) for column in table.columns] or ["–"]
     if len(columns) > 6:
-        size -= 1  # Wide tables in smaller type.
+        size = max(least, size - 1)  # Wide tables in smaller type.
     line = TEXT_WIDTH_PT * share / (CHARACTER_EM * size)
-    widths = _column_widths(columns, [[text for text, _figure in row] for row in rows], line)
+    widths = _column_widths(columns, [[cell[0] for cell in row] for row in rows], line)
     if widths is not None and sum(widths) > line:
         # Not even each column's longest word fits across: smaller type, down to a limit.
-        size = max(SMALLEST_SIZE, round(size * line / sum(widths), 1))
+        size = max(least, round(size * line / sum(widths), 1))
     return {
         "kind": "table",
         "caption": _text(table.caption),
@@ -145,7 +153,9 @@ def _chart(chart: Chart) -> Block:
         # PDF/UA-1 requires every figure to have an alternative text.
         "alt": _title(chart.alt or chart.table.caption),
         "ratio": ratio,
-        "table": _table(chart.table, share=CHART_TABLE_SHARE, size=8.5),
+        "table": _table(
+            chart.table, share=CHART_TABLE_SHARE, size=8.5, least=SMALLEST_CHART_TEXT_PT
+        ),
     }
 
 
@@ -170,6 +180,15 @@ def _entry(entry: EntryBlock, labels: dict[str, str]) -> list[Block]:
     ]
     if entry.indicator_names:
         lines.append(f"{labels['indicators']}: {', '.join(entry.indicator_names)}")
+    reference = None
+    if entry.reported_under:
+        # The commissioner's own follow-up: the mandate is reported by its performer.
+        reference = {
+            "before": _text(f"{labels['reported_under']} "),
+            "target": _text(entry.reported_under),
+            "anchor": entry.reported_under_anchor,
+            "after": _text(f". {labels['own_follow_up']}"),
+        }
     return [
         {
             "kind": "entry",
@@ -180,6 +199,7 @@ def _entry(entry: EntryBlock, labels: dict[str, str]) -> list[Block]:
             "assessment": _text(entry.assessment_label),
             "after": _text(after),
             "lines": [_text(line) for line in lines],
+            "reference": reference,
             "tables": [_table(t) for t in entry.tables],
         }
     ]
@@ -204,7 +224,7 @@ def _body(part: BodyPart, labels: dict[str, str]) -> list[Block]:
         blocks.extend(_entry(entry, labels))
     if part.indicator_table:
         blocks.append(_table(part.indicator_table))
-    if part.commissioned:
+    if part.references:
         blocks.append(
             {
                 "kind": "heading",
@@ -229,18 +249,20 @@ def _body(part: BodyPart, labels: dict[str, str]) -> list[Block]:
         # Reported once, in the performer's part; here a reference to it.
         blocks.append(
             {
-                "kind": "text",
-                "paragraphs": [
-                    _text(
-                        f"{entry.title}. {labels['reported_by']}: {entry.reporting_body_name}. "
-                        f"{labels['assessment']}: {entry.assessment_label}."
-                    )
-                    for entry in part.commissioned
+                "kind": "references",
+                "items": [
+                    {
+                        "title": _text(f"{entry.title}. {labels['reported_under']} "),
+                        "target": _text(f"{entry.reporting_body_name} ({entry.reporting_body})"),
+                        "anchor": entry.anchor,
+                        "after": _text(f". {labels['assessment']}: {entry.assessment_label}."),
+                    }
+                    for entry in part.references
                 ],
             }
         )
-        if part.commissioned_table:
-            blocks.append(_table(part.commissioned_table))
+    if part.commissioned_table:
+        blocks.append(_table(part.commissioned_table))
     return blocks
 
 
@@ -254,12 +276,30 @@ def _section_body(section: Section, *, charts_first: bool) -> list[Block]:
     return blocks
 
 
-def _blocks(report: ConsolidatedReport) -> list[Block]:
-    """The report's content in the order of ``consolidated_content.html``."""
-    labels = report.labels
+#: The type of the summary's tables, in points: small enough for the summary to fit its page,
+#: never under the smallest printed size of a figure.
+SUMMARY_SIZE = SMALLEST_CHART_TEXT_PT
+
+
+def _summary(report: ConsolidatedReport) -> list[Block]:
+    """The summary, on the first page under the title: its heading, intro and tables."""
     summary = report.summary
-    blocks = [_part(summary.title, summary.anchor)]
-    blocks.extend(_section_body(summary, charts_first=False))
+    blocks: list[Block] = [
+        {"kind": "heading", "level": 2, "title": _title(summary.title), "anchor": summary.anchor}
+    ]
+    if summary.intro:
+        blocks.append(_paragraphs(summary.intro))
+    blocks.extend(_table(t, size=SUMMARY_SIZE, least=SUMMARY_SIZE) for t in summary.tables)
+    return blocks
+
+
+def _blocks(report: ConsolidatedReport) -> list[Block]:
+    """The report's content after the summary, in the order of ``consolidated_content.html``."""
+    labels = report.labels
+    blocks: list[Block] = []
+    if report.assessments is not None:
+        blocks.append(_part(report.assessments.title, report.assessments.anchor))
+        blocks.extend(_section_body(report.assessments, charts_first=True))
 
     blocks.append(_part(_("Organens rapporter"), report.bodies_anchor))
     if not report.bodies:
@@ -321,6 +361,7 @@ def document(report: ConsolidatedReport) -> dict[str, Any]:
             "of": _("av"),
             "no-data": _("Inga uppgifter."),
         },
+        "summary": _summary(report),
         "blocks": _blocks(report),
     }
 

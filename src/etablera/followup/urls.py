@@ -27,6 +27,7 @@ urlpatterns = [
     path("rapporter/", views.report_list, name="report-list"),
     path("rapporter/<int:pk>/", views.report_detail, name="report-detail"),
     path("rapporter/<int:pk>/skriv/", views.report_edit, name="report-edit"),
+    path("rapporter/<int:pk>/autospara/", views.report_autosave, name="report-autosave"),
     path("rapporter/<int:pk>/lamna-in/", views.report_submit, name="report-submit"),
     path("rapporter/<int:pk>/aterremittera/", views.report_return, name="report-return"),
     path("rapporter/<int:pk>/godkann/", views.report_approve, name="report-approve"),

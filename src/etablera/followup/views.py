@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -24,11 +24,10 @@ from . import consolidated, renderers, selectors, services
 from .forms import (
     ApprovalDecisionForm,
     ApproveForm,
-    EntryForm,
     PeriodForm,
     ReportFilterForm,
+    ReportForm,
     ReturnForm,
-    SummaryForm,
 )
 from .indicators import entries_with_indicators, live_values, snapshot_table
 from .models import Assessment, Period, Report
@@ -193,64 +192,135 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The reporter's form: every entry with its assessment, analysis and measures."""
+def _editable_report(request: HttpRequest, pk: int) -> Report:
     report = selectors.report_for(request.user, pk)
     policy.require(request.user, "followup.report.change", report)
-    if not report.is_editable:
-        messages.error(
-            request,
-            _("Rapporten är godkänd och låst; den kan inte längre ändras.")
-            if report.is_locked
-            else _("Rapporten är inlämnad och kan inte ändras förrän den återremitteras."),
+    return report
+
+
+def _not_editable(report: Report) -> str:
+    if report.is_locked:
+        return _("Rapporten är godkänd och låst; den kan inte längre ändras.")
+    return _("Rapporten är inlämnad och kan inte ändras förrän den återremitteras.")
+
+
+def _save_report(request: HttpRequest, form: ReportForm) -> Report | None:
+    """Save the draft (and hand it in when asked): all of it, or, on any refusal, nothing —
+    the form then keeps every text as written. A save over someone else's newer one carries
+    the newer version in the form, so that saving again replaces it knowingly."""
+    report = form.report
+    with transaction.atomic():
+        saved = run_service(
+            form,
+            services.update_report,
+            report,
+            form.changes(),
+            form.summary.cleaned_data["summary"],
+            actor=request.user,
+            version=form.cleaned_data["version"],
         )
+        if saved is not None and form.submitting:
+            saved = run_service(form, services.submit_report, report, actor=request.user)
+        if saved is None:
+            transaction.set_rollback(True)
+    if form.has_error(NON_FIELD_ERRORS, "stale_version"):
+        form.compare(report)
+    return saved
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reporter's form: the summary first, then every entry with its assessment, analysis
+    and measures; the draft is saved as it is typed (``report_autosave``)."""
+    report = _editable_report(request, pk)
+    if not report.is_editable:
+        messages.error(request, _not_editable(report))
         return redirect("followup:report-detail", pk=report.pk)
     entries = list(entries_with_indicators(selectors.entries_of(report), report.period.end.year))
-    data = request.POST if request.method == "POST" else None
-    forms = [EntryForm(data, instance=e, prefix=f"entry-{e.pk}") for e in entries]
-    summary_form = SummaryForm(data, initial={"summary": report.summary}, prefix="report")
-    error = ""
-    if request.method == "POST":
-        submitting = request.POST.get("action") == "submit"
-        if submitting:
-            policy.require(request.user, "followup.report.submit", report)
-        if all(f.is_valid() for f in forms) and summary_form.is_valid():
-            changes = {f.instance.pk: f.cleaned_data for f in forms}
-            try:
-                with transaction.atomic():
-                    services.update_report(
-                        report, changes, summary_form.cleaned_data["summary"], actor=request.user
-                    )
-                    if submitting:
-                        services.submit_report(report, actor=request.user)
-            except ValidationError as exc:
-                error = " ".join(exc.messages)
-            else:
-                if submitting:
-                    messages.success(request, _("Rapporten är inlämnad."))
-                    return redirect("followup:report-detail", pk=report.pk)
-                messages.success(request, _("Utkastet är sparat."))
-                return redirect("followup:report-edit", pk=report.pk)
-        else:
-            error = _("Rapporten innehåller fel; rätta dem nedan.")
-    views = _entry_views(request, report, entries)
-    for view, form in zip(views, forms, strict=True):
-        view["form"] = form
     assessed = sum(1 for e in entries if e.assessment != Assessment.NOT_ASSESSED)
-    return render(
+    form = ReportForm(request.POST or None, report=report, entries=entries)
+    if request.method == "POST" and form.submitting:
+        policy.require(request.user, "followup.report.submit", report)
+    views = _entry_views(request, report, entries)
+    for view, entry_form in zip(views, form.entries, strict=True):
+        view["form"] = entry_form
+        view["saved"] = form.saved[entry_form.instance.pk]  # filled on a refused save
+    return submit_form(
         request,
-        "followup/report_form.html",
-        {
+        form,
+        lambda: _save_report(request, form),
+        done=lambda saved: (
+            _("Rapporten är inlämnad.") if form.submitting else _("Utkastet är sparat.")
+        ),
+        then=lambda saved: reverse(
+            "followup:report-detail" if form.submitting else "followup:report-edit",
+            args=[saved.pk],
+        ),
+        template="followup/report_form.html",
+        context={
             "report": report,
             "entries": views,
-            "summary_form": summary_form,
-            "error": error,
+            "summary_form": form.summary,
+            # Read when the page is drawn: true once a save was refused as out of date.
+            "conflict": lambda: form.has_error(NON_FIELD_ERRORS, "stale_version"),
             "can_submit": policy.can(request.user, "followup.report.submit", report),
             "assessed": assessed,
             "complete": assessed == len(entries),
             "not_started": timezone.localdate() < report.period.start,
         },
+    )
+
+
+@login_required
+@require_POST
+def report_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx, as the reporter types: save the draft and answer with a line of status (and the
+    new version, swapped into the form out of band), or say why it was not saved. Never hands
+    in, never redirects, never queues a message: the page stays as it is."""
+    report = _editable_report(request, pk)
+    if not report.is_editable:
+        return _autosave_status(request, _not_editable(report))
+    entries = list(selectors.entries_of(report))
+    form = ReportForm(request.POST, report=report, entries=entries)
+    if not form.is_valid():
+        return _autosave_status(
+            request, _("Utkastet kunde inte sparas automatiskt; rätta felen och spara.")
+        )
+    saved = run_service(
+        form,
+        services.update_report,
+        report,
+        form.changes(),
+        form.summary.cleaned_data["summary"],
+        actor=request.user,
+        version=form.cleaned_data["version"],
+    )
+    if saved is None:
+        problem = " ".join(str(e) for e in form.non_field_errors())
+        if form.has_error(NON_FIELD_ERRORS, "stale_version"):
+            # Keep the version the writer read: their next save is refused too, with the
+            # comparison, instead of silently replacing the other person's text.
+            problem = _(
+                "Sparas inte automatiskt: någon annan har sparat rapporten efter att du "
+                "öppnade den. Välj Spara utkast för att jämföra."
+            )
+        return _autosave_status(request, problem)
+    at = timezone.localtime(saved.updated_at)
+    return _autosave_status(
+        request,
+        _("Utkastet sparades automatiskt %(time)s.") % {"time": f"{at:%H:%M:%S}"},
+        saved.version,
+    )
+
+
+def _autosave_status(request: HttpRequest, text: str, version: int | None = None) -> HttpResponse:
+    """The status line; with ``version`` (after a save only) the form's version is updated.
+    A refusal leaves the version the writer read in the form, so that no later save can
+    pass over someone else's unseen."""
+    return render(
+        request,
+        "followup/report_autosave.html",
+        {"text": text, "version": version, "problem": version is None},
     )
 
 

@@ -66,6 +66,9 @@ class Cell:
     display: str | None = None
     suppressed: bool = False
     note: str = ""
+    #: A status the cell shows as a badge of that colour ("ok", "warn", "bad", "muted"):
+    #: the cell's text still says it, so colour is never alone.
+    badge: str = ""
 
     def __str__(self) -> str:
         if self.suppressed:

@@ -16,6 +16,15 @@ __all__ = ["XLSX_TYPE", "safe_text", "tables_workbook", "workbook_response", "wr
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BOLD = Font(bold=True)
+#: A cell with a status badge in the badge's colour (as on the page and in the PDF), bold; its
+#: text says the status too.
+BADGE_FONTS = {
+    "ok": Font(bold=True, color="17622B"),
+    "warn": Font(bold=True, color="7A4B00"),
+    "bad": Font(bold=True, color="A4161A"),
+    "info": Font(bold=True, color="0B4F8A"),
+    "muted": Font(bold=True, color="4A4A4A"),
+}
 
 
 def write_table(sheet: Worksheet, table: Table, start_row: int = 1) -> int:
@@ -29,7 +38,9 @@ def write_table(sheet: Worksheet, table: Table, start_row: int = 1) -> int:
     for values in table.cells():
         for col, c in enumerate(values, start=1):
             value = c.export_value if c.is_number or c.suppressed else safe_text(str(c))
-            sheet.cell(row=row, column=col, value=value)
+            written = sheet.cell(row=row, column=col, value=value)
+            if c.badge in BADGE_FONTS:
+                written.font = BADGE_FONTS[c.badge]
         row += 1
     if table.note:
         sheet.cell(row=row, column=1, value=safe_text(str(table.note)))
