@@ -19,7 +19,7 @@ from etablera.accounts import policy
 from etablera.accounts.access_log import log_access
 from etablera.organisation.models import Unit
 
-from . import crypto, identity
+from . import activity, crypto, identity
 from .models import (
     ConflictSource,
     ConflictStatus,
@@ -193,6 +193,8 @@ def register_participant(
     :class:`RegistrationConflict`, which is kept although the registration is refused.
     """
     set_identity(participant, kind=kind, number=number, reserve=reserve)
+    if participant.responsible_coach_id is None and getattr(actor, "pk", None):
+        participant.responsible_coach = actor  # "mina deltagare" of the one who registered
     _refuse_duplicate(actor, participant, source=source)
     with transaction.atomic():
         participant.full_clean()
@@ -234,6 +236,7 @@ def resolve_conflict(conflict: RegistrationConflict, *, actor, transfer: bool) -
 def update_participant(participant: Participant, *, actor) -> Participant:
     """Save changed facts about a participant (not the identity)."""
     participant.full_clean()
+    participant.last_activity_at = timezone.now()
     participant.save()
     log_access(actor, "change", participant, detail="details changed")
     return participant
@@ -258,6 +261,7 @@ def enrol(enrolment: Enrolment, *, actor) -> Enrolment:
         )
     enrolment.full_clean()
     enrolment.save()
+    activity.touch([enrolment.participant_id])
     log_access(actor, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} created")
     return enrolment
 
@@ -267,6 +271,7 @@ def update_enrolment(enrolment: Enrolment, *, actor) -> Enrolment:
     _check_status(enrolment.exit_status, "exit_status")
     enrolment.full_clean()
     enrolment.save()
+    activity.touch([enrolment.participant_id])
     log_access(actor, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} changed")
     return enrolment
 
@@ -285,6 +290,7 @@ def end_enrolment(
     enrolment.exit_status = exit_status
     enrolment.full_clean()
     enrolment.save()
+    activity.touch([enrolment.participant_id])
     log_access(actor, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} ended")
     return enrolment
 
@@ -313,6 +319,7 @@ def record_observation(observation: OutcomeObservation, *, actor) -> OutcomeObse
     _check_status(observation.status, "status")
     observation.full_clean()
     observation.save()
+    activity.touch([enrolment.participant_id])
     log_access(
         actor,
         "change",

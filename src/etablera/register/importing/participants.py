@@ -22,6 +22,8 @@ class ParticipantImporter(RowImporter):
     columns = fields.PARTICIPANT_COLUMNS
     participant_field = "pk"
     COLUMNS = (
+        "given_name",
+        "family_name",
         "identity_kind",
         "identity_encrypted",
         "identity_hash",
@@ -40,6 +42,8 @@ class ParticipantImporter(RowImporter):
         "updated_at",
     )
     UPDATABLE = (
+        "given_name",
+        "family_name",
         "birth_year",
         "gender",
         "country_of_birth",
@@ -156,6 +160,8 @@ class ParticipantImporter(RowImporter):
         for name, parser in simple.items():
             if name in col:
                 parse_opt.append((name, col[name], parser, {}))
+        # Names are direct identifiers: a bad one is reported without its value.
+        names = [(name, col[name]) for name in ("given_name", "family_name") if name in col]
         i_received = col.get("received_on")
         unit_cache: dict[str, Unit | Bad] = {}
         seen_hash: dict[str, int] = {}
@@ -181,6 +187,12 @@ class ParticipantImporter(RowImporter):
                     ok = False
                 else:
                     values[name] = value
+            for name, index in names:
+                try:
+                    values[name] = fields.parse_name(cells[index])
+                except FieldError as exc:
+                    self.sink.add(number, self.title(name), "", exc.message)
+                    ok = False
             received = None
             if i_received is not None and cells[i_received]:
                 got = self.date(cells[i_received])
@@ -289,6 +301,8 @@ class ParticipantImporter(RowImporter):
                 self.rows_valid += 1
                 return None
             row = (
+                values.get("given_name", ""),
+                values.get("family_name", ""),
                 kind,
                 encrypted or "",
                 hashed,
