@@ -23,8 +23,9 @@ from django.views.decorators.http import require_POST
 from etablera.accounts import policy
 from etablera.accounts.access_log import log_access
 from etablera.web.forms import run_service
+from etablera.web.xlsx import XLSX_TYPE
 
-from . import keyset, selectors, services
+from . import import_templates, keyset, selectors, services
 from .forms import (
     EndEnrolmentForm,
     EnrolmentForm,
@@ -43,6 +44,7 @@ from .jobs import start_import_job
 from .models import (
     Enrolment,
     FollowUpDay,
+    ImportKind,
     ImportRun,
     Intervention,
     Participant,
@@ -508,8 +510,27 @@ def _import_upload(request: HttpRequest, limit: int) -> HttpResponse:
             "limit_mb": limit // (1024 * 1024),
             "background_kb": settings.ETABLERA_BACKGROUND_IMPORT_KB,
             "runs": selectors.import_runs(request.user)[:10],
+            "templates": [
+                (kind, label, import_templates.headers(kind)) for kind, label in ImportKind.choices
+            ],
         },
     )
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """An empty file with the headers the import accepts (no personal data)."""
+    policy.require(request.user, "register.import")
+    if kind not in import_templates.COLUMNS or fmt not in import_templates.FORMATS:
+        raise Http404
+    name = f"mall-{ImportKind(kind).label.lower()}.{fmt}"
+    if fmt == "csv":
+        body, content_type = import_templates.csv_bytes(kind), "text/csv; charset=utf-8"
+    else:
+        body, content_type = import_templates.xlsx_bytes(kind), XLSX_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
