@@ -166,6 +166,10 @@ def test_search_by_name_is_within_scope(client, coach, coach_unit, other_unit, u
     assert shown(client.get(url, {"namn": "amina"})) == [amina.pk]
     assert shown(client.get(url, {"namn": "osman amina"})) == [amina.pk]
     assert shown(client.get(url, {"namn": "Zzz"})) == []
+    # Hits come in name order, whatever order was chosen.
+    aaron = ParticipantFactory(owning_unit=coach_unit, given_name="Amina", family_name="Abdi")
+    for order in ("registrerad", "aktivitet", "namn"):
+        assert shown(client.get(url, {"namn": "amina", "ordning": order})) == [aaron.pk, amina.pk]
 
 
 def test_orders(client, coach, coach_unit, url):

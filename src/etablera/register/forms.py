@@ -36,6 +36,7 @@ class ParticipantFilterForm(forms.Form):
         label=_("Sök på namn"),
         required=False,
         max_length=100,
+        help_text=_("Förnamn, efternamn eller delar av dem. Träffarna visas i namnordning."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     mina = forms.BooleanField(label=_("Bara mina deltagare"), required=False)

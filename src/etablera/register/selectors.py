@@ -110,6 +110,15 @@ class ParticipantFilters:
     status_id: int | None = None
     order: str = "registrerad"
 
+    @property
+    def effective_order(self) -> str:
+        """The order the list is read in. A name search is always in name order: the name
+        index then holds everything the search compares, so even a search that matches nobody
+        reads that index alone instead of every participant's row."""
+        if self.name:
+            return "namn"
+        return self.order if self.order in PARTICIPANT_ORDERS else "registrerad"
+
 
 def filtered_participants(
     user, filters: ParticipantFilters, *, today: dt.date | None = None
@@ -136,8 +145,7 @@ def filtered_participants(
         qs = qs.filter(Exists(own.filter(exit_status_id=filters.status_id)))
     if filters.follow_up_due:
         qs = qs.filter(Exists(_due(own, today)))
-    order = PARTICIPANT_ORDERS.get(filters.order, PARTICIPANT_ORDERS["registrerad"])
-    return qs.order_by(*order)
+    return qs.order_by(*PARTICIPANT_ORDERS[filters.effective_order])
 
 
 def with_enrolment_counts(rows: list[Participant], *, today: dt.date | None = None):

@@ -165,7 +165,7 @@ def participant_search(request: HttpRequest) -> HttpResponse:
     queryset = selectors.filtered_participants(request.user, filters)
     page = keyset.page(
         queryset,
-        selectors.PARTICIPANT_ORDERS[filters.order],
+        selectors.PARTICIPANT_ORDERS[filters.effective_order],
         keyset.parse_after(request.GET.get("efter")),
         PAGE_SIZE,
     )
