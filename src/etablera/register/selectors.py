@@ -222,9 +222,17 @@ def _due(enrolments: QuerySet[Enrolment], today: dt.date, window_days: int = 365
     """The enrolments of ``enrolments`` with a follow-up due (see :func:`due_follow_ups`),
     annotated ``has_90``, ``has_180``, ``has_365``."""
     since = today - dt.timedelta(days=window_days)
+    # "This enrolment's observation" as a range of one id rather than an equality: the same
+    # rows, but PostgreSQL can then only probe the (enrolment, days) index per row, which is
+    # what a page of 50 needs; with an equality it may hash every observation of the register
+    # first (a "hashed SubPlan", several hundred milliseconds at 1,000,000 enrolments).
     has = {
         days: Exists(
-            OutcomeObservation.objects.filter(enrolment=OuterRef("pk"), days_after_exit=days)
+            OutcomeObservation.objects.filter(
+                enrolment_id__gte=OuterRef("pk"),
+                enrolment_id__lte=OuterRef("pk"),
+                days_after_exit=days,
+            )
         )
         for days in FollowUpDay.values
     }
