@@ -235,3 +235,43 @@ def test_other_roles_have_no_idle_timeout(client, make_user, body):
     session[twofactor.LAST_SEEN] = int(time.time()) - 5 * 3600
     session.save()
     assert client.get("/").status_code == 200
+
+
+# --- API tokens: as strong as the sign-in that made them --------------------------------------
+
+
+def _key(response) -> str:
+    found = re.search(r"etb_[A-Za-z0-9_-]+", response.content.decode())
+    assert found, "the new key is shown once"
+    return found.group(0)
+
+
+def test_a_token_needs_the_second_factor_to_be_made(client, make_user, unit):
+    from etablera.accounts.models import ApiToken
+
+    coach = make_user(Role.COACH, unit=unit)
+    device = with_device(coach)
+    sign_in(client, coach)
+    refused = client.post(reverse("accounts:api-tokens"), {"name": "system"})
+    assert refused.status_code == 302 and not ApiToken.objects.exists()
+    client.post(reverse("accounts:two-factor"), {"token": twofactor.current_code(device)})
+    key = _key(client.post(reverse("accounts:api-tokens"), {"name": "system"}))
+    assert ApiToken.objects.get().two_factor
+    client.logout()
+    answer = client.get("/api/participants/", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert answer.status_code == 200
+
+
+def test_a_password_only_token_stops_when_the_role_needs_two_factors(client, make_user, unit):
+    from etablera.accounts.models import RoleAssignment
+
+    strategist = make_user(Role.STRATEGIST, body=unit.body)
+    sign_in(client, strategist, next_url="/")
+    key = _key(client.post(reverse("accounts:api-tokens"), {"name": "rapporter"}))
+    client.logout()
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert client.get("/api/interventions/", **bearer).status_code == 200
+    RoleAssignment.objects.create(user=strategist, role=Role.COACH, unit=unit)
+    refused = client.get("/api/participants/", **bearer)
+    assert refused.status_code == 401
+    assert "tvåfaktorsinloggning" in refused.json()["detail"]

@@ -41,9 +41,12 @@ def _import_run(body, unit):
 
 
 def _conflict(body, unit):
+    """A conflict between two units both within ``unit``'s subtree: the register's
+    administrator is a coach whose reach covers both (see test_conflicts for one who
+    reaches only one of them)."""
     return RegistrationConflict.objects.create(
         participant=ParticipantFactory(owning_unit=unit),
-        requested_unit=UnitFactory(body=body),
+        requested_unit=UnitFactory(body=body, parent=unit),
         source="api",
     )
 

@@ -258,19 +258,20 @@ def test_duplicates_within_a_file_are_errors(coach_unit, numbers, intervention):
 
 
 def test_a_person_of_another_unit_is_held_for_review_not_moved(coach_unit, other_unit, numbers):
-    """No error says the person exists elsewhere: the row is held as a conflict for the unit
-    that owns the person; a dry run says nothing about it at all."""
+    """Nothing says the person exists elsewhere: the row is written as a registration held
+    for review (counted as new, like the others) and is a conflict for the register's
+    administrator; a dry run says nothing about it at all."""
     existing = ParticipantFactory(number=numbers[0], owning_unit=other_unit)
     dry = do_import("participants", encode(participant_rows(numbers)), coach_unit, dry_run=True)
     assert dry.ok and not dry.notes and not RegistrationConflict.objects.exists()
     result = do_import("participants", encode(participant_rows(numbers)), coach_unit)
-    assert result.committed and result.created == 3, result.errors.first
-    assert "annan enhet" not in " ".join(result.notes)
-    assert any("registeransvarig" in note for note in result.notes)
+    assert result.committed and result.created == 4, result.errors.first
+    assert not result.notes
     existing.refresh_from_db()
     assert existing.owning_unit == other_unit
     conflict = RegistrationConflict.objects.get()
     assert (conflict.participant, conflict.requested_unit) == (existing, coach_unit)
+    assert conflict.held.held_for_review and conflict.held.owning_unit == coach_unit
     assert conflict.source == "import" and conflict.import_run == result.run
 
 
@@ -279,6 +280,18 @@ def test_enrolments_only_reach_participants_in_scope(coach_unit, other_unit, num
     result = do_import("enrolments", encode(enrolment_rows(numbers[:1])), coach_unit)
     assert not result.committed
     assert result.errors.first[0].message.startswith("Deltagaren finns inte i registret")
+
+
+def test_enrolments_reach_participants_shared_with_the_unit(
+    coach_unit, other_unit, numbers, intervention
+):
+    from etablera.register.models import ParticipantShare
+
+    shared = ParticipantFactory(number=numbers[0], owning_unit=other_unit)
+    ParticipantShare.objects.create(participant=shared, unit=coach_unit)
+    result = do_import("enrolments", encode(enrolment_rows(numbers[:1])), coach_unit)
+    assert result.committed and result.created == 1, result.errors.first
+    assert shared.enrolments.get().intervention == intervention
 
 
 def test_a_unit_outside_the_scope_is_refused(coach_unit, other_unit):
@@ -529,6 +542,7 @@ def test_reserve_numbers_twice_in_a_file_refused_under_another_unit_held(coach_u
     assert result.errors.first[0].message == "Reservnumret finns redan på rad 2 i filen."
     assert do_import("participants", encode(rows[:2]), other_unit).committed
     result = do_import("participants", encode(rows[:2]), coach_unit)
-    assert result.ok and result.created == 0
-    assert RegistrationConflict.objects.get().requested_unit == coach_unit
-    assert Participant.objects.get().owning_unit == other_unit
+    assert result.ok and result.created == 1  # as for anyone new: held for review
+    conflict = RegistrationConflict.objects.get()
+    assert conflict.requested_unit == coach_unit and conflict.held.reserve_number == "R2024-00007"
+    assert conflict.participant.owning_unit == other_unit

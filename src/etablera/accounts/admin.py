@@ -93,9 +93,9 @@ class UserAdmin(BaseUserAdmin):
             super().save_formset(request, form, formset, change)
             return
         for assignment in formset.save(commit=False):
-            services.grant_role(request.user, assignment)
+            services.grant_role(assignment, actor=request.user)
         for assignment in formset.deleted_objects:
-            services.revoke_role(request.user, assignment)
+            services.revoke_role(assignment, actor=request.user)
 
 
 @admin.register(AccessLogEntry)

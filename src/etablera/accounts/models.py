@@ -192,6 +192,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("giltig till"))
     revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
+    #: Made in a session that had given the second factor (or come from the identity
+    #: provider). A token is only as strong as the sign-in that made it: for a user whose
+    #: roles require two factors, a token made without them is refused.
+    two_factor = models.BooleanField(_("skapad med två faktorer"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("API-nyckel")

@@ -61,6 +61,11 @@ class Anchor:
     bodies: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
     many: bool = False  # True when a lookup crosses a to-many relation
+    #: Unit lookups across a to-many relation that most objects do not use (a participant
+    #: shared with other units): matched in one ``pk IN (subquery)`` beside the plain
+    #: lookups, so the common case keeps its direct joins and a check of one object stays
+    #: an index lookup.
+    units_via: tuple[str, ...] = ()
 
 
 @dataclass
@@ -160,9 +165,10 @@ def anchor(
     bodies: Iterable[str] = (),
     units: Iterable[str] = (),
     many: bool = False,
+    units_via: Iterable[str] = (),
 ) -> None:
     """Say where objects of ``model`` sit in the organisation, for scoped rules."""
-    _registry.anchors[model] = Anchor(tuple(bodies), tuple(units), many)
+    _registry.anchors[model] = Anchor(tuple(bodies), tuple(units), many, tuple(units_via))
 
 
 def actions() -> dict[str, list[Clause]]:
@@ -237,6 +243,14 @@ def _scope_q(model: type[models.Model], user_grants: list[Grant]) -> Q:
     for unit_path in unit_paths:
         for path in anc.units:
             parts.append(Q(**{lookup(path, "path__startswith"): unit_path}))
+    via = [Q(**{f"{path}__body_id__in": body_ids}) for path in anc.units_via if body_ids]
+    via += [
+        Q(**{f"{path}__path__startswith": unit_path})
+        for unit_path in unit_paths
+        for path in anc.units_via
+    ]
+    if via:
+        parts.append(Q(pk__in=model._default_manager.filter(reduce(or_, via)).values("pk")))
     if not parts:
         return Q(pk__in=[])
     return reduce(or_, parts)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import policy
-from .models import AccessLogEntry, AuditVerification
+from .models import AccessLogEntry, AuditVerification, RoleAssignment, User
 
 
 def access_log(
@@ -65,3 +66,67 @@ def _about_participant(participant: int) -> Q:
 
 def last_verification() -> AuditVerification | None:
     return AuditVerification.objects.order_by("-at", "-pk").first()
+
+
+# --- user administration ---------------------------------------------------------------------
+
+
+def users(actor, *, q: str = "", status: str = "", role: str = "") -> QuerySet[User]:
+    """The accounts an administrator manages, with their roles and whether they have a second
+    factor, in a fixed number of queries however many there are. Users only: nothing here
+    reads a participant."""
+    qs = policy.scope(actor, "accounts.user.view", User.objects.all())
+    if q:
+        qs = qs.filter(
+            Q(username__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(email__icontains=q)
+        )
+    if status == "active":
+        qs = qs.filter(is_active=True)
+    elif status == "inactive":
+        qs = qs.filter(is_active=False)
+    if role:
+        qs = qs.filter(role_assignments__role=role).distinct()
+    return (
+        qs.annotate(has_device=_has_device())
+        .prefetch_related(
+            Prefetch(
+                "role_assignments",
+                queryset=RoleAssignment.objects.select_related("body", "unit").order_by(
+                    "role", "pk"
+                ),
+            )
+        )
+        .order_by("username")
+    )
+
+
+def _has_device():
+    return Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+
+
+def managed_user(actor, pk: int) -> User:
+    """One account for its page (404 for anyone not allowed), with its second factor."""
+    return policy.get_or_404(
+        actor,
+        "accounts.user.view",
+        User.objects.annotate(has_device=_has_device()),
+        pk=pk,
+    )
+
+
+def user_roles(user: User) -> QuerySet[RoleAssignment]:
+    return user.role_assignments.select_related("body", "unit").order_by("role", "pk")
+
+
+def user_trail(user: User, limit: int = 20) -> list[AccessLogEntry]:
+    """The newest trail entries about an account and its roles: who created, changed,
+    deactivated it, granted or took away a role, or reset its second factor."""
+    return list(
+        AccessLogEntry.objects.filter(
+            Q(subject_type="accounts.user", subject_id=str(user.pk))
+            | Q(subject_type="accounts.roleassignment", detail__contains=f" for user {user.pk} (")
+        ).order_by("-seq")[:limit]
+    )

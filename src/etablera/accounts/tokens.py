@@ -21,6 +21,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from . import twofactor
 from .models import ApiToken
 
 KEYWORD = "Bearer"
@@ -33,8 +34,11 @@ def digest(key: str) -> str:
 
 
 @transaction.atomic
-def create_token(user, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user`` and its key, which is never shown or stored again."""
+def create_token(user, name: str, *, two_factor: bool = False) -> tuple[ApiToken, str]:
+    """A new token for ``user`` and its key, which is never shown or stored again.
+
+    ``two_factor``: the session making it had given the second factor (see
+    :attr:`ApiToken.two_factor`)."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
     token = ApiToken.objects.create(
@@ -44,6 +48,7 @@ def create_token(user, name: str) -> tuple[ApiToken, str]:
         digest=digest(key),
         created_at=now,
         expires_at=now + timedelta(days=settings.ETABLERA_API_TOKEN_DAYS),
+        two_factor=two_factor,
     )
     return token, key
 
@@ -82,6 +87,15 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 _("API-nyckeln gick ut %(date)s. Skapa en ny under Mitt konto.")
                 % {"date": timezone.localtime(token.expires_at).date().isoformat()}
+            )
+        if not token.two_factor and twofactor.required_for(token.user):
+            # Made with a password alone, by someone whose roles now require two factors
+            # (a role granted since, or the requirement turned on): as weak as its sign-in.
+            raise exceptions.AuthenticationFailed(
+                _(
+                    "API-nyckeln skapades utan tvåfaktorsinloggning, som din roll kräver. "
+                    "Skapa en ny under Mitt konto."
+                )
             )
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -26,3 +26,20 @@ urlpatterns = [
     path("tvafaktor/reservkoder/", views.recovery_codes, name="recovery-codes"),
     path("tvafaktor/stang-av/", views.two_factor_disable, name="two-factor-disable"),
 ]
+urlpatterns += [
+    path("anvandare/", views.user_list, name="user-list"),
+    path("anvandare/ny/", views.user_create, name="user-create"),
+    path("anvandare/<int:pk>/", views.user_detail, name="user-detail"),
+    path("anvandare/<int:pk>/roller/", views.user_role_grant, name="user-role-grant"),
+    path(
+        "anvandare/<int:pk>/roller/<int:assignment_pk>/ta-bort/",
+        views.user_role_revoke,
+        name="user-role-revoke",
+    ),
+    path("anvandare/<int:pk>/aktiv/", views.user_set_active, name="user-set-active"),
+    path(
+        "anvandare/<int:pk>/tvafaktor/aterstall/",
+        views.user_reset_two_factor,
+        name="user-reset-two-factor",
+    ),
+]

@@ -22,11 +22,22 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from etablera.web.forms import run_service, submit_form
 from etablera.web.tables import Table, csv_text
 
-from . import policy, selectors, sso, tokens, twofactor
+from . import policy, selectors, services, sso, tokens, twofactor
 from .access_log import ALTERED, ANCHOR, INSERTED, REMOVED
-from .forms import AccessLogFilterForm, ApiTokenForm, ConfirmDeviceForm, LoginForm, TokenForm
+from .forms import (
+    AccessLogFilterForm,
+    ApiTokenForm,
+    ConfirmDeviceForm,
+    ConfirmForm,
+    LoginForm,
+    RoleGrantForm,
+    TokenForm,
+    UserCreateForm,
+    UserFilterForm,
+)
 from .models import ApiToken
 
 
@@ -264,7 +275,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     key = None
     if request.method == "POST" and form.is_valid():
-        _token, key = tokens.create_token(request.user, form.cleaned_data["name"])
+        _token, key = tokens.create_token(
+            request.user, form.cleaned_data["name"], two_factor=twofactor.is_verified(request)
+        )
         form = ApiTokenForm()
     return render(
         request,
@@ -285,3 +298,177 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     tokens.revoke_token(request.user, token)
     messages.success(request, _("API-nyckeln %(name)s är återkallad.") % {"name": token.name})
     return redirect("accounts:api-tokens")
+
+
+# --- user administration ---------------------------------------------------------------------
+
+USERS_PAGE_SIZE = 50
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    """Every account with its roles and second factor: the administrator's overview."""
+    policy.require(request.user, "accounts.user.view")
+    form = UserFilterForm(request.GET or None)
+    page = Paginator(selectors.users(request.user, **form.filters()), USERS_PAGE_SIZE).get_page(
+        request.GET.get("sida")
+    )
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "form": form,
+            "page": page,
+            "can_change": policy.can(request.user, "accounts.user.change"),
+        },
+    )
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "accounts.user.change")
+    form = UserCreateForm(request.POST or None)
+    return submit_form(
+        request,
+        form,
+        lambda: run_service(
+            form,
+            services.create_user,
+            form.save(commit=False),
+            password=form.cleaned_data["password"],
+            actor=request.user,
+        ),
+        done=lambda saved: (
+            _("Användaren %(user)s har skapats. Ge hen roller nedan.") % {"user": saved.username}
+        ),
+        then=lambda saved: reverse("accounts:user-detail", args=[saved.pk]),
+        template="accounts/user_form.html",
+    )
+
+
+def _trail_actions() -> dict[str, str]:
+    return {
+        "user.create": _("Skapade kontot"),
+        "user.deactivate": _("Inaktiverade kontot"),
+        "user.activate": _("Aktiverade kontot"),
+        "role.grant": _("Gav en roll"),
+        "role.revoke": _("Tog bort en roll"),
+        "reset-2fa": _("Återställde tvåfaktorsinloggningen"),
+    }
+
+
+def _user_page(request: HttpRequest, account, **forms) -> dict:
+    """What the user's page shows; ``forms`` carry a form with errors from a POST."""
+    actions = _trail_actions()
+    trail = selectors.user_trail(account)
+    for entry in trail:
+        entry.label = actions.get(entry.action, entry.action)
+    return {
+        "account": account,
+        "assignments": selectors.user_roles(account),
+        "trail": trail,
+        "grant_form": forms.get("grant_form") or RoleGrantForm(user=account),
+        "action_form": forms.get("action_form"),
+        "can_change": policy.can(request.user, "accounts.user.change", account),
+        "is_self": account.pk == request.user.pk,
+    }
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    account = selectors.managed_user(request.user, pk)
+    return render(request, "accounts/user_detail.html", _user_page(request, account))
+
+
+def _unless_refused(form, _result, done):
+    """What a service returning None did, for ``submit_form``: ``done``, or None when the
+    service refused (its message is then on the form)."""
+    return None if form.errors else done
+
+
+def _managed_for_change(request: HttpRequest, pk: int):
+    account = selectors.managed_user(request.user, pk)
+    policy.require(request.user, "accounts.user.change", account)
+    return account
+
+
+@login_required
+@require_POST
+def user_role_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _managed_for_change(request, pk)
+    form = RoleGrantForm(request.POST, user=account)
+    return submit_form(
+        request,
+        form,
+        lambda: run_service(form, services.grant_role, form.save(commit=False), actor=request.user),
+        done=lambda saved: (
+            _("%(user)s har fått rollen %(role)s.") % {"user": account.username, "role": saved}
+        ),
+        then=reverse("accounts:user-detail", args=[account.pk]),
+        template="accounts/user_detail.html",
+        context=_user_page(request, account, grant_form=form),
+    )
+
+
+@login_required
+@require_POST
+def user_role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    account = _managed_for_change(request, pk)
+    assignment = get_object_or_404(
+        account.role_assignments.select_related("body", "unit"), pk=assignment_pk
+    )
+    label = str(assignment)
+    form = ConfirmForm(request.POST)
+    return submit_form(
+        request,
+        form,
+        lambda: _unless_refused(
+            form, run_service(form, services.revoke_role, assignment, actor=request.user), label
+        ),
+        done=_("Rollen %(role)s har tagits bort från %(user)s.")
+        % {"role": label, "user": account.username},
+        then=reverse("accounts:user-detail", args=[account.pk]),
+        template="accounts/user_detail.html",
+        context=_user_page(request, account, action_form=form),
+    )
+
+
+@login_required
+@require_POST
+def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deactivate (``aktiv=0``) or activate again (``aktiv=1``)."""
+    account = _managed_for_change(request, pk)
+    active = request.POST.get("aktiv") == "1"
+    form = ConfirmForm(request.POST)
+    return submit_form(
+        request,
+        form,
+        lambda: run_service(form, services.set_active, account, active, actor=request.user),
+        done=(_("%(user)s är aktiverad igen.") if active else _("%(user)s är inaktiverad."))
+        % {"user": account.username},
+        then=reverse("accounts:user-detail", args=[account.pk]),
+        template="accounts/user_detail.html",
+        context=_user_page(request, account, action_form=form),
+    )
+
+
+@login_required
+@require_POST
+def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _managed_for_change(request, pk)
+    form = ConfirmForm(request.POST)
+    return submit_form(
+        request,
+        form,
+        lambda: _unless_refused(
+            form, run_service(form, services.reset_two_factor, account, actor=request.user), account
+        ),
+        done=_(
+            "Tvåfaktorsinloggningen för %(user)s är återställd. Hen lägger till en ny "
+            "autentiseringsapp vid nästa inloggning."
+        )
+        % {"user": account.username},
+        then=reverse("accounts:user-detail", args=[account.pk]),
+        template="accounts/user_detail.html",
+        context=_user_page(request, account, action_form=form),
+    )

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from etablera.goals.periods import parse_standard
+from etablera.mandates.forms import DecisionForm
 from etablera.mandates.models import Decision
 from etablera.organisation.models import BodyKind
 from etablera.web.forms import DateInput
 
 from .models import Assessment, Period, ReportEntry, ReportStatus
+from .selectors import approval_decisions, approving_bodies
 
 
 class PeriodForm(forms.ModelForm):
@@ -38,7 +40,7 @@ class PeriodForm(forms.ModelForm):
             self.fields["code"].widget.attrs.update(
                 {
                     "hx-post": fill_url,
-                    "hx-trigger": "keyup changed delay:400ms, change",
+                    "hx-trigger": "input changed delay:400ms, change",
                     "hx-include": "closest form",
                     "hx-vals": '{"fill": "1"}',
                     "hx-swap": "none",
@@ -131,27 +133,47 @@ class ApproveForm(forms.Form):
     decision = forms.ModelChoiceField(
         label=_("Beslut om godkännande"),
         queryset=Decision.objects.none(),
-        help_text=_("Beslutet (organ, datum, paragraf) genom vilket rapporten godkändes."),
+        help_text=_(
+            "Kommunstyrelsens eller organets beslut sedan perioden började, med datum, "
+            "paragraf och rubrik."
+        ),
     )
 
     def __init__(self, *args, report=None, **kwargs):
         super().__init__(*args, **kwargs)
-        decisions = Decision.objects.select_related("body")
+        decisions = Decision.objects.select_related("body").order_by("-date", "section")
         if report is not None:
-            # The approving body's decisions since the period began: the executive board's
-            # (which approves the follow-up) and the reporting body's own, not every decision
-            # ever registered.
-            decisions = decisions.filter(
-                Q(body__kind=BodyKind.EXECUTIVE_BOARD) | Q(body_id=report.body_id),
-                date__gte=report.period.start,
-            )
-        self.fields["decision"].queryset = decisions.order_by("-date", "section")
+            decisions = approval_decisions(report)
+        self.fields["decision"].queryset = decisions
         self.fields["decision"].label_from_instance = self.label
 
     @staticmethod
     def label(decision: Decision) -> str:
         """ "KS 2026-03-18 § 45 – Uppföljning helår 2025": date, § and title in one line."""
         return f"{decision.reference} – {decision.title}" if decision.title else decision.reference
+
+
+class ApprovalDecisionForm(DecisionForm):
+    """A new decision registered on the approval page, pre-filled for the report: the
+    executive board (or the reporting body), today's date and a title naming the report."""
+
+    def __init__(self, *args, report, **kwargs):
+        bodies = approving_bodies(report)
+        board = next((b for b in bodies if b.kind == BodyKind.EXECUTIVE_BOARD), None)
+        kwargs.setdefault(
+            "initial",
+            {
+                "body": (board or report.body).pk,
+                "date": timezone.localdate(),
+                "title": _("Godkännande av %(body)s uppföljningsrapport för %(period)s")
+                % {"body": report.body.short_name, "period": report.period.name},
+            },
+        )
+        super().__init__(*args, prefix="beslut", **kwargs)
+        self.fields["body"].queryset = bodies
+        self.fields["date"].help_text = _(
+            "Beslutet ska vara fattat efter att perioden började (%(start)s)."
+        ) % {"start": report.period.start.isoformat()}
 
 
 class ReportFilterForm(forms.Form):

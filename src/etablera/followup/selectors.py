@@ -6,6 +6,8 @@ from django.db.models import Count, Q, QuerySet
 
 from etablera.accounts import policy
 from etablera.accounts.roles import Role
+from etablera.mandates.models import Decision
+from etablera.organisation.models import Body, BodyKind
 
 from .models import Assessment, Period, PeriodStatus, Report, ReportEntry, ReportEvent, ReportStatus
 
@@ -201,4 +203,23 @@ def open_reports_with_progress(user) -> QuerySet[Report]:
             ),
         )
         .order_by("period__deadline", "body__name")
+    )
+
+
+def approving_bodies(report: Report) -> QuerySet[Body]:
+    """The bodies whose decision can approve ``report``: the executive board, which approves
+    the follow-up, and the reporting body itself."""
+    return Body.objects.filter(
+        Q(kind=BodyKind.EXECUTIVE_BOARD, municipality_id=report.body.municipality_id)
+        | Q(pk=report.body_id)
+    ).order_by("name")
+
+
+def approval_decisions(report: Report) -> QuerySet[Decision]:
+    """The approving bodies' decisions since the period began, newest first — what the
+    approval offers, rather than every decision ever registered."""
+    return (
+        Decision.objects.select_related("body")
+        .filter(body__in=approving_bodies(report), date__gte=report.period.start)
+        .order_by("-date", "section")
     )

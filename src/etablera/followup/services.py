@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from etablera.accounts import policy
 from etablera.goals.models import Goal
 from etablera.mandates.models import Decision, Mandate, MandateStatus, ReportFrequency
+from etablera.mandates.services import save_decision
 
 from . import notifications
 from .indicators import entries_with_indicators, live_values
@@ -28,6 +29,7 @@ from .models import (
     ReportEvent,
     ReportStatus,
 )
+from .selectors import approving_bodies
 from .signals import period_closed
 
 #: Which mandates report in which kind of period, by their report frequency.
@@ -331,6 +333,29 @@ def return_report(report: Report, comment: str, *, actor) -> Report:
         report=report, action=ReportEvent.Action.RETURNED, actor=actor, comment=comment
     )
     return report
+
+
+@transaction.atomic
+def register_approval_decision(report: Report, decision: Decision, *, actor) -> Decision:
+    """Register, from the approval page, the decision that approves ``report``: a decision of
+    the executive board or of the reporting body, taken after the period began, so that it is
+    among the decisions the approval offers. The report is not approved yet — whoever
+    approves picks the decision and confirms."""
+    report = _lock(report)
+    if report.status != ReportStatus.SUBMITTED:
+        if report.status == ReportStatus.APPROVED:
+            raise ValidationError(_("Rapporten är redan godkänd."), code="already_approved")
+        raise ValidationError(_("Bara en inlämnad rapport kan godkännas."), code="not_submitted")
+    errors: dict[str, str] = {}
+    if decision.body_id and not approving_bodies(report).filter(pk=decision.body_id).exists():
+        errors["body"] = _("Välj kommunstyrelsen eller %(body)s.") % {"body": report.body.name}
+    if decision.date and decision.date < report.period.start:
+        errors["date"] = _(
+            "Beslutet är fattat innan perioden började (%(start)s) och kan inte godkänna rapporten."
+        ) % {"start": report.period.start.isoformat()}
+    if errors:
+        raise ValidationError(errors)
+    return save_decision(decision)
 
 
 @transaction.atomic

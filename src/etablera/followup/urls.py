@@ -30,4 +30,9 @@ urlpatterns = [
     path("rapporter/<int:pk>/lamna-in/", views.report_submit, name="report-submit"),
     path("rapporter/<int:pk>/aterremittera/", views.report_return, name="report-return"),
     path("rapporter/<int:pk>/godkann/", views.report_approve, name="report-approve"),
+    path(
+        "rapporter/<int:pk>/godkann/nytt-beslut/",
+        views.report_approval_decision,
+        name="report-approve-decision",
+    ),
 ]

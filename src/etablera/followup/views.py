@@ -9,16 +9,27 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from etablera.accounts import policy
-from etablera.web.forms import run_service
+from etablera.mandates.models import Decision
+from etablera.web.forms import run_service, submit_form
 from etablera.web.xlsx import XLSX_TYPE
 
 from . import consolidated, renderers, selectors, services
-from .forms import ApproveForm, EntryForm, PeriodForm, ReportFilterForm, ReturnForm, SummaryForm
+from .forms import (
+    ApprovalDecisionForm,
+    ApproveForm,
+    EntryForm,
+    PeriodForm,
+    ReportFilterForm,
+    ReturnForm,
+    SummaryForm,
+)
 from .indicators import entries_with_indicators, live_values, snapshot_table
 from .models import Assessment, Period, Report
 
@@ -49,12 +60,17 @@ def period_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if request.method == "POST" and request.POST.get("fill") and request.htmx:
         return _period_fill(request)
     form = PeriodForm(request.POST or None, instance=period, fill_url=request.path)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_period, form.save(commit=False), actor=request.user)
-        if saved is not None:
-            messages.success(request, _("Perioden %(code)s har sparats.") % {"code": saved.code})
-            return redirect("followup:period-detail", code=saved.code)
-    return render(request, "followup/period_form.html", {"form": form, "period": period})
+    return submit_form(
+        request,
+        form,
+        lambda: run_service(
+            form, services.save_period, form.save(commit=False), actor=request.user
+        ),
+        done=lambda saved: _("Perioden %(code)s har sparats.") % {"code": saved.code},
+        then=lambda saved: reverse("followup:period-detail", kwargs={"code": saved.code}),
+        template="followup/period_form.html",
+        context={"period": period},
+    )
 
 
 def _period_fill(request: HttpRequest) -> HttpResponse:
@@ -257,36 +273,97 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for(request.user, pk)
     policy.require(request.user, "followup.report.return", report)
     form = ReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, services.return_report, report, form.cleaned_data["comment"], actor=request.user
-        )
-        if saved is not None:
-            messages.success(request, _("Rapporten är återremitterad till organet."))
-            return redirect("followup:report-detail", pk=report.pk)
-    return render(
+    return submit_form(
         request,
-        "followup/report_decide.html",
-        {"report": report, "form": form, "mode": "return"},
+        form,
+        lambda: run_service(
+            form, services.return_report, report, form.cleaned_data["comment"], actor=request.user
+        ),
+        done=_("Rapporten är återremitterad till organet."),
+        then=reverse("followup:report-detail", kwargs={"pk": report.pk}),
+        template="followup/report_decide.html",
+        context={"report": report, "mode": "return"},
     )
+
+
+def _approval_page(request: HttpRequest, report: Report, **forms) -> dict:
+    """The approval page: the approving bodies' decisions to choose from, and a decision to
+    register in place when the right one is not there yet."""
+    return {
+        "report": report,
+        "form": forms.get("approve_form") or _approve_form(request, report, bound=False)[0],
+        "decision_form": forms.get("decision_form") or ApprovalDecisionForm(report=report),
+        "new_decision": forms.get("new_decision"),
+        "can_register_decision": policy.can(request.user, "mandates.decision.change"),
+        "mode": "approve",
+    }
+
+
+def _approve_form(
+    request: HttpRequest, report: Report, *, bound: bool
+) -> tuple[ApproveForm, Decision | None]:
+    """The choice of decision: the posted one when ``bound``; else ``?beslut=ID`` (a decision
+    just registered in place) is chosen."""
+    if bound:
+        return ApproveForm(request.POST, report=report), None
+    chosen = request.GET.get("beslut", "")
+    new_decision = None
+    if chosen.isdigit():
+        new_decision = selectors.approval_decisions(report).filter(pk=int(chosen)).first()
+    form = ApproveForm(report=report, initial={"decision": new_decision} if new_decision else None)
+    if new_decision is not None and request.htmx:
+        # Swapped in after registering it: the choice of decision takes the focus.
+        form.fields["decision"].widget.attrs["autofocus"] = True
+    return form, new_decision
 
 
 @login_required
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for(request.user, pk)
     policy.require(request.user, "followup.report.approve", report)
-    form = ApproveForm(request.POST or None, report=report)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, services.approve_report, report, form.cleaned_data["decision"], actor=request.user
-        )
-        if saved is not None:
-            messages.success(request, _("Rapporten är godkänd och låst."))
-            return redirect("followup:report-detail", pk=report.pk)
-    return render(
+    form, new_decision = _approve_form(request, report, bound=request.method == "POST")
+    return submit_form(
         request,
-        "followup/report_decide.html",
-        {"report": report, "form": form, "mode": "approve"},
+        form,
+        lambda: run_service(
+            form,
+            services.approve_report,
+            report,
+            form.cleaned_data["decision"],
+            actor=request.user,
+        ),
+        done=_("Rapporten är godkänd och låst."),
+        then=reverse("followup:report-detail", kwargs={"pk": report.pk}),
+        template="followup/report_decide.html",
+        context=_approval_page(request, report, approve_form=form, new_decision=new_decision),
+    )
+
+
+@login_required
+@require_POST
+def report_approval_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register the approving decision from the approval page. With htmx the page's approval
+    part is swapped for the one the redirect shows (the new decision chosen); without
+    JavaScript the whole page reloads the same way."""
+    report = selectors.report_for(request.user, pk)
+    policy.require(request.user, "followup.report.approve", report)
+    policy.require(request.user, "mandates.decision.change")
+    form = ApprovalDecisionForm(request.POST, report=report)
+    approve = reverse("followup:report-approve", kwargs={"pk": report.pk})
+    return submit_form(
+        request,
+        form,
+        lambda: run_service(
+            form,
+            services.register_approval_decision,
+            report,
+            form.save(commit=False),
+            actor=request.user,
+        ),
+        done=lambda saved: _("Beslutet %(ref)s är registrerat och valt nedan.") % {"ref": saved},
+        then=lambda saved: f"{approve}?{urlencode({'beslut': saved.pk})}",
+        template="followup/report_decide.html",
+        context=_approval_page(request, report, decision_form=form),
     )
 
 

@@ -13,7 +13,15 @@ from etablera.organisation.models import Body, BodyKind, Unit
 from etablera.web.forms import DateInput
 
 from . import selectors
-from .models import Decision, Level, Mandate, MandateStatus, Origin, PolicyArea
+from .models import (
+    COMMISSIONER_KINDS,
+    Decision,
+    Level,
+    Mandate,
+    MandateStatus,
+    Origin,
+    PolicyArea,
+)
 
 _PERFORMER_VALUE = re.compile(r"^(body|unit):(\d+)$")
 
@@ -74,7 +82,8 @@ class MandateForm(forms.ModelForm):
         help_texts = {
             "owner": _("Det organ som äger och ansvarar för uppdraget."),
             "commissioned_by": _(
-                "Fylls i när uppdraget kommer från KS, KF eller ett avtal med en extern part."
+                "Följer av ursprunget för uppdrag från KS eller KF. Välj den externa parten "
+                "för ett avtal."
             ),
             "decision": _(
                 "Beslutet som ger uppdraget. Är beslutet inte känt ännu kan uppdraget sparas "
@@ -87,7 +96,7 @@ class MandateForm(forms.ModelForm):
 
     field_order = Meta.fields
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, fill_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         bodies = selectors.municipality_bodies()
         own_bodies = bodies.exclude(kind=BodyKind.EXTERNAL_PARTNER)
@@ -102,6 +111,17 @@ class MandateForm(forms.ModelForm):
         self.fields["performer"].choices = selectors.performer_choices()
         self.fields["level"].choices = Level.choices
         self.fields["origin"].choices = Origin.choices
+        if fill_url:
+            # As the origin is chosen, the commissioner it names is filled in (htmx).
+            self.fields["origin"].widget.attrs.update(
+                {
+                    "hx-post": fill_url,
+                    "hx-trigger": "change",
+                    "hx-include": "closest form",
+                    "hx-vals": '{"fill": "1"}',
+                    "hx-swap": "none",
+                }
+            )
         instance = self.instance
         if instance.performer_unit_id:
             self.initial.setdefault("performer", f"unit:{instance.performer_unit_id}")
@@ -115,13 +135,31 @@ class MandateForm(forms.ModelForm):
         Origin.COMMISSIONED_KF: BodyKind.COUNCIL,
     }
 
+    def named_commissioner(self, origin: str) -> Body | None:
+        """The one body an origin from the executive board or the council names, if any."""
+        kind = self.ORIGIN_BODY_KIND.get(origin)
+        if kind is None:
+            return None
+        named = list(self.fields["commissioned_by"].queryset.filter(kind=kind)[:2])
+        return named[0] if len(named) == 1 else None
+
+    def commissioner_for(self, origin: str, chosen: Body | None) -> Body | None:
+        """The commissioner that goes with ``origin``: the body it names, none for an ordinary
+        mandate, and for an agreement the chosen body if it is a party one may agree with."""
+        named = self.named_commissioner(origin)
+        if named is not None:
+            return named
+        if origin == Origin.ORDINARY:
+            return None
+        kinds = COMMISSIONER_KINDS.get(origin, ())
+        return chosen if chosen is not None and chosen.kind in kinds else None
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        kind = self.ORIGIN_BODY_KIND.get(str(cleaned.get("origin") or ""))
-        if kind is not None and not cleaned.get("commissioned_by"):
-            named = list(self.fields["commissioned_by"].queryset.filter(kind=kind)[:2])
-            if len(named) == 1:
-                cleaned["commissioned_by"] = named[0]
+        if not cleaned.get("commissioned_by"):
+            named = self.named_commissioner(str(cleaned.get("origin") or ""))
+            if named is not None:
+                cleaned["commissioned_by"] = named
                 self.errors.pop("commissioned_by", None)
         return cleaned
 

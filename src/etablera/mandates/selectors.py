@@ -201,12 +201,24 @@ def decision_choices_queryset() -> QuerySet[Decision]:
     return Decision.objects.select_related("body").order_by("-date", "body__short_name")
 
 
+def decision_defaults(mandate: Mandate) -> dict[str, Any]:
+    """What a decision registered from a commissioned mandate's page starts with: the body
+    that decided it — the executive board or the council that commissioned it, or the owner
+    that made the agreement — and the mandate's title."""
+    if mandate.origin in (Origin.COMMISSIONED_KS, Origin.COMMISSIONED_KF):
+        body_id = mandate.commissioned_by_id
+    else:
+        body_id = mandate.owner_id
+    return {"body": body_id, "title": mandate.title}
+
+
 # --- one mandate -----------------------------------------------------------------------------
 
 
 @dataclass
 class Linked:
-    """Goals and interventions that point at a mandate (empty when their apps have none)."""
+    """Goals, interventions and follow-up entries that point at a mandate (empty when their
+    apps have none)."""
 
     goals: list[Any] = field(default_factory=list)
     interventions: list[Any] = field(default_factory=list)
@@ -215,9 +227,11 @@ class Linked:
 
 
 def linked(mandate: Mandate, user) -> Linked:
-    """The goals (``goals.Goal.mandates``) and interventions (``register.Intervention``) of a
-    mandate that ``user`` may see. Each relation is read only if the other app defines it, so
-    the page works while those apps are being built or when they are not installed."""
+    """The goals (``goals.Goal.mandates``), the interventions that carry the mandate out
+    (``register.Intervention.commissioning_mandate``) and the follow-up reports' entries about
+    it, newest period first (``followup.ReportEntry``), each as far as ``user`` may read it
+    under the access policy — a reader sees approved reports only. Each relation is read only
+    if the other app defines it, so the page works when those apps are not installed."""
     result = Linked()
     if hasattr(mandate, "goals"):
         result.goals = list(policy.visible(user, "goals.view", mandate.goals.all()))

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from .forms import (
     MatrixFilterForm,
     PolicyAreaForm,
 )
-from .models import Decision, Mandate, Origin, PolicyArea
+from .models import Decision, Mandate, PolicyArea
 
 PAGE_SIZE = 50
 
@@ -144,26 +144,45 @@ def mandate_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             request.user, "mandates.view", selectors.mandate_queryset(), pk=pk
         )
         policy.require(request.user, "mandates.change", mandate)
+    if request.method == "POST" and request.POST.get("fill") and request.htmx:
+        return _commissioner_fill(request, mandate)
     original = str(mandate) if mandate.pk else ""  # the form changes the instance as it validates
-    form = MandateForm(request.POST or None, instance=mandate)
-    if request.method == "POST" and form.is_valid():
+    form = MandateForm(request.POST or None, instance=mandate, fill_url=request.path)
+
+    def save() -> Mandate | None:
         saved = run_service(form, services.save_mandate, form.save(commit=False))
-        if saved:
-            messages.success(request, _("Uppdraget ”%(title)s” har sparats.") % {"title": saved})
-            if saved.missing_decision:
-                messages.warning(
-                    request,
-                    _(
-                        "Uppdraget är beställt men saknar beslut. Det flaggas tills beslutet "
-                        "är registrerat."
-                    ),
-                )
-            return redirect(saved)
-    return render(
+        if saved is not None and saved.missing_decision:
+            messages.warning(
+                request,
+                _(
+                    "Uppdraget är beställt men saknar beslut. Det flaggas tills beslutet "
+                    "är registrerat."
+                ),
+            )
+        return saved
+
+    return submit_form(
         request,
-        "mandates/mandate_form.html",
-        {"form": form, "mandate": mandate, "original": original},
+        form,
+        save,
+        done=lambda saved: _("Uppdraget ”%(title)s” har sparats.") % {"title": saved},
+        then=lambda saved: saved,
+        template="mandates/mandate_form.html",
+        context={"mandate": mandate, "original": original},
     )
+
+
+def _commissioner_fill(request: HttpRequest, mandate: Mandate) -> HttpResponse:
+    """htmx, as the origin is chosen: the commissioner choice swapped (out of band) for one
+    showing the body the origin names — or none, for an ordinary mandate."""
+    form = MandateForm(instance=mandate)
+    field = form.fields["commissioned_by"]
+    chosen = request.POST.get("commissioned_by", "")
+    current = field.queryset.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    commissioner = form.commissioner_for(request.POST.get("origin", ""), current)
+    form.initial["commissioned_by"] = commissioner.pk if commissioner else None
+    field.widget.attrs["hx-swap-oob"] = "true"
+    return HttpResponse(str(form["commissioned_by"]))
 
 
 # --- the responsibility matrix ---------------------------------------------------------------
@@ -276,13 +295,12 @@ def decision_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         policy.require(request.user, "mandates.change", mandate)
         if not mandate.missing_decision:
             mandate = None
-        elif (
-            mandate.origin in (Origin.COMMISSIONED_KS, Origin.COMMISSIONED_KF)
-            and mandate.commissioned_by_id is not None  # always, for these origins
-        ):
-            decision.body_id = mandate.commissioned_by_id
     original = decision.reference if decision.pk else ""
-    form = DecisionForm(request.POST or None, instance=decision)
+    form = DecisionForm(
+        request.POST or None,
+        instance=decision,
+        initial=selectors.decision_defaults(mandate) if mandate is not None else None,
+    )
 
     def save():
         if mandate is not None:

@@ -238,7 +238,7 @@ class Participant(models.Model):
     )
     identity_encrypted = models.TextField(_("krypterat identitetsnummer"), blank=True, default="")
     identity_hash = models.CharField(
-        _("sökhash"), max_length=64, unique=True, null=True, blank=True, editable=False
+        _("sökhash"), max_length=64, null=True, blank=True, editable=False
     )
     masked_identity = models.CharField(
         _("maskerat identitetsnummer"),
@@ -248,9 +248,7 @@ class Participant(models.Model):
         editable=False,
         help_text=_("Födelsedatum och fyra stjärnor, till exempel 19900101-****."),
     )
-    reserve_number = models.CharField(
-        _("reservnummer"), max_length=40, unique=True, null=True, blank=True
-    )
+    reserve_number = models.CharField(_("reservnummer"), max_length=40, null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("födelseår"), null=True, blank=True)
     gender = models.CharField(
         _("kön"), max_length=1, choices=Gender.choices, default=Gender.OTHER_OR_UNKNOWN
@@ -302,6 +300,15 @@ class Participant(models.Model):
     )
     #: When retention removed the direct identifiers (``etablera retention --apply``).
     deidentified_at = models.DateTimeField(_("gallrad"), null=True, blank=True, editable=False)
+    #: A registration of someone already registered under a unit outside the registering
+    #: user's reach, kept until the register's administrator resolves the
+    #: :class:`RegistrationConflict` (transfer, shared participation or rejection). Its unit
+    #: works with it like any participant meanwhile: nothing they see differs from a new
+    #: registration, so the register cannot be used to test whether a person is in it. It is
+    #: the only case of two rows with the same number, hence the conditional unique keys.
+    held_for_review = models.BooleanField(
+        _("väntar på registeransvarig"), default=False, db_default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("deltagare")
@@ -331,11 +338,23 @@ class Participant(models.Model):
             models.CheckConstraint(
                 condition=Q(gender__in=["K", "M", "X"]), name="participant_gender_valid"
             ),
+            models.UniqueConstraint(
+                fields=["identity_hash"],
+                condition=Q(held_for_review=False),
+                name="participant_identity_hash_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["reserve_number"],
+                condition=Q(held_for_review=False),
+                name="participant_reserve_number_unique",
+            ),
         ]
         # The list's orders (name, registered, latest activity) each walk an index and stop
         # after a page, whatever the size of the register; "mine" walks the coach's own.
         indexes = [
             models.Index(fields=["owning_unit", "received_on"]),
+            models.Index(fields=["identity_hash"], name="participant_identity_hash"),
+            models.Index(fields=["reserve_number"], name="participant_reserve_number"),
             models.Index(fields=["family_name", "given_name", "id"], name="register_part_name"),
             models.Index(fields=["created_at", "id"], name="register_part_created"),
             models.Index(fields=["last_activity_at", "id"], name="register_part_activity"),
@@ -626,17 +645,21 @@ class ConflictSource(models.TextChoices):
 class ConflictStatus(models.TextChoices):
     OPEN = "open", _("öppen")
     TRANSFERRED = "transferred", _("överförd")
+    SHARED = "shared", _("delat deltagande")
     DECLINED = "declined", _("avslagen")
 
 
 class RegistrationConflict(models.Model):
-    """Someone tried to register a person who is already in the register under another unit.
+    """Someone registered a person who is already in the register under a unit outside their
+    reach: a case for the register's administrator.
 
-    The one who tried is told only that the registration waits for review (no response says
-    that the person exists elsewhere: that would let anyone test numbers against the whole
-    register). The coaches of the unit that owns the participant resolve it: transfer the
-    participant to the other unit, or decline (the units then agree on who works with the
-    person). Every step is written to the access log.
+    The one who registered is answered exactly as for a new person, and gets a participant of
+    their own (``held``, marked :attr:`Participant.held_for_review`) to work with: any other
+    answer would let them test numbers against the whole register. The register's
+    administrator — a coach whose reach covers both units — resolves the case: transfer the
+    person to the asking unit, share the participation (both units see and work with the
+    person), or reject the registration. Transfer and sharing merge the held registration's
+    enrolments into the person's; rejection removes it. Every step is in the access log.
     """
 
     participant = models.ForeignKey(
@@ -658,6 +681,15 @@ class RegistrationConflict(models.Model):
         blank=True,
         related_name="registration_conflicts",
         verbose_name=_("begärd av"),
+    )
+    #: The registration the asking unit made and works with until the case is resolved.
+    held = models.OneToOneField(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="held_conflict",
+        verbose_name=_("väntande registrering"),
     )
     source = models.CharField(_("källa"), max_length=10, choices=ConflictSource.choices)
     import_run = models.ForeignKey(
@@ -696,6 +728,49 @@ class RegistrationConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} → {self.requested_unit_id} ({self.status})"
+
+
+class ParticipantShare(models.Model):
+    """Shared participation: a unit besides the owning one that sees and works with the person.
+
+    Made by the register's administrator when resolving a :class:`RegistrationConflict`; the
+    access policy anchors a participant (and their enrolments and observations) to the owning
+    unit and to every unit it is shared with.
+    """
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="shares", verbose_name=_("deltagare")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="shared_participants", verbose_name=_("enhet")
+    )
+    conflict = models.ForeignKey(
+        RegistrationConflict,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registreringskonflikt"),
+    )
+    created_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beslutad av"),
+    )
+    created_at = models.DateTimeField(_("beslutad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delat deltagande")
+        verbose_name_plural = _("delade deltaganden")
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "unit"], name="participant_share_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} ↔ {self.unit_id}"
 
 
 # Change history for edits made through the forms and the API. Bulk imports write without

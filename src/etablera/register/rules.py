@@ -2,11 +2,19 @@
 
 Interventions are not personal data: every role may see them. Participants, their enrolments
 and outcomes are seen and changed only by coaches, and only for participants owned by the
-coach's unit or a unit under it; everyone else (administrators, strategists, reporters,
-readers, auditors) sees aggregated figures only, through the KPIs.
+coach's unit or a unit under it, or shared with one (shared participation, decided by the
+register's administrator); everyone else (administrators, strategists, reporters, readers,
+auditors) sees aggregated figures only, through the KPIs.
+
+The register's administrator (*registeransvarig*) is not a role of its own: it is a coach
+whose reach covers both units of a registration conflict — a coach assigned to the body or the
+municipality, or to the unit above both. Only such a coach resolves the conflict, so the
+decision is taken by someone who may already see the person in either unit.
 """
 
-from etablera.accounts import personal_data
+from django.db.models import Q
+
+from etablera.accounts import personal_data, policy
 from etablera.accounts.policy import allow, anchor
 from etablera.accounts.roles import ALL_ROLES, Role
 
@@ -16,17 +24,32 @@ from .models import (
     Intervention,
     OutcomeObservation,
     Participant,
+    ParticipantShare,
     RegistrationConflict,
 )
 
 anchor(Intervention, units=["provider_unit"])
-anchor(Participant, units=["owning_unit"])
-anchor(Enrolment, units=["participant__owning_unit"])
-anchor(OutcomeObservation, units=["enrolment__participant__owning_unit"])
+# A participant sits with the owning unit and with every unit it is shared with.
+anchor(Participant, units=["owning_unit"], units_via=["shares__unit"])
+anchor(Enrolment, units=["participant__owning_unit"], units_via=["participant__shares__unit"])
+anchor(
+    OutcomeObservation,
+    units=["enrolment__participant__owning_unit"],
+    units_via=["enrolment__participant__shares__unit"],
+)
 anchor(ImportRun, units=["owning_unit"])
-# A conflict sits with the unit that owns the participant: its coaches resolve it.
+# A conflict sits with the unit that owns the participant; the rule below also asks that the
+# asking unit is within reach (see the module docstring).
 anchor(RegistrationConflict, units=["participant__owning_unit"])
-personal_data.declare(Participant, Enrolment, OutcomeObservation, RegistrationConflict)
+personal_data.declare(
+    Participant, Enrolment, OutcomeObservation, RegistrationConflict, ParticipantShare
+)
+
+
+def _asking_unit_within_reach(user) -> Q:
+    """Conflicts whose asking unit lies where the user registers participants."""
+    return policy.reach(user, "register.participant.change").unit_q("requested_unit__")
+
 
 allow("register.intervention.view", *ALL_ROLES, description="Se arbetsmarknadsinsatser")
 allow(
@@ -88,5 +111,6 @@ allow(
     "register.conflict.resolve",
     Role.COACH,
     scoped=True,
-    description="Hantera försök att registrera den egna enhetens deltagare på en annan enhet",
+    where=_asking_unit_within_reach,
+    description="Registeransvarig: avgöra registreringskonflikter mellan enheter inom räckvidden",
 )

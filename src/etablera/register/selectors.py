@@ -28,11 +28,17 @@ from .models import (
 )
 
 
-def interventions(user, *, category: str = "", query: str = ""):
-    """Interventions the user may see, with their unit and mandate (counts: see
-    :func:`with_active_counts`, for the rows shown only)."""
+def interventions(user, *, category: str = "", active_on: dt.date | None = None, query: str = ""):
+    """Interventions the user may see, with their unit, mandate and current participant count
+    and its cell key (shown only through ``statistics.counts.protect``)."""
+    from etablera.statistics import counts
+
+    today = active_on or dt.date.today()
     qs = Intervention.objects.select_related(
         "provider_unit", "provider_unit__body", "commissioning_mandate"
+    ).annotate(
+        active_count=Count("enrolments", filter=counts.active_filter(today)),
+        active_key=counts.active_key(today),
     )
     if category:
         qs = qs.filter(category=category)
@@ -182,8 +188,17 @@ def find_participant(user, text: str) -> Participant | None:
             reserve = identity.normalise_reserve_number(text)
         except identity.InvalidIdentityNumber:
             return None
-        return visible.filter(reserve_number=reserve).first()
-    return visible.filter(identity_hash=crypto.lookup_hash(number.canonical)).first()
+        found = visible.filter(reserve_number=reserve)
+    else:
+        found = visible.filter(identity_hash=crypto.lookup_hash(number.canonical))
+    # Someone who sees both the person and a registration of them held for review (the
+    # register's administrator) finds the person.
+    return found.order_by("held_for_review", "pk").first()
+
+
+def shared_with(participant: Participant) -> list[Unit]:
+    """The units besides the owning one that share the participation (see ParticipantShare)."""
+    return list(Unit.objects.filter(shared_participants__participant=participant).order_by("name"))
 
 
 def participant_enrolments(participant: Participant) -> list[Enrolment]:
@@ -293,12 +308,29 @@ def import_runs(user) -> QuerySet[ImportRun]:
     return policy.scope(user, "register.import", qs)
 
 
-def open_conflicts(user) -> QuerySet[RegistrationConflict]:
-    """Open registration conflicts about participants of the user's units (oldest first)."""
-    qs = RegistrationConflict.objects.filter(status=ConflictStatus.OPEN).select_related(
-        "participant", "requested_unit", "requested_by"
+def _conflicts(user) -> QuerySet[RegistrationConflict]:
+    qs = RegistrationConflict.objects.select_related(
+        "participant__owning_unit",
+        "held__owning_unit",
+        "requested_unit",
+        "requested_by",
+        "resolved_by",
+    ).annotate(
+        person_enrolments=Count("participant__enrolments", distinct=True),
+        held_enrolments=Count("held__enrolments", distinct=True),
     )
-    return policy.scope(user, "register.conflict.resolve", qs).order_by("created_at", "pk")
+    return policy.scope(user, "register.conflict.resolve", qs)
+
+
+def open_conflicts(user) -> QuerySet[RegistrationConflict]:
+    """Open registration conflicts the user may resolve (oldest first), with what the
+    resolution page shows: both registrations, their units and their enrolment counts."""
+    return _conflicts(user).filter(status=ConflictStatus.OPEN).order_by("created_at", "pk")
+
+
+def decided_conflicts(user) -> QuerySet[RegistrationConflict]:
+    """Resolved conflicts the user may see, newest decision first."""
+    return _conflicts(user).exclude(status=ConflictStatus.OPEN).order_by("-resolved_at", "-pk")
 
 
 def coaches_for(participant: Participant):

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -29,9 +29,11 @@ from .models import (
     Intervention,
     OutcomeObservation,
     Participant,
+    ParticipantShare,
     RegistrationConflict,
     StatusCategory,
 )
+from .signals import register_changed
 
 
 @transaction.atomic
@@ -105,22 +107,15 @@ def set_identity(participant: Participant, *, kind: str, number: str = "", reser
     return participant
 
 
-#: What someone is told whose registration collides with a participant of a unit they cannot
-#: see. Saying nothing would be impossible (the registration either happens or not), so they
-#: are told only that it waits for review, and the attempt is recorded for the owning unit and
-#: in the trail: that is what keeps it from being a way to test numbers against the register.
-HELD_FOR_REVIEW = _lazy(
-    "Registreringen kunde inte slutföras här och har lämnats till registeransvarig för "
-    "granskning. Du får besked av registeransvarig."
-)
-
-
-def find_clash(participant: Participant) -> Participant | None:
-    """The registered participant with the same number (or reserve number), if any."""
+def find_clashes(participant: Participant) -> list[Participant]:
+    """Every other registration with the same number (or reserve number): the person's own
+    and any registrations held for review."""
     clash = Participant.objects.exclude(pk=participant.pk).select_related("owning_unit")
     if participant.identity_hash:
-        return clash.filter(identity_hash=participant.identity_hash).first()
-    return clash.filter(reserve_number=participant.reserve_number).first()
+        clash = clash.filter(identity_hash=participant.identity_hash)
+    else:
+        clash = clash.filter(reserve_number=participant.reserve_number)
+    return list(clash.order_by("held_for_review", "pk"))
 
 
 def record_conflict(
@@ -130,12 +125,14 @@ def record_conflict(
     *,
     source: str,
     import_run: ImportRun | None = None,
+    held: Participant | None = None,
 ) -> RegistrationConflict:
-    """Record that ``user`` tried to register ``existing`` for ``requested_unit``; in the trail.
+    """Record that ``user`` registered ``existing`` again for ``requested_unit`` (as ``held``,
+    a registration held for review): a case for the register's administrator; in the trail.
 
     One open conflict per participant and unit: a second attempt is logged on the first.
     """
-    conflict, _created = RegistrationConflict.objects.get_or_create(
+    conflict, created = RegistrationConflict.objects.get_or_create(
         participant=existing,
         requested_unit=requested_unit,
         status=ConflictStatus.OPEN,
@@ -143,38 +140,48 @@ def record_conflict(
             "requested_by": user if getattr(user, "pk", None) else None,
             "source": source,
             "import_run": import_run,
+            "held": held,
         },
     )
+    if not created and held is not None and conflict.held_id is None:
+        conflict.held = held
+        conflict.save(update_fields=["held"])
     log_access(
         user,
         "create",
         conflict,
         detail=f"registration of participant {existing.pk} for unit {requested_unit.pk} held "
-        f"({source})",
+        f"for review ({source})",
     )
     return conflict
 
 
-def _refuse_duplicate(user, participant: Participant, *, source: str) -> None:
-    """Refuse a number already registered: plainly if the user may see that participant,
-    else as a conflict for the owning unit (see :data:`HELD_FOR_REVIEW`). The same for the
-    form and the API; the import does the same per row (``importing.participants``)."""
-    clash = find_clash(participant)
-    if clash is None:
-        return
+def _duplicate_error(participant: Participant) -> ValidationError:
     field = "identity_number" if participant.identity_hash else "reserve_number"
-    if user is None or policy.can(user, "register.participant.view", clash):
-        raise ValidationError(
-            {
-                field: _(
-                    "Personen finns redan i registret. Sök fram personen i stället; hör hen till "
-                    "en annan enhet, kontakta registeransvarig."
-                )
-            }
-        )
-    with transaction.atomic():
-        record_conflict(user, clash, participant.owning_unit, source=source)
-    raise ValidationError({field: HELD_FOR_REVIEW})
+    return ValidationError(
+        {
+            field: _(
+                "Personen finns redan i registret. Sök fram personen i stället; hör hen till "
+                "en annan enhet, kontakta registeransvarig."
+            )
+        }
+    )
+
+
+def _clash_outside_reach(actor, participant: Participant) -> Participant | None:
+    """The person registered under a unit outside the actor's reach, if the number is theirs.
+
+    A registration the actor can see (the person's own, or one held for review in their
+    units) is refused as a duplicate, exactly as a second registration of anyone is; a clash
+    only with people the actor cannot see is returned, for :func:`register_participant` to
+    hold for review. Held registrations of other units are not a clash for the actor.
+    """
+    clashes = find_clashes(participant)
+    if not clashes:
+        return None
+    if actor is None or any(policy.can(actor, "register.participant.view", c) for c in clashes):
+        raise _duplicate_error(participant)
+    return next((c for c in clashes if not c.held_for_review), None)
 
 
 def register_participant(
@@ -188,14 +195,19 @@ def register_participant(
 ) -> Participant:
     """Register a new participant with an identity number or a reserve number.
 
-    A number registered under a unit the actor cannot see is not refused as "already there"
-    (that would tell them the person exists elsewhere) but recorded as a
-    :class:`RegistrationConflict`, which is kept although the registration is refused.
+    **No existence oracle.** A number registered under a unit the actor cannot see is
+    registered all the same, as a registration held for review
+    (:attr:`Participant.held_for_review`), and becomes a :class:`RegistrationConflict` for the
+    register's administrator. The actor gets exactly what a new person's registration gives —
+    the same answer, a participant to open, enrol and search for — so no response tells them
+    that the person exists elsewhere. Both paths write one participant and its log entry; the
+    conflict and its log entry are the only extra work.
     """
     set_identity(participant, kind=kind, number=number, reserve=reserve)
     if participant.responsible_coach_id is None and getattr(actor, "pk", None):
         participant.responsible_coach = actor  # "mina deltagare" of the one who registered
-    _refuse_duplicate(actor, participant, source=source)
+    clash = _clash_outside_reach(actor, participant)
+    participant.held_for_review = clash is not None
     with transaction.atomic():
         participant.full_clean()
         try:
@@ -204,32 +216,133 @@ def register_participant(
         except IntegrityError as exc:  # a concurrent registration of the same person
             raise ValidationError(_("Personen registrerades samtidigt av någon annan.")) from exc
         log_access(actor, "create", participant, detail="registered")
+        if clash is not None:
+            record_conflict(actor, clash, participant.owning_unit, source=source, held=participant)
     return participant
 
 
-@transaction.atomic
-def resolve_conflict(conflict: RegistrationConflict, *, actor, transfer: bool) -> None:
-    """Transfer the participant to the unit that asked for them, or decline; in the trail."""
-    policy.require(actor, "register.conflict.resolve", conflict)
-    conflict = RegistrationConflict.objects.select_for_update().get(pk=conflict.pk)
-    if conflict.status != ConflictStatus.OPEN:
-        raise ValidationError(_("Konflikten är redan hanterad."))
-    participant = conflict.participant
-    if transfer:
-        participant.owning_unit = conflict.requested_unit
-        participant.save(update_fields=["owning_unit", "updated_at"])
-        conflict.status = ConflictStatus.TRANSFERRED
-    else:
-        conflict.status = ConflictStatus.DECLINED
-    conflict.resolved_by = actor
-    conflict.resolved_at = timezone.now()
-    conflict.save(update_fields=["status", "resolved_by", "resolved_at"])
+class Resolution(models.TextChoices):
+    """What the register's administrator decides about a registration conflict."""
+
+    TRANSFER = "transfer", _lazy("För över till den begärande enheten")
+    SHARE = "share", _lazy("Delat deltagande")
+    REJECT = "reject", _lazy("Avslå registreringen")
+
+
+_OUTCOME = {
+    Resolution.TRANSFER: ConflictStatus.TRANSFERRED,
+    Resolution.SHARE: ConflictStatus.SHARED,
+    Resolution.REJECT: ConflictStatus.DECLINED,
+}
+
+
+def _merge_held(held: Participant, into: Participant, *, actor, conflict_pk: int) -> None:
+    """Move the held registration's enrolments to the person and remove it.
+
+    An enrolment the person already has (same intervention and start) is kept as the
+    person's; the held one's observations join it where the person has none for that point.
+    """
+    moved = dropped = 0
+    for enrolment in Enrolment.objects.filter(participant=held).order_by("pk"):
+        same = Enrolment.objects.filter(
+            participant=into, intervention_id=enrolment.intervention_id, start=enrolment.start
+        ).first()
+        if same is None:
+            Enrolment.objects.filter(pk=enrolment.pk).update(participant=into)
+            moved += 1
+            continue
+        taken = set(same.observations.values_list("days_after_exit", flat=True))
+        OutcomeObservation.objects.filter(enrolment=enrolment).exclude(
+            days_after_exit__in=taken
+        ).update(enrolment=same)
+        enrolment.delete()
+        dropped += 1
     log_access(
         actor,
         "change",
-        [participant, conflict],
-        detail=f"registration conflict {conflict.pk} {conflict.status}",
+        [into, held],
+        detail=f"registration conflict {conflict_pk}: held registration {held.pk} merged into "
+        f"participant {into.pk} ({moved} enrolments moved, {dropped} already there)",
     )
+    held.delete()
+
+
+@transaction.atomic
+def resolve_conflict(
+    conflict: RegistrationConflict, *, actor, decision: str
+) -> RegistrationConflict:
+    """The register's administrator's decision on a conflict; every step in the trail.
+
+    * **transfer** — the person moves to the asking unit;
+    * **share** — shared participation: the asking unit sees and works with the person too;
+    * **reject** — the registration is refused: the held registration and what was entered
+      on it are removed.
+
+    After a transfer or sharing the held registration's enrolments are merged into the
+    person's. Only one decision per conflict (the row is locked while deciding).
+    """
+    policy.require(actor, "register.conflict.resolve", conflict)
+    if decision not in Resolution.values:
+        raise ValidationError(_("Välj ett beslut: föra över, dela eller avslå."))
+    conflict = (
+        RegistrationConflict.objects.select_for_update(of=("self",))
+        .select_related("participant", "requested_unit", "held")
+        .get(pk=conflict.pk)
+    )
+    if conflict.status != ConflictStatus.OPEN:
+        raise ValidationError(_("Konflikten är redan hanterad."))
+    participant, held = conflict.participant, conflict.held
+    if decision == Resolution.TRANSFER:
+        previous = participant.owning_unit_id
+        participant.owning_unit = conflict.requested_unit
+        participant.save(update_fields=["owning_unit", "updated_at"])
+        ParticipantShare.objects.filter(
+            participant=participant, unit=conflict.requested_unit
+        ).delete()
+        log_access(
+            actor,
+            "change",
+            participant,
+            detail=f"registration conflict {conflict.pk}: transferred from unit {previous} to "
+            f"unit {conflict.requested_unit_id}",
+        )
+    elif decision == Resolution.SHARE:
+        if participant.owning_unit_id != conflict.requested_unit_id:
+            ParticipantShare.objects.get_or_create(
+                participant=participant,
+                unit=conflict.requested_unit,
+                defaults={"conflict": conflict, "created_by": actor},
+            )
+        log_access(
+            actor,
+            "change",
+            participant,
+            detail=f"registration conflict {conflict.pk}: shared with unit "
+            f"{conflict.requested_unit_id}",
+        )
+    changed = [participant.pk]
+    if held is not None:
+        changed.append(held.pk)
+        if decision == Resolution.REJECT:
+            log_access(
+                actor,
+                "delete",
+                held,
+                detail=f"registration conflict {conflict.pk}: held registration rejected",
+            )
+            held.delete()
+        else:
+            _merge_held(held, participant, actor=actor, conflict_pk=conflict.pk)
+    conflict.held = None  # removed: its id stays in the trail
+    conflict.status = _OUTCOME[Resolution(decision)]
+    conflict.resolved_by = actor
+    conflict.resolved_at = timezone.now()
+    conflict.save(update_fields=["held", "status", "resolved_by", "resolved_at"])
+    log_access(
+        actor, "change", conflict, detail=f"registration conflict {conflict.pk} {conflict.status}"
+    )
+    register_changed.send(sender=Participant, participant_ids=changed)
+    return conflict
 
 
 @transaction.atomic

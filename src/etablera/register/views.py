@@ -17,11 +17,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from etablera.accounts import policy
 from etablera.accounts.access_log import log_access
+from etablera.statistics import counts
 from etablera.web.forms import run_service
 from etablera.web.xlsx import XLSX_TYPE
 
@@ -68,14 +70,14 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.interventions(request.user, category=category, query=query), PAGE_SIZE
     ).get_page(request.GET.get("sida"))
-    selectors.with_active_counts(list(page.object_list))
+    counts.protect(request.user, page.object_list)
     return render(
         request,
         "register/intervention_list.html",
         {
             "form": form,
             "page": page,
-            "threshold": settings.ETABLERA_SUPPRESSION_THRESHOLD,
+            "count_note": counts.note(request.user),
             "can_change": policy.can(request.user, "register.intervention.change"),
         },
     )
@@ -89,13 +91,13 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.interventions(request.user),
         pk=pk,
     )
-    selectors.with_active_counts([intervention])
+    counts.protect(request.user, [intervention])
     return render(
         request,
         "register/intervention_detail.html",
         {
             "intervention": intervention,
-            "threshold": settings.ETABLERA_SUPPRESSION_THRESHOLD,
+            "count_note": counts.note(request.user),
             "can_change": policy.can(request.user, "register.intervention.change", intervention),
             "can_see_participants": policy.can(request.user, "register.participant.view"),
         },
@@ -238,6 +240,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "participant": participant,
             "enrolments": selectors.participant_enrolments(participant),
+            "shared_with": selectors.shared_with(participant),
             "points": FollowUpDay.choices,
             "can_change": policy.can(request.user, "register.participant.change", participant),
             "today": timezone.localdate(),
@@ -398,37 +401,54 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def conflicts(request: HttpRequest) -> HttpResponse:
-    """Attempts to register the unit's participants elsewhere: transfer or decline each."""
+    """The register's administrator's cases: people registered again under another unit.
+
+    Each open case shows the person and the registration held for review (masked, with their
+    units and enrolments) and takes one decision: transfer, shared participation or reject
+    (``services.resolve_conflict``). The decisions taken lately are listed below them.
+    """
     policy.require(request.user, "register.conflict.resolve")
     if request.method == "POST":
         conflict = policy.get_or_404(
             request.user,
             "register.conflict.resolve",
-            RegistrationConflict.objects.select_related("participant"),
+            RegistrationConflict.objects.all(),
             pk=request.POST.get("conflict") or 0,
         )
-        transfer = request.POST.get("action") == "transfer"
+        decision = request.POST.get("action", "")
         try:
-            services.resolve_conflict(conflict, actor=request.user, transfer=transfer)
+            services.resolve_conflict(conflict, actor=request.user, decision=decision)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(
-                request,
-                _("Deltagaren har förts över.") if transfer else _("Registreringen har avslagits."),
-            )
+            messages.success(request, str(DECIDED[services.Resolution(decision)]))
         return redirect("register:conflicts")
     page = Paginator(selectors.open_conflicts(request.user), PAGE_SIZE).get_page(
         request.GET.get("sida")
     )
-    if page.object_list:
-        log_access(
-            request.user,
-            "view",
-            list({c.participant.pk: c.participant for c in page.object_list}.values()),
-            detail="registration conflicts",
-        )
-    return render(request, "register/conflicts.html", {"page": page})
+    decided = list(selectors.decided_conflicts(request.user)[:20])
+    shown = {}
+    for conflict in [*page.object_list, *decided]:
+        shown[conflict.participant.pk] = conflict.participant
+        if conflict.held is not None:
+            shown[conflict.held.pk] = conflict.held
+    if shown:
+        log_access(request.user, "view", list(shown.values()), detail="registration conflicts")
+    response = render(
+        request,
+        "register/conflicts.html",
+        {"page": page, "decided": decided, "decisions": services.Resolution.choices},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+#: What the register's administrator is told after each decision.
+DECIDED: dict[services.Resolution, object] = {
+    services.Resolution.TRANSFER: _lazy("Deltagaren har förts över till den begärande enheten."),
+    services.Resolution.SHARE: _lazy("Deltagaren delas nu mellan enheterna."),
+    services.Resolution.REJECT: _lazy("Registreringen har avslagits."),
+}
 
 
 # --- import ---------------------------------------------------------------------------------------

@@ -57,7 +57,8 @@ class ImportScope:
             return Q()
         q = Q(pk__in=[])
         for path in self.allowed_paths:
-            q |= Q(owning_unit__path__startswith=path)
+            # A participant shared with one of the units is theirs too (shared participation).
+            q |= Q(owning_unit__path__startswith=path) | Q(shares__unit__path__startswith=path)
         return q
 
 
@@ -99,9 +100,9 @@ class RowImporter(ABC):
         self.rows_read = 0
         #: Rows that passed their check (all rows read, while no row has failed).
         self.rows_valid = 0
-        #: (participant, requested unit) of valid rows that are not written but held for the
-        #: participant's unit to review (a person registered under a unit out of scope).
-        self.held: list[tuple[int, int]] = []
+        #: (participant, requested unit, number's key) of rows naming a person registered
+        #: under a unit out of scope: written as registrations held for review.
+        self.held: list[tuple[int, int, str]] = []
 
     # --- what a kind declares ---------------------------------------------------------------
 

@@ -18,7 +18,6 @@ from typing import IO, Any
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from etablera.accounts.access_log import log_access
 
@@ -192,16 +191,6 @@ def _validate_and_write(run: ImportRunContext) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     result.committed = True
-    held = len(importer.held)
-    if held:
-        result.notes.append(
-            ngettext(
-                "%(count)s rad skrevs inte utan lämnades till registeransvarig för granskning.",
-                "%(count)s rader skrevs inte utan lämnades till registeransvarig för granskning.",
-                held,
-            )
-            % {"count": held}
-        )
     _finish(result, run.scope, run.user, run.started)
     importer.finish(result.run, run.user)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from etablera.organisation.models import Unit
@@ -15,6 +16,10 @@ from . import fields
 from .base import MISSING, Bad, CheckedRow, RowCheck, RowImporter
 from .fields import FieldError, HeaderProblem
 from .writers import Target
+
+#: The predicate of the participants' partial unique keys (as the migration created them):
+#: registrations held for review may share a number with the person they may be.
+HELD_PREDICATE = 'NOT "held_for_review"'
 
 
 class ParticipantImporter(RowImporter):
@@ -40,6 +45,7 @@ class ParticipantImporter(RowImporter):
         "owning_unit_id",
         "created_at",
         "updated_at",
+        "held_for_review",
     )
     UPDATABLE = (
         "given_name",
@@ -60,13 +66,19 @@ class ParticipantImporter(RowImporter):
     def prepare(self) -> None:
         self.keys = crypto.keys()
         # Every participant, not only those in scope: a number that exists under another unit
-        # must be refused, not duplicated. Only (hash or reserve number, pk, unit path) is read.
+        # must be held for review, not duplicated. Only (hash or reserve number, pk, unit path)
+        # is read. A registration already held for review in this import's units is not held
+        # a second time (``held_here``).
         self.by_hash: dict[str, tuple[int, str]] = {}
         self.by_reserve: dict[str, tuple[int, str]] = {}
-        for pk, hashed, reserve, path in Participant.objects.values_list(
-            "pk", "identity_hash", "reserve_number", "owning_unit__path"
+        self.held_here: set[str] = set()
+        for pk, hashed, reserve, path, waiting in Participant.objects.values_list(
+            "pk", "identity_hash", "reserve_number", "owning_unit__path", "held_for_review"
         ).iterator(chunk_size=20_000):
-            if hashed:
+            if waiting:
+                if self.scope.covers(path):
+                    self.held_here.add(hashed or reserve or "")
+            elif hashed:
                 self.by_hash[hashed] = (pk, path)
             elif reserve:
                 self.by_reserve[reserve] = (pk, path)
@@ -92,6 +104,7 @@ class ParticipantImporter(RowImporter):
                 ("identity_hash",),
                 update,
                 when_not_null="identity_hash",
+                conflict_where=HELD_PREDICATE,
             ),
             Target(
                 "register_participant",
@@ -99,6 +112,7 @@ class ParticipantImporter(RowImporter):
                 ("reserve_number",),
                 update,
                 when_not_null="reserve_number",
+                conflict_where=HELD_PREDICATE,
             ),
         ]
 
@@ -121,26 +135,35 @@ class ParticipantImporter(RowImporter):
         return unit
 
     def _held(self, existing: tuple[int, str] | None) -> int | None:
-        """The participant a row names who is registered under a unit outside this import:
-        the row is not written but becomes a conflict for that unit (never an error that would
-        say the person exists elsewhere; see ``services.HELD_FOR_REVIEW``)."""
+        """The participant a row names who is registered under a unit outside this import.
+
+        The row is written like a new person's, as a registration held for review, and
+        becomes a conflict for the register's administrator: nothing in the result differs
+        from importing someone new (see ``services.register_participant``)."""
         if existing is not None and not self.scope.covers(existing[1]):
             return existing[0]
         return None
 
     def finish(self, run: ImportRun, user) -> None:
-        """After a committed import: the held rows become conflicts for the owning units."""
+        """After a committed import: each held registration becomes a conflict."""
         if not self.held:
             return
-        participants = Participant.objects.in_bulk({pk for pk, _unit in self.held})
-        units = Unit.objects.in_bulk({unit for _pk, unit in self.held})
-        for pk, unit in dict.fromkeys(self.held):
+        participants = Participant.objects.in_bulk({pk for pk, _unit, _key in self.held})
+        units = Unit.objects.in_bulk({unit for _pk, unit, _key in self.held})
+        waiting = Participant.objects.filter(held_for_review=True, held_conflict__isnull=True)
+        for pk, unit, key in dict.fromkeys(self.held):
+            held = (
+                waiting.filter(owning_unit_id=unit)
+                .filter(Q(identity_hash=key) | Q(reserve_number=key))
+                .first()
+            )
             services.record_conflict(
                 user,
                 participants[pk],
                 units[unit],
                 source=ConflictSource.IMPORT,
                 import_run=run,
+                held=held,
             )
 
     def row_check(self) -> RowCheck:
@@ -252,7 +275,7 @@ class ParticipantImporter(RowImporter):
                     kind = parsed.kind
                     masked = parsed.masked
                     derived_year, derived_gender = parsed.birth_year, parsed.gender
-                    if existing is None and ok:
+                    if ok and (existing is None or not self.scope.covers(existing[1])):
                         encrypted = crypto.encrypt(parsed.canonical, keys)
                     else:
                         encrypted = ""
@@ -296,10 +319,12 @@ class ParticipantImporter(RowImporter):
             if not ok:
                 return None
             held = self._held(existing)
-            if held is not None:
-                self.held.append((held, unit.pk))  # type: ignore[union-attr]
-                self.rows_valid += 1
+            key = hashed or reserve or ""
+            if held is not None and key in self.held_here:
+                self.rows_valid += 1  # already waiting for review here: left as it is
                 return None
+            if held is not None:
+                self.held.append((held, unit.pk, key))  # type: ignore[union-attr,arg-type]
             row = (
                 values.get("given_name", ""),
                 values.get("family_name", ""),
@@ -319,7 +344,8 @@ class ParticipantImporter(RowImporter):
                 unit.pk,  # type: ignore[union-attr]
                 now,
                 now,
+                held is not None,
             )
-            return row, existing is None
+            return row, existing is None or held is not None
 
         return check

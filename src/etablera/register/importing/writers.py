@@ -48,6 +48,15 @@ class Target:
     update: tuple[str, ...]
     #: Only rows whose value in this column is not NULL belong to this target.
     when_not_null: str = ""
+    #: The predicate of a partial unique index that is the conflict key (SQL, as the index
+    #: has it), so that the database infers that index.
+    conflict_where: str = ""
+
+
+def _arbiter(target: Target) -> str:
+    conflict = ", ".join(_q(c) for c in target.conflict)
+    where = f" WHERE {target.conflict_where}" if target.conflict_where else ""
+    return f"ON CONFLICT ({conflict}){where} "
 
 
 def _q(name: str) -> str:
@@ -84,11 +93,9 @@ class SqliteWriter:
         return target.columns.index(target.when_not_null) if target.when_not_null else None
 
     def _upsert(self, target: Target) -> str:
-        conflict = ", ".join(_q(c) for c in target.conflict)
         marks = ", ".join(["%s"] * len(target.columns))
-        sql = (
-            f"INSERT INTO {_q(target.table)} ({_cols(target)}) VALUES ({marks}) "
-            f"ON CONFLICT ({conflict}) "
+        sql = f"INSERT INTO {_q(target.table)} ({_cols(target)}) VALUES ({marks}) " + _arbiter(
+            target
         )
         changing = _changing(target)
         if not changing:
@@ -176,8 +183,8 @@ class PostgresWriter:
         where = f" WHERE {_q(t.when_not_null)} IS NOT NULL" if t.when_not_null else ""
         sql = (
             f"INSERT INTO {_q(t.table)} ({cols}) SELECT {cols} FROM {_q(self.temp)}{where} "
-            f"ORDER BY {conflict} ON CONFLICT ({conflict}) "
-        )
+            f"ORDER BY {conflict} "
+        ) + _arbiter(t)
         changing = _changing(t)
         if not changing:
             return sql + "DO NOTHING"

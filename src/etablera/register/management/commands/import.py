@@ -36,7 +36,11 @@ class Command(BaseCommand):
             help="Owning unit (name or id) of new participants whose row names none; for "
             "enrolments, limits the participants to this unit and the units under it.",
         )
-        parser.add_argument("--user", help="User name to record as having run the import.")
+        parser.add_argument(
+            "--user",
+            help="Import as this user: recorded as having run it, and limited to the units "
+            "the user may import into (as on the upload page).",
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(
@@ -62,6 +66,9 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError(f"no user named {user!r}")
             actor = found
+            reach = self._reach(found, scope.default_unit)
+            if scope.allowed_paths is None:  # else narrowed to --unit already (enrolments)
+                scope.allowed_paths = reach
         bar = None
         if not no_progress:
             bar = tqdm(
@@ -128,6 +135,24 @@ class Command(BaseCommand):
                 f"Imported {kind}: {result.created} new, {result.updated} changed, "
                 f"{result.unchanged} unchanged. {summary}"
             )
+        )
+
+    @staticmethod
+    def _reach(user: User, unit: Unit | None) -> tuple[str, ...]:
+        """The units a named user may import into, as on the upload page: an import run in
+        a coach's name sees and answers exactly what theirs would (nothing about people of
+        other units). Without ``--user`` the command acts for the whole register."""
+        from etablera.register import selectors
+
+        units = list(selectors.units_for(user, "register.import"))
+        if not units:
+            raise CommandError(f"{user.username} may not import participants or enrolments")
+        if unit is not None and unit.pk not in {u.pk for u in units}:
+            raise CommandError(f"{user.username} may not import into {unit.name}")
+        return tuple(
+            u.path
+            for u in units
+            if not any(u.path.startswith(o.path) and u.pk != o.pk for o in units)
         )
 
     def _unit(self, value: str) -> Unit:
