@@ -74,6 +74,9 @@ def test_a_backup_under_concurrent_writes_restores_every_table(side, tmp_path):
     snapshot = Side(file, tmp_path).tables()
     assert restored.tables() == snapshot
     assert len(snapshot["register_participant"]) == 5
+    with sqlite3.connect(restored.db) as conn:  # names are in the backup like every column
+        names = conn.execute("SELECT given_name, family_name FROM register_participant").fetchall()
+    assert len(names) == 5 and all(given and family for given, family in names)
     # One moment: every transaction of the writer is in the copy whole, or not at all.
     with sqlite3.connect(restored.db) as conn:
         sizes = conn.execute(

@@ -109,7 +109,8 @@ def test_applying_erases_identifiers_and_keeps_every_figure(register, make_user,
     number = register["first_number"]
     assert selectors.find_participant(coach, number) == first
     first.country_of_birth = "IQ"
-    first.save()  # a change in the history, naming the country
+    first.given_name, first.family_name = "Leyla", "Rahimova"
+    first.save()  # a change in the history, naming the country (and, if it were kept, the name)
     periods = ["2018", "2019", "2019H", "2024"]
     before = {p: kpis(p) for p in periods} | {"cat": kpis("2019", "category")}
     kept = list(
@@ -136,15 +137,21 @@ def test_applying_erases_identifiers_and_keeps_every_figure(register, make_user,
     assert gone.identity_kind == IdentityKind.REMOVED and gone.deidentified_at
     assert (gone.identity_encrypted, gone.identity_hash, gone.masked_identity) == ("", None, "")
     assert gone.country_of_birth == "" and gone.reserve_number is None
+    assert (gone.given_name, gone.family_name) == ("", "")
+    assert not Participant.objects.filter(pk__in=[p.pk for p in register["old"]]).exclude(
+        given_name="", family_name=""
+    )
     assert selectors.find_participant(coach, number) is None
     history = LogEntry.objects.filter(object_pk=str(first.pk))
     assert history.exists()
     for entry in history:
         assert "country_of_birth" not in (entry.changes or {})
+        assert "Leyla" not in json.dumps(entry.changes) and "Rahimova" not in entry.object_repr
         assert "****" not in entry.object_repr
     for person in register["recent"] + [register["active"]]:
         person.refresh_from_db()
         assert person.identity_kind == IdentityKind.PERSONNUMMER and person.identity_hash
+        assert person.given_name and person.family_name
     run = RetentionRun.objects.get()
     assert run.applied and run.participants == 25
     logged = AccessLogEntry.objects.filter(detail="retention: direct identifiers removed")

@@ -52,6 +52,10 @@ class InterventionFactory(factory.django.DjangoModelFactory):
     start = dt.date(2024, 1, 1)
 
 
+GIVEN_NAMES = ["Amina", "Omar", "Olena", "Yusuf", "Sara", "Ali"]
+FAMILY_NAMES = ["Haddad", "Karimi", "Tesfaye", "Kovalenko", "Hussein", "Nazari"]
+
+
 class ParticipantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Participant
@@ -64,6 +68,8 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     masked_identity = factory.LazyAttribute(lambda o: identity.parse(o.number).masked)
     birth_year = factory.LazyAttribute(lambda o: int(o.number[:4]))
     gender = factory.LazyAttribute(lambda o: identity.parse(o.number).gender)
+    given_name = factory.Sequence(lambda n: GIVEN_NAMES[n % len(GIVEN_NAMES)])
+    family_name = factory.Sequence(lambda n: f"{FAMILY_NAMES[n % len(FAMILY_NAMES)]}{n}")
     country_of_birth = "SY"
     received_on = dt.date(2023, 3, 1)
     owning_unit = factory.SubFactory(UnitFactory)

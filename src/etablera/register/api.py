@@ -107,6 +107,9 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "identity",
             "identity_number",
             "reserve_number",
+            "given_name",
+            "family_name",
+            "responsible_coach",
             "birth_year",
             "gender",
             "country_of_birth",
@@ -120,7 +123,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["responsible_coach", "created_at", "updated_at"]
 
     def validate_owning_unit(self, unit):
         user = self.context["request"].user

@@ -14,3 +14,7 @@ class RegisterConfig(AppConfig):
         from .keycheck import record_after_migrate
 
         post_migrate.connect(record_after_migrate, sender=self)
+
+        from . import activity
+
+        activity.connect()

@@ -12,7 +12,7 @@ from django.apps import apps
 from etablera.organisation.models import Unit
 
 from .generator import generate
-from .models import Funding, Intervention, InterventionCategory
+from .models import Funding, Intervention, InterventionCategory, Participant
 from .status_defaults import ensure_default_status_categories
 
 # Before goals and follow-up: periods closed by the follow-up demo keep the register figures
@@ -161,7 +161,26 @@ def load(ctx) -> None:
             },
         )
     made = generate(150 if ctx.small else 2000, unit=home, seed=ctx.seed)
+    _assign_demo_coach(home)
     ctx.log(
         f"    register: {made.participants} participants, {made.enrolments} enrolments, "
         f"{made.observations} observations"
     )
+
+
+def _assign_demo_coach(home: Unit) -> None:
+    """The demo coach works with every third participant, so "Mina deltagare" has people in
+    it; the rest have no named coach, as after an import."""
+    from django.contrib.auth import get_user_model
+
+    coach = get_user_model().objects.filter(username="coach").first()
+    if coach is None:
+        return
+    ids = Participant.objects.filter(
+        owning_unit__path__startswith=home.path, responsible_coach__isnull=True
+    ).values_list("pk", flat=True)
+    chosen = [pk for pk in ids if pk % 3 == 0]
+    for start in range(0, len(chosen), 900):
+        Participant.objects.filter(pk__in=chosen[start : start + 900]).update(
+            responsible_coach=coach
+        )

@@ -23,6 +23,47 @@ from .models import (
 )
 
 
+class ParticipantFilterForm(forms.Form):
+    """The participant list's filters, search by name and order (GET: no number in it)."""
+
+    SORTS = [
+        ("registrerad", _("Senast registrerade")),
+        ("namn", _("Namn")),
+        ("aktivitet", _("Senaste aktivitet")),
+    ]
+
+    namn = forms.CharField(
+        label=_("Sök på namn"),
+        required=False,
+        max_length=100,
+        help_text=_("Förnamn, efternamn eller delar av dem. Träffarna visas i namnordning."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    mina = forms.BooleanField(label=_("Bara mina deltagare"), required=False)
+    aktiva = forms.BooleanField(label=_("Bara med pågående deltagande"), required=False)
+    uppfoljning = forms.BooleanField(label=_("Bara med uppföljning att göra"), required=False)
+    insats = forms.ModelChoiceField(
+        label=_("Insats"),
+        required=False,
+        queryset=Intervention.objects.none(),
+        empty_label=_("Alla insatser"),
+    )
+    status = forms.ModelChoiceField(
+        label=_("Status vid avslut"),
+        required=False,
+        queryset=StatusCategory.objects.none(),
+        empty_label=_("Alla"),
+        help_text=_("Deltagare som har avslutat en insats med den här statusen."),
+    )
+    ordning = forms.ChoiceField(label=_("Ordning"), required=False, choices=SORTS)
+
+    def __init__(self, *args, interventions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if interventions is not None:
+            self.fields["insats"].queryset = interventions
+        self.fields["status"].queryset = StatusCategory.objects.all()
+
+
 class SearchForm(forms.Form):
     query = forms.CharField(
         label=_("Personnummer, samordningsnummer eller reservnummer"),
@@ -106,6 +147,8 @@ class ParticipantForm(forms.ModelForm):
     class Meta:
         model = Participant
         fields = [
+            "given_name",
+            "family_name",
             "gender",
             "birth_year",
             "country_of_birth",
@@ -147,6 +190,9 @@ class ParticipantEditForm(forms.ModelForm):
     class Meta:
         model = Participant
         fields = [
+            "given_name",
+            "family_name",
+            "responsible_coach",
             "gender",
             "birth_year",
             "country_of_birth",
@@ -158,11 +204,15 @@ class ParticipantEditForm(forms.ModelForm):
         ]
         widgets = {"received_on": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, coaches=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country_of_birth"] = forms.ChoiceField(
             label=_("Födelseland"), choices=_country_choices(), required=False
         )
+        coach = self.fields["responsible_coach"]
+        coach.queryset = coaches if coaches is not None else coach.queryset.none()
+        coach.empty_label = _("Ingen ansvarig coach")
+        coach.label_from_instance = lambda u: u.get_full_name() or u.get_username()
 
 
 def _active_statuses():

@@ -77,6 +77,25 @@ EDUCATION = [
     (EducationLevel.POST_SECONDARY_LONG, 15),
     (EducationLevel.UNKNOWN, 7),
 ]
+#: Names the synthetic people get, drawn by gender from a stream of their own (seeded from the
+#: same seed), so adding them changed none of the other draws: a seed still gives the same
+#: register it gave before names existed. Common names of the countries of birth above.
+_WOMEN = (
+    "Amina Fatima Olena Sara Hawa Leyla Maryam Iryna Zahra Yasmin Nour Selam Hodan Shirin "
+    "Natalia Aisha Rahel Dunya"
+)
+_MEN = (
+    "Omar Ahmad Yusuf Ali Mohammed Andrii Hassan Abdi Dawit Reza Karim Samir Taras Bilal "
+    "Mustafa Yonas Farid Ibrahim"
+)
+_FAMILY = (
+    "Haddad Karimi Tesfaye Kovalenko Hussein Nazari Abdullahi Shevchenko Al-Hassan Mohamud "
+    "Rahimi Bondarenko Yilmaz Ahmadi Gebremedhin Jafari Osman Melnyk Khalil Warsame Hosseini "
+    "Tkachenko Saleh Berhane"
+)
+GIVEN_NAMES = {"K": _WOMEN.split(), "M": _MEN.split()}
+FAMILY_NAMES = _FAMILY.split()
+
 #: Months an enrolment of each category typically lasts (min, max).
 DURATION = {
     C.WORK_TRAINING: (3, 6),
@@ -210,6 +229,7 @@ def generate(
         by_stage.setdefault(stage, []).append(intervention)
     draw = _Draw(
         rng=rng,
+        names=random.Random(f"names:{seed}"),
         today=today,
         by_stage=by_stage,
         stages=sorted(by_stage),
@@ -236,6 +256,7 @@ class _Draw:
     """What every round of :func:`generate` shares: the random stream and what is taken."""
 
     rng: random.Random
+    names: random.Random
     today: dt.date
     by_stage: dict[int, list[Intervention]]
     stages: list[int]
@@ -296,6 +317,8 @@ def _write(draw: _Draw, count: int, statuses: dict[str, int]) -> Generated:
         people.append(
             Participant(
                 **_person(draw, number),
+                given_name=draw.names.choice(GIVEN_NAMES[gender]),
+                family_name=draw.names.choice(FAMILY_NAMES),
                 birth_year=min(max(birth_year, FIRST_BIRTH.year), LAST_BIRTH.year),
                 gender=gender,
                 country_of_birth=_weighted(rng, COUNTRIES),

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from etablera.organisation.models import Unit
@@ -216,7 +219,19 @@ class ReferredBy(models.TextChoices):
 
 
 class Participant(models.Model):
-    """A person in the register, known by an identity number or a local reserve number."""
+    """A person in the register, known by an identity number or a local reserve number.
+
+    Given and family name are direct identifiers like the number: shown only where the masked
+    number is (``register.participant.view``), kept out of the change history and erased by
+    retention. They may be blank (an import from a system that has none).
+    """
+
+    given_name = models.CharField(
+        _("förnamn"), max_length=100, blank=True, default="", db_default=""
+    )
+    family_name = models.CharField(
+        _("efternamn"), max_length=100, blank=True, default="", db_default=""
+    )
 
     identity_kind = models.CharField(
         _("identitetstyp"), max_length=20, choices=IdentityKind.choices
@@ -265,8 +280,24 @@ class Participant(models.Model):
         verbose_name=_("ansvarig enhet"),
         db_index=False,
     )
+    #: The coach who works with the person ("mina deltagare"); the one who registered them
+    #: unless changed. Indexed with the name below, which also serves the foreign key.
+    responsible_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_for_participants",
+        verbose_name=_("ansvarig coach"),
+        db_index=False,
+    )
     created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    #: When the person's data, enrolments or follow-ups last changed: the list's "senaste
+    #: aktivitet" order. Kept by the services and, after bulk writes, by ``register_changed``.
+    last_activity_at = models.DateTimeField(
+        _("senaste aktivitet"), default=timezone.now, db_default=Now(), editable=False
+    )
     #: When retention removed the direct identifiers (``etablera retention --apply``).
     deidentified_at = models.DateTimeField(_("gallrad"), null=True, blank=True, editable=False)
     #: A registration of someone already registered under a unit outside the registering
@@ -318,14 +349,28 @@ class Participant(models.Model):
                 name="participant_reserve_number_unique",
             ),
         ]
+        # The list's orders (name, registered, latest activity) each walk an index and stop
+        # after a page, whatever the size of the register; "mine" walks the coach's own.
         indexes = [
             models.Index(fields=["owning_unit", "received_on"]),
             models.Index(fields=["identity_hash"], name="participant_identity_hash"),
             models.Index(fields=["reserve_number"], name="participant_reserve_number"),
+            models.Index(fields=["family_name", "given_name", "id"], name="register_part_name"),
+            models.Index(fields=["created_at", "id"], name="register_part_created"),
+            models.Index(fields=["last_activity_at", "id"], name="register_part_activity"),
+            models.Index(
+                fields=["responsible_coach", "family_name", "given_name", "id"],
+                name="register_part_coach_name",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def full_name(self) -> str:
+        """Given and family name, or "" when neither is known (never the number)."""
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
 
     @property
     def label(self) -> str:
@@ -428,6 +473,13 @@ class Enrolment(models.Model):
             models.Index(fields=["start"], name="register_enrolment_start"),
             models.Index(fields=["end"], name="register_enrolment_end"),
             models.Index(fields=["intervention", "start"], name="register_enrolment_iv_start"),
+            # The ongoing enrolments only (a few percent of all): the interventions' "Deltagare
+            # nu" counts them without reading every enrolment ever.
+            models.Index(
+                fields=["intervention", "start"],
+                condition=Q(end__isnull=True),
+                name="register_enrolment_open",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -723,11 +775,21 @@ class ParticipantShare(models.Model):
 
 # Change history for edits made through the forms and the API. Bulk imports write without
 # signals and are recorded as an ImportRun and in the access log instead. The identity columns
-# are left out: the history must not become a second copy of the numbers.
+# and the names are left out: the history must not become a second copy of them.
 from auditlog.registry import auditlog  # noqa: E402
 
 auditlog.register(Intervention)
 auditlog.register(StatusCategory)
-auditlog.register(Participant, exclude_fields=["identity_encrypted", "identity_hash", "updated_at"])
+auditlog.register(
+    Participant,
+    exclude_fields=[
+        "identity_encrypted",
+        "identity_hash",
+        "given_name",
+        "family_name",
+        "updated_at",
+        "last_activity_at",
+    ],
+)
 auditlog.register(Enrolment, exclude_fields=["updated_at"])
 auditlog.register(OutcomeObservation)

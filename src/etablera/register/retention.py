@@ -4,10 +4,10 @@ to know, while the statistics of earlier periods stay as they were.
 A participant is due when ``ETABLERA_RETENTION_YEARS`` have passed since their last enrolment
 ended (or since they were registered, if they were never enrolled) and none is still active.
 De-identification erases the identity number (encrypted value and look-up hash), the masked
-number (which holds the birth date), the reserve number and the country of birth, and the same
-values in the change history; birth year, gender, reception date (the cohort), unit and every
-enrolment and observation stay, so every KPI of every period is unchanged. Import error
-reports older than the same limit are deleted.
+number (which holds the birth date), the reserve number, the given and family name and the
+country of birth, and the same values in the change history; birth year, gender, reception
+date (the cohort), unit and every enrolment and observation stay, so every KPI of every
+period is unchanged. Import error reports older than the same limit are deleted.
 
 The run is one transaction: killed midway it leaves the register as before. Each run is kept
 as a ``RetentionRun`` and in the access log; an applied run also logs every participant it
@@ -31,7 +31,13 @@ from etablera.accounts.access_log import log_access
 from .models import Enrolment, IdentityKind, ImportRun, Participant, RetentionRun
 
 #: The change-history fields that hold what retention erases.
-IDENTIFYING_CHANGE_FIELDS = ("masked_identity", "reserve_number", "country_of_birth")
+IDENTIFYING_CHANGE_FIELDS = (
+    "masked_identity",
+    "reserve_number",
+    "given_name",
+    "family_name",
+    "country_of_birth",
+)
 CHUNK = 1000
 
 
@@ -91,6 +97,8 @@ def _deidentify_chunk(ids: list[int], now) -> None:
         identity_hash=None,
         masked_identity="",
         reserve_number=None,
+        given_name="",
+        family_name="",
         country_of_birth="",
         deidentified_at=now,
     )

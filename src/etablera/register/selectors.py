@@ -60,6 +60,43 @@ def protect_counts(user, interventions) -> str:
     return parts[0].note(user)
 
 
+def _active_on(today: dt.date) -> Q:
+    """Enrolments going on on ``today``. ``end`` is indexed, and the open and the future ends
+    are few, so this reads the ongoing enrolments only, not every one ever."""
+    return (Q(end__isnull=True) | Q(end__gte=today)) & Q(start__lte=today)
+
+
+def with_active_counts(
+    rows: list[Intervention], *, today: dt.date | None = None
+) -> list[Intervention]:
+    """Set ``active_count`` (participants in it today) on each intervention.
+
+    Counted for the rows shown rather than annotated on the list's query, which would join
+    every enrolment of every intervention on each request; and in two reads, each along an
+    index: the open enrolments (a partial index holds only those), and the few that end today
+    or later (ends are refused in the future, so only today's; the index on ``end``, which is
+    the only condition of that read, so that no database walks the interventions' whole
+    index instead — SQLite does when it may).
+    """
+    today = today or dt.date.today()
+    ids = {i.pk for i in rows}
+    counts = dict(
+        Enrolment.objects.filter(end__isnull=True, start__lte=today, intervention_id__in=ids)
+        .order_by()
+        .values("intervention_id")
+        .annotate(n=Count("pk"))
+        .values_list("intervention_id", "n")
+    )
+    for intervention_id, start in (
+        Enrolment.objects.filter(end__gte=today).order_by().values_list("intervention_id", "start")
+    ):
+        if intervention_id in ids and start <= today:
+            counts[intervention_id] = counts.get(intervention_id, 0) + 1
+    for intervention in rows:
+        intervention.active_count = counts.get(intervention.pk, 0)  # type: ignore[attr-defined]
+    return rows
+
+
 def suppressed(count: int) -> bool:
     """Whether a participant count is too small to show to someone who may not see who."""
     return 0 < count < settings.ETABLERA_SUPPRESSION_THRESHOLD
@@ -67,11 +104,84 @@ def suppressed(count: int) -> bool:
 
 def participants(user) -> QuerySet[Participant]:
     """The participants the user may see (a coach: those of their units), newest first."""
-    qs = Participant.objects.select_related("owning_unit").annotate(
-        enrolment_count=Count("enrolments"),
-        active_count=Count("enrolments", filter=Q(enrolments__end__isnull=True)),
-    )
+    qs = Participant.objects.select_related("owning_unit", "responsible_coach")
     return policy.scope(user, "register.participant.view", qs).order_by("-created_at", "-pk")
+
+
+#: The participant list's orders. Each is served by an index on the participant table (see
+#: ``Participant.Meta.indexes``) and ends in the primary key, so keyset paging is exact.
+PARTICIPANT_ORDERS: dict[str, tuple[str, ...]] = {
+    "registrerad": ("-created_at", "-pk"),
+    "namn": ("family_name", "given_name", "pk"),
+    "aktivitet": ("-last_activity_at", "-pk"),
+}
+
+
+@dataclass(frozen=True)
+class ParticipantFilters:
+    """What the coach narrowed the list to; every filter only narrows the user's scope."""
+
+    name: str = ""
+    mine: bool = False
+    active: bool = False
+    follow_up_due: bool = False
+    intervention_id: int | None = None
+    status_id: int | None = None
+    order: str = "registrerad"
+
+    @property
+    def effective_order(self) -> str:
+        """The order the list is read in. A name search is always in name order: the name
+        index then holds everything the search compares, so even a search that matches nobody
+        reads that index alone instead of every participant's row."""
+        if self.name:
+            return "namn"
+        return self.order if self.order in PARTICIPANT_ORDERS else "registrerad"
+
+
+def filtered_participants(
+    user, filters: ParticipantFilters, *, today: dt.date | None = None
+) -> QuerySet[Participant]:
+    """The participants the user may see, narrowed by ``filters``, in the order asked for.
+
+    Scope first (``policy.scope``), then the filters, each a condition on the participant or an
+    ``EXISTS`` on its enrolments (probed through the enrolment natural key, which begins with
+    the participant), so a filter can never reach outside the scope and never groups the table.
+    """
+    today = today or dt.date.today()
+    qs = participants(user)
+    if filters.name:
+        for word in filters.name.split()[:4]:
+            qs = qs.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    if filters.mine:
+        qs = qs.filter(responsible_coach_id=getattr(user, "pk", None) or 0)
+    own = Enrolment.objects.filter(participant=OuterRef("pk"))
+    if filters.active:
+        qs = qs.filter(Exists(own.filter(_active_on(today))))
+    if filters.intervention_id:
+        qs = qs.filter(Exists(own.filter(intervention_id=filters.intervention_id)))
+    if filters.status_id:
+        qs = qs.filter(Exists(own.filter(exit_status_id=filters.status_id)))
+    if filters.follow_up_due:
+        qs = qs.filter(Exists(_due(own, today)))
+    return qs.order_by(*PARTICIPANT_ORDERS[filters.effective_order])
+
+
+def with_enrolment_counts(rows: list[Participant], *, today: dt.date | None = None):
+    """Set ``enrolment_count`` and ``active_count`` on each participant shown, in one query."""
+    today = today or dt.date.today()
+    counts = {
+        row["participant_id"]: row
+        for row in Enrolment.objects.filter(participant_id__in=[p.pk for p in rows])
+        .order_by()
+        .values("participant_id")
+        .annotate(total=Count("pk"), active=Count("pk", filter=_active_on(today)))
+    }
+    for participant in rows:
+        found = counts.get(participant.pk, {})
+        participant.enrolment_count = found.get("total", 0)  # type: ignore[attr-defined]
+        participant.active_count = found.get("active", 0)  # type: ignore[attr-defined]
+    return rows
 
 
 def find_participant(user, text: str) -> Participant | None:
@@ -136,16 +246,21 @@ class DueFollowUp:
         return (dt.date.today() - self.due_on).days
 
 
-def due_follow_ups(user, *, today: dt.date | None = None, window_days: int = 365):
-    """Outcome observations due: enrolments that ended 90, 180 or 365 days ago or more and have
-    no observation for that point yet, due within the last ``window_days`` (older ones count as
-    missed). Returns a queryset of enrolments (for paging) and a function that expands a page of
-    them into due points."""
-    today = today or dt.date.today()
+def _due(enrolments: QuerySet[Enrolment], today: dt.date, window_days: int = 365):
+    """The enrolments of ``enrolments`` with a follow-up due (see :func:`due_follow_ups`),
+    annotated ``has_90``, ``has_180``, ``has_365``."""
     since = today - dt.timedelta(days=window_days)
+    # "This enrolment's observation" as a range of one id rather than an equality: the same
+    # rows, but PostgreSQL can then only probe the (enrolment, days) index per row, which is
+    # what a page of 50 needs; with an equality it may hash every observation of the register
+    # first (a "hashed SubPlan", several hundred milliseconds at 1,000,000 enrolments).
     has = {
         days: Exists(
-            OutcomeObservation.objects.filter(enrolment=OuterRef("pk"), days_after_exit=days)
+            OutcomeObservation.objects.filter(
+                enrolment_id__gte=OuterRef("pk"),
+                enrolment_id__lte=OuterRef("pk"),
+                days_after_exit=days,
+            )
         )
         for days in FollowUpDay.values
     }
@@ -155,10 +270,27 @@ def due_follow_ups(user, *, today: dt.date | None = None, window_days: int = 365
             end__lte=today - dt.timedelta(days=days), end__gt=since - dt.timedelta(days=days)
         )
         due |= window & Q(**{f"has_{days}": False})
-    qs = (
-        Enrolment.objects.filter(end__isnull=False)
+    # The widest window first, on its own: the index on ``end`` bounds the scan by it.
+    widest = Q(
+        end__lte=today - dt.timedelta(days=min(FollowUpDay.values)),
+        end__gt=since - dt.timedelta(days=max(FollowUpDay.values)),
+    )
+    return (
+        enrolments.filter(widest)
         .annotate(**{f"has_{days}": expr for days, expr in has.items()})
         .filter(due)
+    )
+
+
+def due_follow_ups(user, *, today: dt.date | None = None, window_days: int = 365):
+    """Outcome observations due: enrolments that ended 90, 180 or 365 days ago or more and have
+    no observation for that point yet, due within the last ``window_days`` (older ones count as
+    missed). Returns a queryset of enrolments (for paging) and a function that expands a page of
+    them into due points."""
+    today = today or dt.date.today()
+    since = today - dt.timedelta(days=window_days)
+    qs = (
+        _due(Enrolment.objects.all(), today, window_days)
         .select_related("participant", "intervention", "exit_status")
         .order_by("end", "pk")
     )
@@ -212,3 +344,28 @@ def open_conflicts(user) -> QuerySet[RegistrationConflict]:
 def decided_conflicts(user) -> QuerySet[RegistrationConflict]:
     """Resolved conflicts the user may see, newest decision first."""
     return _conflicts(user).exclude(status=ConflictStatus.OPEN).order_by("-resolved_at", "-pk")
+
+
+def coaches_for(participant: Participant):
+    """The coaches who may work with ``participant``: those whose role covers its unit (the
+    choices for "ansvarig coach"), by name."""
+    from django.contrib.auth import get_user_model
+
+    from etablera.accounts.models import RoleAssignment
+    from etablera.accounts.roles import Role
+
+    unit = participant.owning_unit
+    ids = [
+        user_id
+        for user_id, body_id, path in RoleAssignment.objects.filter(role=Role.COACH).values_list(
+            "user_id", "body_id", "unit__path"
+        )
+        if (body_id is None and path is None)
+        or (path is not None and unit.path.startswith(path))
+        or (path is None and body_id == unit.body_id)
+    ]
+    return (
+        get_user_model()
+        .objects.filter(pk__in=ids, is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )

@@ -19,7 +19,7 @@ from etablera.accounts import policy
 from etablera.accounts.access_log import log_access
 from etablera.organisation.models import Unit
 
-from . import crypto, identity
+from . import activity, crypto, identity
 from .models import (
     ConflictSource,
     ConflictStatus,
@@ -204,6 +204,8 @@ def register_participant(
     conflict and its log entry are the only extra work.
     """
     set_identity(participant, kind=kind, number=number, reserve=reserve)
+    if participant.responsible_coach_id is None and getattr(actor, "pk", None):
+        participant.responsible_coach = actor  # "mina deltagare" of the one who registered
     clash = _clash_outside_reach(actor, participant)
     participant.held_for_review = clash is not None
     with transaction.atomic():
@@ -347,6 +349,7 @@ def resolve_conflict(
 def update_participant(participant: Participant, *, actor) -> Participant:
     """Save changed facts about a participant (not the identity)."""
     participant.full_clean()
+    participant.last_activity_at = timezone.now()
     participant.save()
     log_access(actor, "change", participant, detail="details changed")
     return participant
@@ -371,6 +374,7 @@ def enrol(enrolment: Enrolment, *, actor) -> Enrolment:
         )
     enrolment.full_clean()
     enrolment.save()
+    activity.touch([enrolment.participant_id])
     log_access(actor, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} created")
     return enrolment
 
@@ -380,6 +384,7 @@ def update_enrolment(enrolment: Enrolment, *, actor) -> Enrolment:
     _check_status(enrolment.exit_status, "exit_status")
     enrolment.full_clean()
     enrolment.save()
+    activity.touch([enrolment.participant_id])
     log_access(actor, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} changed")
     return enrolment
 
@@ -398,6 +403,7 @@ def end_enrolment(
     enrolment.exit_status = exit_status
     enrolment.full_clean()
     enrolment.save()
+    activity.touch([enrolment.participant_id])
     log_access(actor, "change", enrolment.participant, detail=f"enrolment {enrolment.pk} ended")
     return enrolment
 
@@ -426,6 +432,7 @@ def record_observation(observation: OutcomeObservation, *, actor) -> OutcomeObse
     _check_status(observation.status, "status")
     observation.full_clean()
     observation.save()
+    activity.touch([enrolment.participant_id])
     log_access(
         actor,
         "change",

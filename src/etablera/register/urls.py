@@ -19,5 +19,6 @@ urlpatterns = [
     path("insatser/<int:pk>/", views.intervention_detail, name="intervention-detail"),
     path("insatser/<int:pk>/andra/", views.intervention_edit, name="intervention-edit"),
     path("import/", views.import_upload, name="import"),
+    path("import/mall/<str:kind>.<str:fmt>", views.import_template, name="import-template"),
     path("import/<int:pk>/fel.csv", views.import_errors, name="import-errors"),
 ]

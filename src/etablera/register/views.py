@@ -24,8 +24,9 @@ from django.views.decorators.http import require_POST
 from etablera.accounts import policy
 from etablera.accounts.access_log import log_access
 from etablera.web.forms import run_service
+from etablera.web.xlsx import XLSX_TYPE
 
-from . import selectors, services
+from . import import_templates, keyset, selectors, services
 from .forms import (
     EndEnrolmentForm,
     EnrolmentForm,
@@ -34,6 +35,7 @@ from .forms import (
     InterventionForm,
     ObservationForm,
     ParticipantEditForm,
+    ParticipantFilterForm,
     ParticipantForm,
     SearchForm,
 )
@@ -43,6 +45,7 @@ from .jobs import start_import_job
 from .models import (
     Enrolment,
     FollowUpDay,
+    ImportKind,
     ImportRun,
     Intervention,
     Participant,
@@ -133,8 +136,8 @@ def intervention_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
 
 @login_required
 def participant_search(request: HttpRequest) -> HttpResponse:
-    """Exact search by number (POST, so the number never appears in a URL) and the list of the
-    unit's participants, newest first (masked)."""
+    """The unit's participants with names, filters and orders (GET), a page at a time, and the
+    exact search by number (POST, so the number never appears in a URL)."""
     policy.require(request.user, "register.participant.view")
     form = SearchForm(request.POST or None)
     not_found = False
@@ -145,16 +148,39 @@ def participant_search(request: HttpRequest) -> HttpResponse:
             return redirect("register:participant-detail", pk=found.pk)
         not_found = True
         form = SearchForm()  # the typed number is not echoed back into the page
-    page = Paginator(selectors.participants(request.user), PAGE_SIZE).get_page(
-        request.GET.get("sida")
+    filters_form = ParticipantFilterForm(
+        request.GET, interventions=selectors.interventions(request.user)
     )
-    if page.object_list:
-        log_access(request.user, "view", list(page.object_list), detail="participant list")
+    filters = selectors.ParticipantFilters()
+    if filters_form.is_valid():
+        data = filters_form.cleaned_data
+        filters = selectors.ParticipantFilters(
+            name=data["namn"].strip(),
+            mine=data["mina"],
+            active=data["aktiva"],
+            follow_up_due=data["uppfoljning"],
+            intervention_id=data["insats"].pk if data["insats"] else None,
+            status_id=data["status"].pk if data["status"] else None,
+            order=data["ordning"] or "registrerad",
+        )
+    queryset = selectors.filtered_participants(request.user, filters)
+    page = keyset.page(
+        queryset,
+        selectors.PARTICIPANT_ORDERS[filters.effective_order],
+        keyset.parse_after(request.GET.get("efter")),
+        PAGE_SIZE,
+    )
+    selectors.with_enrolment_counts(page.rows)
+    if page.rows:
+        detail = "participant list, name search" if filters.name else "participant list"
+        log_access(request.user, "view", page.rows, detail=detail)
     return render(
         request,
         "register/participant_search.html",
         {
             "form": form,
+            "filters_form": filters_form,
+            "filtered": filters != selectors.ParticipantFilters(order=filters.order),
             "not_found": not_found,
             "page": page,
             "can_create": policy.can(request.user, "register.participant.change"),
@@ -195,7 +221,7 @@ def _participant(request: HttpRequest, pk: int, action: str = "register.particip
     participant = policy.get_or_404(
         request.user,
         "register.participant.view",
-        Participant.objects.select_related("owning_unit"),
+        Participant.objects.select_related("owning_unit", "responsible_coach"),
         pk=pk,
     )
     if action != "register.participant.view":
@@ -239,7 +265,9 @@ def participant_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk, "register.participant.change")
-    form = ParticipantEditForm(request.POST or None, instance=participant)
+    form = ParticipantEditForm(
+        request.POST or None, instance=participant, coaches=selectors.coaches_for(participant)
+    )
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form, services.update_participant, form.save(commit=False), actor=request.user
@@ -356,8 +384,10 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     """ "Uppföljningar att göra": exits 90, 180 or 365 days ago without an observation."""
     policy.require(request.user, "register.observation.change")
     queryset, expand = selectors.due_follow_ups(request.user)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("sida"))
-    points = expand(list(page.object_list))
+    page = keyset.page(
+        queryset, ("end", "pk"), keyset.parse_after(request.GET.get("efter")), PAGE_SIZE
+    )
+    points = expand(page.rows)
     if points:
         log_access(
             request.user,
@@ -499,8 +529,27 @@ def _import_upload(request: HttpRequest, limit: int) -> HttpResponse:
             "limit_mb": limit // (1024 * 1024),
             "background_kb": settings.ETABLERA_BACKGROUND_IMPORT_KB,
             "runs": selectors.import_runs(request.user)[:10],
+            "templates": [
+                (kind, label, import_templates.headers(kind)) for kind, label in ImportKind.choices
+            ],
         },
     )
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """An empty file with the headers the import accepts (no personal data)."""
+    policy.require(request.user, "register.import")
+    if kind not in import_templates.COLUMNS or fmt not in import_templates.FORMATS:
+        raise Http404
+    name = f"mall-{ImportKind(kind).label.lower()}.{fmt}"
+    if fmt == "csv":
+        body, content_type = import_templates.csv_bytes(kind), "text/csv; charset=utf-8"
+    else:
+        body, content_type = import_templates.xlsx_bytes(kind), XLSX_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

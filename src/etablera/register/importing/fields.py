@@ -110,6 +110,17 @@ def parse_year(text: str, today: dt.date | None = None) -> int | None:
     return int(value)
 
 
+NAME_MAX = 100
+
+
+def parse_name(text: str) -> str:
+    """A given or family name: blank allowed, inner whitespace collapsed, at most 100 characters."""
+    value = " ".join(text.split())
+    if len(value) > NAME_MAX:
+        raise FieldError(_("Namnet får vara högst %(n)s tecken.") % {"n": NAME_MAX})
+    return value
+
+
 def parse_country(text: str) -> str:
     value = text.strip()
     if not value:
@@ -264,6 +275,8 @@ PARTICIPANT_COLUMNS: dict[str, list[str]] = {
     "identity": IDENTITY_ALIASES,
     "reserve_number": RESERVE_ALIASES,
     "owning_unit": ["enhet", "ansvarig enhet", "ägande enhet", "enhets-id"],
+    "given_name": ["förnamn", "tilltalsnamn"],
+    "family_name": ["efternamn"],
     "gender": ["kön", "kon", "juridiskt kön"],
     "birth_year": ["födelseår", "fodelsear", "född år"],
     "country_of_birth": ["födelseland", "land", "ursprungsland"],

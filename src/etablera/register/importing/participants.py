@@ -27,6 +27,8 @@ class ParticipantImporter(RowImporter):
     columns = fields.PARTICIPANT_COLUMNS
     participant_field = "pk"
     COLUMNS = (
+        "given_name",
+        "family_name",
         "identity_kind",
         "identity_encrypted",
         "identity_hash",
@@ -46,6 +48,8 @@ class ParticipantImporter(RowImporter):
         "held_for_review",
     )
     UPDATABLE = (
+        "given_name",
+        "family_name",
         "birth_year",
         "gender",
         "country_of_birth",
@@ -179,6 +183,8 @@ class ParticipantImporter(RowImporter):
         for name, parser in simple.items():
             if name in col:
                 parse_opt.append((name, col[name], parser, {}))
+        # Names are direct identifiers: a bad one is reported without its value.
+        names = [(name, col[name]) for name in ("given_name", "family_name") if name in col]
         i_received = col.get("received_on")
         unit_cache: dict[str, Unit | Bad] = {}
         seen_hash: dict[str, int] = {}
@@ -204,6 +210,12 @@ class ParticipantImporter(RowImporter):
                     ok = False
                 else:
                     values[name] = value
+            for name, index in names:
+                try:
+                    values[name] = fields.parse_name(cells[index])
+                except FieldError as exc:
+                    self.sink.add(number, self.title(name), "", exc.message)
+                    ok = False
             received = None
             if i_received is not None and cells[i_received]:
                 got = self.date(cells[i_received])
@@ -314,6 +326,8 @@ class ParticipantImporter(RowImporter):
             if held is not None:
                 self.held.append((held, unit.pk, key))  # type: ignore[union-attr,arg-type]
             row = (
+                values.get("given_name", ""),
+                values.get("family_name", ""),
                 kind,
                 encrypted or "",
                 hashed,
