@@ -92,7 +92,7 @@ def child(args) -> None:
 
     def timed_import(kind: str, path: str):
         with open(path, "rb") as raw:
-            result = run_import(kind, raw, file_name=Path(path).name, scope=scope, user=user)
+            result = run_import(kind, raw, file_name=Path(path).name, scope=scope, actor=user)
         if not result.committed:
             raise SystemExit(f"{kind} import failed: {result.errors.first[:5]}")
         return result

@@ -177,13 +177,17 @@ def test_a_grant_through_the_admin_is_logged_and_reported_to_the_owner(
 
 
 def test_roles_without_personal_data_are_granted_without_a_trail_entry(admin_user, body):
-    services.grant_role(admin_user, RoleAssignment(user=admin_user, role=Role.READER, body=body))
+    services.grant_role(
+        RoleAssignment(user=admin_user, role=Role.READER, body=body), actor=admin_user
+    )
     assert not AccessLogEntry.objects.exists()
 
 
 def test_the_service_refuses_a_self_grant_whoever_calls_it(coach, coach_unit):
     with pytest.raises(services.ValidationError):
-        services.grant_role(coach, RoleAssignment(user=coach, role=Role.COACH, unit=coach_unit))
+        services.grant_role(
+            RoleAssignment(user=coach, role=Role.COACH, unit=coach_unit), actor=coach
+        )
 
 
 # --- the admin's change history -----------------------------------------------------------------

@@ -99,7 +99,7 @@ def test_an_import_by_a_coach_never_names_the_other_unit(coach, coach_unit, othe
         io.BytesIO(data),
         file_name="f.csv",
         scope=ImportScope(default_unit=coach_unit, allowed_paths=(coach_unit.path,)),
-        user=coach,
+        actor=coach,
         dry_run=dry_run,
     )
     assert result.ok

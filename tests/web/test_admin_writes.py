@@ -57,6 +57,6 @@ def test_role_assignments_saved_in_the_admin_are_checked(body, unit):
     user = UserFactory()
     with pytest.raises(ValidationError):
         account_services.grant_role(
-            UserFactory(), RoleAssignment(user=user, role=Role.COACH, body=body, unit=unit)
+            RoleAssignment(user=user, role=Role.COACH, body=body, unit=unit), actor=UserFactory()
         )
     assert not RoleAssignment.objects.filter(user=user).exists()

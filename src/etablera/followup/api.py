@@ -16,13 +16,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from etablera.mandates.models import Decision
-from etablera.web.api import PolicyModelViewSet, router
+from etablera.web.api import PolicyModelViewSet, ServiceSerializer, router
 
 from . import selectors, services
 from .models import Period, Report, ReportEntry
 
 
-class PeriodSerializer(serializers.ModelSerializer):
+class PeriodSerializer(ServiceSerializer):
+    service = staticmethod(services.save_period)
+
     class Meta:
         model = Period
         fields = [
@@ -39,14 +41,6 @@ class PeriodSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "opened_at"]
         validators: list = []
         extra_kwargs = {"code": {"validators": []}}
-
-    def create(self, validated_data):
-        return services.save_period(Period(**validated_data), actor=self.context["request"].user)
-
-    def update(self, instance, validated_data):
-        for key, value in validated_data.items():
-            setattr(instance, key, value)
-        return services.save_period(instance, actor=self.context["request"].user)
 
 
 class ReportSerializer(serializers.ModelSerializer):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from etablera.accounts import policy
+from etablera.accounts.trail import person, records_actor
 from etablera.goals.models import Goal
 from etablera.mandates.models import Decision, Mandate, MandateStatus, ReportFrequency
 
@@ -39,6 +40,7 @@ FREQUENCIES_FOR_KIND: dict[str, list[str]] = {
 }
 
 
+@records_actor
 @transaction.atomic
 def save_period(period: Period, *, actor) -> Period:
     """Create or change a period; its code, dates and deadline are checked, and overlaps with
@@ -79,6 +81,7 @@ def _goals_for(period: Period) -> Q:
     )
 
 
+@records_actor
 @transaction.atomic
 def open_period(period: Period, *, actor, notify: bool = True) -> list[Report]:
     """Open a planned period: every body with something to follow up gets a draft report.
@@ -154,7 +157,7 @@ def open_period(period: Period, *, actor, notify: bool = True) -> list[Report]:
     if period.status != PeriodStatus.OPEN:
         period.status = PeriodStatus.OPEN
         period.opened_at = timezone.now()
-        period.opened_by = actor
+        period.opened_by = person(actor)
         period.save(update_fields=["status", "opened_at", "opened_by"])
     if new_reports and notify:
         created = list(
@@ -167,6 +170,7 @@ def open_period(period: Period, *, actor, notify: bool = True) -> list[Report]:
     return list(reports.values())
 
 
+@records_actor
 @transaction.atomic
 def close_period(period: Period, *, actor) -> Period:
     """Close an open period: no more submissions; approvals of submitted reports still work."""
@@ -199,6 +203,7 @@ def _refuse_locked(report: Report) -> None:
         )
 
 
+@records_actor
 @transaction.atomic
 def update_report(
     report: Report,
@@ -237,6 +242,7 @@ def update_report(
     return report
 
 
+@records_actor
 @transaction.atomic
 def update_entry(entry: ReportEntry, data: Mapping[str, Any], *, actor) -> ReportEntry:
     """Change one entry (the API's way); the same rules as :func:`update_report`."""
@@ -262,6 +268,7 @@ def _take_snapshot(report: Report, *, actor) -> None:
     ReportEntry.objects.bulk_update(entries, ["snapshot", "snapshot_at"])
 
 
+@records_actor
 @transaction.atomic
 def submit_report(report: Report, *, actor) -> Report:
     """Hand in a draft or returned report: every entry must be assessed; the indicator values
@@ -302,13 +309,14 @@ def submit_report(report: Report, *, actor) -> Report:
     _take_snapshot(report, actor=actor)
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
-    report.submitted_by = actor
+    report.submitted_by = person(actor)
     report.return_comment = ""
     report.save()
     ReportEvent.objects.create(report=report, action=ReportEvent.Action.SUBMITTED, actor=actor)
     return report
 
 
+@records_actor
 @transaction.atomic
 def return_report(report: Report, comment: str, *, actor) -> Report:
     """Send a submitted report back to its body with a comment; it becomes editable again."""
@@ -333,6 +341,7 @@ def return_report(report: Report, comment: str, *, actor) -> Report:
     return report
 
 
+@records_actor
 @transaction.atomic
 def approve_report(report: Report, decision: Decision | None, *, actor) -> Report:
     """Approve a submitted report with the decision that approved it; the report is then
@@ -353,7 +362,7 @@ def approve_report(report: Report, decision: Decision | None, *, actor) -> Repor
     report.status = ReportStatus.APPROVED
     report.decision = decision
     report.approved_at = timezone.now()
-    report.approved_by = actor
+    report.approved_by = person(actor)
     report.full_clean(exclude=["period", "body"])
     report.save()
     ReportEvent.objects.create(

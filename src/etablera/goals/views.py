@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from etablera.accounts import policy
-from etablera.web.forms import run_service, submit_form
+from etablera.web.forms import submit_form
 
 from . import presentation, selectors, services
 from .forms import GoalFilterForm, GoalForm, IndicatorForm, TargetForm, ValueForm
@@ -65,9 +65,7 @@ def goal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return submit_form(
         request,
         form,
-        lambda: run_service(
-            form,
-            services.save_goal,
+        lambda: services.save_goal(
             form.save(commit=False),
             form.cleaned_data["mandates"],
             actor=request.user,
@@ -128,9 +126,7 @@ def indicator_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return submit_form(
         request,
         form,
-        lambda: run_service(
-            form,
-            services.save_indicator,
+        lambda: services.save_indicator(
             form.save(commit=False),
             form.cleaned_data["goals"],
             actor=request.user,
@@ -155,9 +151,7 @@ def target_edit(request: HttpRequest, indicator_pk: int, pk: int | None = None) 
     return submit_form(
         request,
         form,
-        lambda: run_service(
-            form, services.save_target, form.save(commit=False), actor=request.user
-        ),
+        lambda: services.save_target(form.save(commit=False), actor=request.user),
         done=_("Målvärdet har sparats."),
         then=reverse("goals:indicator-detail", args=[indicator.pk]),
         template="goals/target_form.html",
@@ -180,7 +174,7 @@ def value_edit(request: HttpRequest, indicator_pk: int, pk: int | None = None) -
     return submit_form(
         request,
         form,
-        lambda: run_service(form, services.save_value, form.save(commit=False), actor=request.user),
+        lambda: services.save_value(form.save(commit=False), actor=request.user),
         done=_("Värdet har sparats."),
         then=reverse("goals:indicator-detail", args=[indicator.pk]),
         template="goals/value_form.html",

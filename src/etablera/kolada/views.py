@@ -95,7 +95,7 @@ def kpi_add(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error))
         return redirect("kolada:overview")
     try:
-        kpi = services.add_kpi(form.cleaned_data["kpi"])
+        kpi = services.add_kpi(form.cleaned_data["kpi"], actor=request.user)
     except KoladaError as exc:
         messages.error(request, str(exc))
         return redirect("kolada:overview")
@@ -136,7 +136,7 @@ def kpi_detail(request: HttpRequest, pk: str) -> HttpResponse:
 def kpi_accept(request: HttpRequest, pk: str) -> HttpResponse:
     kpi = policy.get_or_404(request.user, "kolada.view", Kpi.objects, pk=pk.upper())
     policy.require(request.user, "kolada.sync", kpi)
-    services.accept_title(kpi)
+    services.accept_title(kpi, actor=request.user)
     messages.success(request, _("Den nya titeln för %(kpi)s är godkänd.") % {"kpi": kpi.id})
     return redirect("kolada:kpi-detail", pk=kpi.pk)
 
@@ -171,7 +171,10 @@ def comparison_group(request: HttpRequest) -> HttpResponse:
 
             try:
                 services.save_comparison_group(
-                    municipality, form.cleaned_data["name"], form.cleaned_data["codes"]
+                    municipality,
+                    form.cleaned_data["name"],
+                    form.cleaned_data["codes"],
+                    actor=request.user,
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -201,7 +204,7 @@ def comparison_group(request: HttpRequest) -> HttpResponse:
 def groups_fetch(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "kolada.group.change")
     try:
-        count = services.sync_municipality_groups()
+        count = services.sync_municipality_groups(actor=request.user)
     except KoladaError as exc:
         messages.error(request, str(exc))
     else:

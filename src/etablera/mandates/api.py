@@ -12,7 +12,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from etablera.web.api import PolicyModelViewSet, router
+from etablera.web.api import PolicyModelViewSet, ServiceSerializer, router
 
 from . import selectors, services
 from .models import Decision, Mandate, PolicyArea
@@ -20,21 +20,7 @@ from .models import Decision, Mandate, PolicyArea
 WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
 
 
-class ServiceSerializerMixin:
-    """Create and update through the app's service, which validates the whole object."""
-
-    service: staticmethod
-
-    def create(self, validated_data):
-        return type(self).service(self.Meta.model(**validated_data))
-
-    def update(self, instance, validated_data):
-        for key, value in validated_data.items():
-            setattr(instance, key, value)
-        return type(self).service(instance)
-
-
-class PolicyAreaSerializer(ServiceSerializerMixin, serializers.ModelSerializer):
+class PolicyAreaSerializer(ServiceSerializer):
     service = staticmethod(services.save_policy_area)
 
     class Meta:
@@ -43,7 +29,7 @@ class PolicyAreaSerializer(ServiceSerializerMixin, serializers.ModelSerializer):
         extra_kwargs = {"code": {"required": False, "allow_blank": True}}
 
 
-class DecisionSerializer(ServiceSerializerMixin, serializers.ModelSerializer):
+class DecisionSerializer(ServiceSerializer):
     service = staticmethod(services.save_decision)
     reference = serializers.CharField(read_only=True, help_text="KS 2017-05-17 § 123, dnr …")
 
@@ -54,7 +40,7 @@ class DecisionSerializer(ServiceSerializerMixin, serializers.ModelSerializer):
         validators: list = []
 
 
-class MandateSerializer(ServiceSerializerMixin, serializers.ModelSerializer):
+class MandateSerializer(ServiceSerializer):
     service = staticmethod(services.save_mandate)
     missing_decision = serializers.BooleanField(
         read_only=True, help_text=gettext_lazy("Beställt uppdrag utan registrerat beslut.")

@@ -147,7 +147,9 @@ def mandate_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     original = str(mandate) if mandate.pk else ""  # the form changes the instance as it validates
     form = MandateForm(request.POST or None, instance=mandate)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_mandate, form.save(commit=False))
+        saved = run_service(
+            form, services.save_mandate, form.save(commit=False), actor=request.user
+        )
         if saved:
             messages.success(request, _("Uppdraget ”%(title)s” har sparats.") % {"title": saved})
             if saved.missing_decision:
@@ -287,9 +289,15 @@ def decision_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     def save():
         if mandate is not None:
             return run_service(
-                form, services.save_decision_for_mandate, form.save(commit=False), mandate
+                form,
+                services.save_decision_for_mandate,
+                form.save(commit=False),
+                mandate,
+                actor=request.user,
             )
-        return run_service(form, services.save_decision, form.save(commit=False))
+        return run_service(
+            form, services.save_decision, form.save(commit=False), actor=request.user
+        )
 
     return submit_form(
         request,
@@ -333,7 +341,9 @@ def policy_area_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
     return submit_form(
         request,
         form,
-        lambda: run_service(form, services.save_policy_area, form.save(commit=False)),
+        lambda: run_service(
+            form, services.save_policy_area, form.save(commit=False), actor=request.user
+        ),
         done=lambda saved: _("Politikområdet %(name)s har sparats.") % {"name": saved},
         then=reverse("mandates:policyarea-list"),
         template="mandates/policyarea_form.html",

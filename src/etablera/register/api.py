@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from etablera.accounts import policy
 from etablera.accounts.access_log import log_access
-from etablera.web.api import PolicyModelViewSet, router
+from etablera.web.api import PolicyModelViewSet, ServiceSerializer, router
 
 from . import selectors, services
 from .models import (
@@ -37,7 +37,9 @@ def _scoped(user, action_name: str, queryset):
     return policy.scope(user, action_name, queryset)
 
 
-class InterventionSerializer(serializers.ModelSerializer):
+class InterventionSerializer(ServiceSerializer):
+    service = staticmethod(services.save_intervention)
+
     class Meta:
         model = Intervention
         fields = [
@@ -70,14 +72,6 @@ class InterventionSerializer(serializers.ModelSerializer):
                 {"end": _("Slutdatum kan inte ligga före startdatum.")}
             )
         return attrs
-
-    def create(self, validated_data):
-        return services.save_intervention(Intervention(**validated_data))
-
-    def update(self, instance, validated_data):
-        for key, value in validated_data.items():
-            setattr(instance, key, value)
-        return services.save_intervention(instance)
 
 
 class InterventionViewSet(PolicyModelViewSet):

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from etablera.organisation.models import Unit
 
@@ -475,7 +476,7 @@ class OutcomeObservation(models.Model):
 
 
 class ImportKind(models.TextChoices):
-    PARTICIPANTS = "participants", _("Deltagare")
+    PARTICIPANTS = "participants", pgettext_lazy("plural", "Deltagare")
     ENROLMENTS = "enrolments", _("Deltaganden")
 
 

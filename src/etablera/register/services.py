@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from etablera.accounts import policy
 from etablera.accounts.access_log import log_access
+from etablera.accounts.trail import person, records_actor
 from etablera.organisation.models import Unit
 
 from . import crypto, identity
@@ -34,16 +35,18 @@ from .models import (
 )
 
 
+@records_actor
 @transaction.atomic
-def save_intervention(intervention: Intervention) -> Intervention:
+def save_intervention(intervention: Intervention, *, actor) -> Intervention:
     """Validate and save an intervention (not personal data: no access log)."""
     intervention.full_clean()
     intervention.save()
     return intervention
 
 
+@records_actor
 @transaction.atomic
-def save_status_category(category: StatusCategory) -> StatusCategory:
+def save_status_category(category: StatusCategory, *, actor) -> StatusCategory:
     """Validate and save one of the managed exit and follow-up statuses."""
     category.full_clean()
     category.save()
@@ -123,15 +126,16 @@ def find_clash(participant: Participant) -> Participant | None:
     return clash.filter(reserve_number=participant.reserve_number).first()
 
 
+@records_actor
 def record_conflict(
-    user,
     existing: Participant,
     requested_unit: Unit,
     *,
+    actor,
     source: str,
     import_run: ImportRun | None = None,
 ) -> RegistrationConflict:
-    """Record that ``user`` tried to register ``existing`` for ``requested_unit``; in the trail.
+    """Record that ``actor`` tried to register ``existing`` for ``requested_unit``; in the trail.
 
     One open conflict per participant and unit: a second attempt is logged on the first.
     """
@@ -140,13 +144,13 @@ def record_conflict(
         requested_unit=requested_unit,
         status=ConflictStatus.OPEN,
         defaults={
-            "requested_by": user if getattr(user, "pk", None) else None,
+            "requested_by": person(actor),
             "source": source,
             "import_run": import_run,
         },
     )
     log_access(
-        user,
+        actor,
         "create",
         conflict,
         detail=f"registration of participant {existing.pk} for unit {requested_unit.pk} held "
@@ -173,10 +177,11 @@ def _refuse_duplicate(user, participant: Participant, *, source: str) -> None:
             }
         )
     with transaction.atomic():
-        record_conflict(user, clash, participant.owning_unit, source=source)
+        record_conflict(clash, participant.owning_unit, actor=user, source=source)
     raise ValidationError({field: HELD_FOR_REVIEW})
 
 
+@records_actor
 def register_participant(
     participant: Participant,
     *,
@@ -205,6 +210,7 @@ def register_participant(
     return participant
 
 
+@records_actor
 @transaction.atomic
 def resolve_conflict(conflict: RegistrationConflict, *, actor, transfer: bool) -> None:
     """Transfer the participant to the unit that asked for them, or decline; in the trail."""
@@ -219,7 +225,7 @@ def resolve_conflict(conflict: RegistrationConflict, *, actor, transfer: bool) -
         conflict.status = ConflictStatus.TRANSFERRED
     else:
         conflict.status = ConflictStatus.DECLINED
-    conflict.resolved_by = actor
+    conflict.resolved_by = person(actor)
     conflict.resolved_at = timezone.now()
     conflict.save(update_fields=["status", "resolved_by", "resolved_at"])
     log_access(
@@ -230,6 +236,7 @@ def resolve_conflict(conflict: RegistrationConflict, *, actor, transfer: bool) -
     )
 
 
+@records_actor
 @transaction.atomic
 def update_participant(participant: Participant, *, actor) -> Participant:
     """Save changed facts about a participant (not the identity)."""
@@ -244,6 +251,7 @@ def _check_status(status: StatusCategory | None, field: str) -> None:
         raise ValidationError({field: _("Statusen används inte längre. Välj en aktiv status.")})
 
 
+@records_actor
 @transaction.atomic
 def enrol(enrolment: Enrolment, *, actor) -> Enrolment:
     """Enrol a participant in an intervention."""
@@ -262,6 +270,7 @@ def enrol(enrolment: Enrolment, *, actor) -> Enrolment:
     return enrolment
 
 
+@records_actor
 @transaction.atomic
 def update_enrolment(enrolment: Enrolment, *, actor) -> Enrolment:
     _check_status(enrolment.exit_status, "exit_status")
@@ -271,6 +280,7 @@ def update_enrolment(enrolment: Enrolment, *, actor) -> Enrolment:
     return enrolment
 
 
+@records_actor
 @transaction.atomic
 def end_enrolment(
     enrolment: Enrolment, *, actor, end: dt.date, exit_status: StatusCategory
@@ -289,6 +299,7 @@ def end_enrolment(
     return enrolment
 
 
+@records_actor
 @transaction.atomic
 def record_observation(observation: OutcomeObservation, *, actor) -> OutcomeObservation:
     """Record a participant's status some time after an enrolment ended."""
@@ -322,6 +333,7 @@ def record_observation(observation: OutcomeObservation, *, actor) -> OutcomeObse
     return observation
 
 
+@records_actor
 def reveal_identity(participant: Participant, *, actor, purpose: str) -> str:
     """The participant's number in clear, for a coach who needs it; always logged.
 

@@ -124,7 +124,7 @@ class ParticipantImporter(RowImporter):
             return existing[0]
         return None
 
-    def finish(self, run: ImportRun, user) -> None:
+    def finish(self, run: ImportRun, actor) -> None:
         """After a committed import: the held rows become conflicts for the owning units."""
         if not self.held:
             return
@@ -132,9 +132,9 @@ class ParticipantImporter(RowImporter):
         units = Unit.objects.in_bulk({unit for _pk, unit in self.held})
         for pk, unit in dict.fromkeys(self.held):
             services.record_conflict(
-                user,
                 participants[pk],
                 units[unit],
+                actor=actor,
                 source=ConflictSource.IMPORT,
                 import_run=run,
             )
@@ -264,12 +264,7 @@ class ParticipantImporter(RowImporter):
                     seen_reserve[reserve] = number
                     kind = IdentityKind.RESERVE
             else:
-                self.sink.add(
-                    number,
-                    self.title("identity" if i_id is not None else "reserve_number"),
-                    "",
-                    _("Identitetsnummer eller reservnummer saknas."),
-                )
+                self.missing_identity(number)
                 ok = False
 
             year = values.get("birth_year")

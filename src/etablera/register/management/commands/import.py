@@ -90,7 +90,7 @@ class Command(BaseCommand):
                     raw,
                     file_name=file.name,
                     scope=scope,
-                    user=actor,
+                    actor=actor,
                     dry_run=dry_run,
                     errors=ErrorSink(out, keep=20),
                     progress=progress,
