@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response as ApiResponse
 
-from etablera.web.api import PolicyModelViewSet, ServiceSerializer, router
+from etablera.web.api import NO_DELETE, PolicyModelViewSet, ServiceSerializer, router
 
 from . import evidence, services
 from .models import (
@@ -173,7 +173,7 @@ class AuditViewSet(PolicyModelViewSet):
     serializer_class = AuditSerializer
     view_action = "audits.view"
     change_action = "audits.audit.change"
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class AuditQuestionViewSet(PolicyModelViewSet):
@@ -182,7 +182,7 @@ class AuditQuestionViewSet(PolicyModelViewSet):
     view_action = "audits.view"
     change_action = "audits.audit.change"
     filterset_fields = ["audit", "verdict"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class RecommendationViewSet(PolicyModelViewSet):
@@ -191,7 +191,7 @@ class RecommendationViewSet(PolicyModelViewSet):
     view_action = "audits.view"
     change_action = "audits.audit.change"
     filterset_fields = ["audit"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class ResponseViewSet(PolicyModelViewSet):
@@ -200,7 +200,7 @@ class ResponseViewSet(PolicyModelViewSet):
     view_action = "audits.view"
     change_action = "audits.response.change"
     filterset_fields = ["audit", "recommendation", "body"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class ActionViewSet(PolicyModelViewSet):
@@ -209,7 +209,7 @@ class ActionViewSet(PolicyModelViewSet):
     view_action = "audits.view"
     change_action = "audits.action.change"
     filterset_fields = ["recommendation", "status", "responsible_body"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class AuditorFollowUpViewSet(PolicyModelViewSet):

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from etablera.mandates.models import Decision
 from etablera.organisation.models import Body, Unit
-from etablera.web.api import PolicyModelViewSet, ServiceSerializer, router
+from etablera.web.api import NO_DELETE, PolicyModelViewSet, ServiceSerializer, router
 
 from . import services
 from .models import (
@@ -289,7 +289,7 @@ class SteeringDocumentViewSet(PolicyModelViewSet):
     view_action = "documents.view"
     change_action = "documents.change"
     filterset_fields = ["kind", "owner"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class DocumentVersionViewSet(PolicyModelViewSet):
@@ -299,7 +299,7 @@ class DocumentVersionViewSet(PolicyModelViewSet):
     change_action = "documents.change"
     adopt_action = "documents.change"
     filterset_fields = ["document", "status"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
     @extend_schema(request=AdoptSerializer, responses=DocumentVersionSerializer)
     @action(detail=True, methods=["post"])

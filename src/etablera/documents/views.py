@@ -95,14 +95,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def document_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if pk is None:
-        policy.require(request.user, "documents.change")
-        document = SteeringDocument()
-    else:
-        document = policy.get_or_404(
-            request.user, "documents.view", SteeringDocument.objects, pk=pk
-        )
-        policy.require(request.user, "documents.change", document)
+    document = policy.get_for_change(
+        request.user, "documents.view", "documents.change", SteeringDocument.objects, pk
+    )
     form = DocumentForm(_posted(request), instance=document)
     return submit_form(
         request,

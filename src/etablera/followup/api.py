@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from etablera.mandates.models import Decision
-from etablera.web.api import PolicyModelViewSet, ServiceSerializer, router
+from etablera.web.api import NO_DELETE, PolicyModelViewSet, ServiceSerializer, router
 
 from . import selectors, services
 from .models import Period, Report, ReportEntry
@@ -123,7 +123,7 @@ class PeriodViewSet(PolicyModelViewSet):
     view_action = "followup.period.view"
     change_action = "followup.period.change"
     filterset_fields = ["kind", "status", "code"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
     open_action = "followup.period.change"
     close_action = "followup.period.change"
 

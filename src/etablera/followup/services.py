@@ -152,7 +152,10 @@ def open_period(period: Period, *, actor, notify: bool = True) -> list[Report]:
             entries.append(ReportEntry(report=report, goal=goal, order=order[report.pk]))
     ReportEntry.objects.bulk_create(entries)
     ReportEvent.objects.bulk_create(
-        [ReportEvent(report=r, action=ReportEvent.Action.CREATED, actor=actor) for r in new_reports]
+        [
+            ReportEvent(report=r, action=ReportEvent.Action.CREATED, actor=person(actor))
+            for r in new_reports
+        ]
     )
     if period.status != PeriodStatus.OPEN:
         period.status = PeriodStatus.OPEN
@@ -312,7 +315,9 @@ def submit_report(report: Report, *, actor) -> Report:
     report.submitted_by = person(actor)
     report.return_comment = ""
     report.save()
-    ReportEvent.objects.create(report=report, action=ReportEvent.Action.SUBMITTED, actor=actor)
+    ReportEvent.objects.create(
+        report=report, action=ReportEvent.Action.SUBMITTED, actor=person(actor)
+    )
     return report
 
 
@@ -336,7 +341,7 @@ def return_report(report: Report, comment: str, *, actor) -> Report:
     report.return_comment = comment
     report.save()
     ReportEvent.objects.create(
-        report=report, action=ReportEvent.Action.RETURNED, actor=actor, comment=comment
+        report=report, action=ReportEvent.Action.RETURNED, actor=person(actor), comment=comment
     )
     return report
 
@@ -366,6 +371,9 @@ def approve_report(report: Report, decision: Decision | None, *, actor) -> Repor
     report.full_clean(exclude=["period", "body"])
     report.save()
     ReportEvent.objects.create(
-        report=report, action=ReportEvent.Action.APPROVED, actor=actor, comment=decision.reference
+        report=report,
+        action=ReportEvent.Action.APPROVED,
+        actor=person(actor),
+        comment=decision.reference,
     )
     return report

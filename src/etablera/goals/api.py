@@ -15,12 +15,11 @@ from rest_framework import serializers
 
 from etablera.accounts import policy
 from etablera.goals.periods import InvalidPeriod, resolve_period
-from etablera.web.api import PolicyModelViewSet, ServiceSerializer, router
+from etablera.web.api import NO_DELETE, PolicyModelViewSet, ServiceSerializer, router
 
 from . import services
+from .forms import GoalForm
 from .models import Goal, Indicator, IndicatorValue, Target
-
-WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
 
 
 class GoalSerializer(ServiceSerializer):
@@ -32,19 +31,7 @@ class GoalSerializer(ServiceSerializer):
 
     class Meta:
         model = Goal
-        fields = [
-            "id",
-            "title",
-            "description",
-            "level",
-            "parent",
-            "owner",
-            "policy_area",
-            "valid_from",
-            "valid_to",
-            "mandates",
-            "missing_owner",
-        ]
+        fields = ["id", *GoalForm.Meta.fields, "missing_owner"]  # the page's fields, and more
         extra_kwargs = {"mandates": {"required": False}}
 
 
@@ -136,7 +123,7 @@ class GoalViewSet(PolicyModelViewSet):
     view_action = "goals.view"
     change_action = "goals.change"
     filterset_fields = ["level", "owner", "policy_area", "parent"]
-    http_method_names = WRITE_METHODS
+    http_method_names = NO_DELETE
 
 
 class IndicatorViewSet(PolicyModelViewSet):
@@ -145,7 +132,7 @@ class IndicatorViewSet(PolicyModelViewSet):
     view_action = "goals.view"
     change_action = "goals.change"
     filterset_fields = ["source", "unit", "gender_breakdown", "is_active", "goals"]
-    http_method_names = WRITE_METHODS
+    http_method_names = NO_DELETE
 
 
 class TargetViewSet(PolicyModelViewSet):

@@ -12,12 +12,10 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from etablera.web.api import PolicyModelViewSet, ServiceSerializer, router
+from etablera.web.api import NO_DELETE, PolicyModelViewSet, ServiceSerializer, router
 
 from . import selectors, services
 from .models import Decision, Mandate, PolicyArea
-
-WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
 
 
 class PolicyAreaSerializer(ServiceSerializer):
@@ -110,7 +108,7 @@ class PolicyAreaViewSet(PolicyModelViewSet):
     view_action = "mandates.policyarea.view"
     change_action = "mandates.policyarea.change"
     filterset_fields = ["is_active"]
-    http_method_names = WRITE_METHODS
+    http_method_names = NO_DELETE
 
 
 class DecisionViewSet(PolicyModelViewSet):
@@ -122,7 +120,7 @@ class DecisionViewSet(PolicyModelViewSet):
     view_action = "mandates.decision.view"
     change_action = "mandates.decision.change"
     filterset_fields = ["body", "date"]
-    http_method_names = WRITE_METHODS
+    http_method_names = NO_DELETE
 
 
 class MandateViewSet(PolicyModelViewSet):
@@ -138,7 +136,7 @@ class MandateViewSet(PolicyModelViewSet):
     view_action = "mandates.view"
     change_action = "mandates.change"
     filterset_class = MandateFilter
-    http_method_names = WRITE_METHODS
+    http_method_names = NO_DELETE
 
 
 router.register("policy-areas", PolicyAreaViewSet, basename="policy-area")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from etablera.web.api import PolicyModelViewSet, ServiceSerializer, router
+from etablera.web.api import NO_DELETE, PolicyModelViewSet, ServiceSerializer, router
 
 from . import services
 from .models import Body, Municipality, Unit
@@ -78,7 +78,7 @@ class BodyViewSet(PolicyModelViewSet):
     view_action = "organisation.view"
     change_action = "organisation.change"
     filterset_fields = ["kind"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class UnitViewSet(PolicyModelViewSet):
@@ -87,7 +87,7 @@ class UnitViewSet(PolicyModelViewSet):
     view_action = "organisation.view"
     change_action = "organisation.change"
     filterset_fields = ["body", "kind", "parent"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 router.register("municipalities", MunicipalityViewSet, basename="municipality")

@@ -48,12 +48,14 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def body_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if pk is None:
-        policy.require(request.user, "organisation.change")
-        body = Body(municipality=Municipality.objects.current())
-    else:
-        body = policy.get_or_404(request.user, "organisation.view", Body.objects, pk=pk)
-        policy.require(request.user, "organisation.change", body)
+    body = policy.get_for_change(
+        request.user,
+        "organisation.view",
+        "organisation.change",
+        Body.objects,
+        pk,
+        new=lambda: Body(municipality=Municipality.objects.current()),
+    )
     form = BodyForm(request.POST or None, instance=body)
     return submit_form(
         request,

@@ -19,9 +19,10 @@ from rest_framework.response import Response
 
 from etablera.accounts import policy
 from etablera.accounts.access_log import log_access
-from etablera.web.api import PolicyModelViewSet, ServiceSerializer, router
+from etablera.web.api import NO_DELETE, PolicyModelViewSet, ServiceSerializer, router
 
 from . import selectors, services
+from .forms import InterventionForm
 from .models import (
     ConflictSource,
     Enrolment,
@@ -42,20 +43,7 @@ class InterventionSerializer(ServiceSerializer):
 
     class Meta:
         model = Intervention
-        fields = [
-            "id",
-            "name",
-            "code",
-            "category",
-            "description",
-            "provider_unit",
-            "commissioning_mandate",
-            "funding",
-            "capacity",
-            "cost_per_participant_month",
-            "start",
-            "end",
-        ]
+        fields = ["id", *InterventionForm.Meta.fields]  # what the page edits
 
     def validate(self, attrs):
         unit = attrs.get("provider_unit", getattr(self.instance, "provider_unit", None))
@@ -80,7 +68,7 @@ class InterventionViewSet(PolicyModelViewSet):
     view_action = "register.intervention.view"
     change_action = "register.intervention.change"
     filterset_fields = ["category", "provider_unit", "commissioning_mandate", "funding"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -214,7 +202,7 @@ class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
     search_action = "register.participant.view"
     scoped_reads = frozenset({"list", "retrieve", "identity", "search"})
     filterset_fields = ["owning_unit", "gender", "education_level", "in_establishment_programme"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
     def participants_of(self, objects):
         return list(objects)
@@ -304,7 +292,7 @@ class EnrolmentViewSet(_LoggedMixin, PolicyModelViewSet):
     view_action = "register.enrolment.view"
     change_action = "register.enrolment.change"
     filterset_fields = ["participant", "intervention", "exit_status"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
     def participants_of(self, objects):
         return [e.participant for e in objects]
@@ -355,7 +343,7 @@ class ObservationViewSet(_LoggedMixin, PolicyModelViewSet):
     view_action = "register.observation.view"
     change_action = "register.observation.change"
     filterset_fields = ["enrolment", "days_after_exit", "status"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
     def participants_of(self, objects):
         return [o.enrolment.participant for o in objects]

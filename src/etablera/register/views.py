@@ -101,14 +101,13 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def intervention_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if pk is None:
-        policy.require(request.user, "register.intervention.change")
-        intervention = Intervention()
-    else:
-        intervention = policy.get_or_404(
-            request.user, "register.intervention.view", Intervention.objects, pk=pk
-        )
-        policy.require(request.user, "register.intervention.change", intervention)
+    intervention = policy.get_for_change(
+        request.user,
+        "register.intervention.view",
+        "register.intervention.change",
+        Intervention.objects,
+        pk,
+    )
     from etablera.mandates.models import Mandate
 
     form = InterventionForm(

@@ -14,6 +14,10 @@ from etablera.accounts import policy
 
 router = DefaultRouter()
 
+#: ``http_method_names`` of a viewset whose objects are never deleted through the API (a
+#: mandate ends with a status, a report is returned, a value is corrected).
+NO_DELETE = ["get", "post", "put", "patch", "head", "options"]
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]):
     """Turn a model's ValidationError into a 400 with field errors instead of a 500."""
@@ -89,4 +93,11 @@ class PolicyReadOnlyViewSet(PolicyViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-__all__ = ["Http404", "PolicyModelViewSet", "PolicyReadOnlyViewSet", "ServiceSerializer", "router"]
+__all__ = [
+    "NO_DELETE",
+    "Http404",
+    "PolicyModelViewSet",
+    "PolicyReadOnlyViewSet",
+    "ServiceSerializer",
+    "router",
+]
