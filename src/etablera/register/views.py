@@ -194,7 +194,7 @@ def _participant_page(pk: int) -> str:
     return reverse("register:participant-detail", args=[pk])
 
 
-def _shown(request: HttpRequest, participant: Participant, what: str, **context: Any):
+def _shown(request: HttpRequest, participant: Participant, what: str, /, **context: Any):
     """A form page's context, read when the page is shown — which the access log records."""
 
     def shown() -> dict[str, Any]:
