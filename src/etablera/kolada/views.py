@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from etablera.accounts import policy
+from etablera.web.forms import submit_form
 
 from . import presentation, selectors, services
 from .client import KoladaError
@@ -166,36 +167,33 @@ def comparison_group(request: HttpRequest) -> HttpResponse:
                 request, _("Kommunen är inte upplagd: ange kommunens namn och kod först.")
             )
             return redirect("organisation:municipality-edit")
-        if form.is_valid():
-            from django.core.exceptions import ValidationError
 
-            try:
-                services.save_comparison_group(
-                    municipality,
-                    form.cleaned_data["name"],
-                    form.cleaned_data["codes"],
-                    actor=request.user,
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Jämförelsegruppen har sparats."))
-                return redirect("kolada:comparison-group")
-    members = []
-    if municipality is not None:
-        names = selectors.area_names(municipality.comparison_group)
-        members = [(code, names.get(code, "")) for code in municipality.comparison_group]
-    return render(
-        request,
-        "kolada/comparison_group.html",
-        {
+    def context() -> dict:
+        members = []
+        if municipality is not None:
+            names = selectors.area_names(municipality.comparison_group)
+            members = [(code, names.get(code, "")) for code in municipality.comparison_group]
+        return {
             "municipality": municipality,
             "members": members,
-            "form": form,
             "groups": groups,
             "chosen": chosen,
             "can_change": can_change,
-        },
+        }
+
+    return submit_form(
+        request,
+        form,
+        lambda: services.save_comparison_group(
+            municipality,
+            form.cleaned_data["name"],
+            form.cleaned_data["codes"],
+            actor=request.user,
+        ),
+        done=_("Jämförelsegruppen har sparats."),
+        then="kolada:comparison-group",
+        template="kolada/comparison_group.html",
+        context=context,
     )
 
 
