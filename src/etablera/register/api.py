@@ -233,7 +233,7 @@ class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
         query.is_valid(raise_exception=True)
         found = selectors.find_participant(request.user, query.validated_data["number"])
         if found is None:
-            return Response({"detail": "Ingen träff."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": _("Ingen träff.")}, status=status.HTTP_404_NOT_FOUND)
         log_access(request.user, "search", found, detail="api exact search")
         found = self.get_queryset().get(pk=found.pk)
         return Response(self.get_serializer(found).data)
