@@ -8,8 +8,9 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 
+from etablera.accounts.policy import Operator
 from etablera.accounts.roles import Role
-from etablera.mandates import services
+from etablera.mandates import selectors, services
 from etablera.mandates.models import Decision, Mandate, Origin, PolicyArea
 from tests.factories import OPERATOR, BodyFactory, MunicipalityFactory
 from tests.mandates.factories import DecisionFactory, MandateFactory, PolicyAreaFactory
@@ -97,3 +98,9 @@ def test_changes_are_recorded_with_the_actor(body, make_user):
     assert entry.actor == user
     assert entry.changes_dict["title"] == ["Före", "Efter"]
     assert "updated_at" not in entry.changes_dict
+
+
+def test_a_commands_changes_show_its_name_in_the_history(body):
+    mandate = MandateFactory(owner=body, title="Före")
+    services.update_mandate(mandate, actor=Operator("command:import"), title="Efter")
+    assert selectors.history(mandate)[0].actor == "command:import"
