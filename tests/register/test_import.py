@@ -414,7 +414,7 @@ def test_command_fails_with_a_nonzero_exit_and_writes_the_error_file(
             "import", "enrolments", _write(tmp_path, rows), "--errors", str(errors), "--no-progress"
         )
     assert "Nothing was written: 1 errors" in str(failure.value)
-    assert "3;Startdatum;2024-13-01;Datumet finns inte i kalendern." in errors.read_text(
+    assert "3;Startdatum;2024-13-01;The date does not exist in the calendar." in errors.read_text(
         encoding="utf-8-sig"
     )
     assert Enrolment.objects.count() == 0
