@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from etablera.accounts import policy
-from etablera.web.forms import run_service
+from etablera.web.forms import submit_form
 from etablera.web.xlsx import XLSX_TYPE
 
 from . import consolidated, renderers, selectors, services
@@ -49,12 +50,15 @@ def period_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if request.method == "POST" and request.POST.get("fill") and request.htmx:
         return _period_fill(request)
     form = PeriodForm(request.POST or None, instance=period, fill_url=request.path)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_period, form.save(commit=False), actor=request.user)
-        if saved is not None:
-            messages.success(request, _("Perioden %(code)s har sparats.") % {"code": saved.code})
-            return redirect("followup:period-detail", code=saved.code)
-    return render(request, "followup/period_form.html", {"form": form, "period": period})
+    return submit_form(
+        request,
+        form,
+        lambda: services.save_period(form.save(commit=False), actor=request.user),
+        done=lambda saved: _("Perioden %(code)s har sparats.") % {"code": saved.code},
+        then=lambda saved: reverse("followup:period-detail", kwargs={"code": saved.code}),
+        template="followup/period_form.html",
+        context={"period": period},
+    )
 
 
 def _period_fill(request: HttpRequest) -> HttpResponse:
@@ -257,17 +261,14 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for(request.user, pk)
     policy.require(request.user, "followup.report.return", report)
     form = ReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, services.return_report, report, form.cleaned_data["comment"], actor=request.user
-        )
-        if saved is not None:
-            messages.success(request, _("Rapporten är återremitterad till organet."))
-            return redirect("followup:report-detail", pk=report.pk)
-    return render(
+    return submit_form(
         request,
-        "followup/report_decide.html",
-        {"report": report, "form": form, "mode": "return"},
+        form,
+        lambda: services.return_report(report, form.cleaned_data["comment"], actor=request.user),
+        done=_("Rapporten är återremitterad till organet."),
+        then=reverse("followup:report-detail", args=[report.pk]),
+        template="followup/report_decide.html",
+        context={"report": report, "mode": "return"},
     )
 
 
@@ -276,17 +277,14 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for(request.user, pk)
     policy.require(request.user, "followup.report.approve", report)
     form = ApproveForm(request.POST or None, report=report)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, services.approve_report, report, form.cleaned_data["decision"], actor=request.user
-        )
-        if saved is not None:
-            messages.success(request, _("Rapporten är godkänd och låst."))
-            return redirect("followup:report-detail", pk=report.pk)
-    return render(
+    return submit_form(
         request,
-        "followup/report_decide.html",
-        {"report": report, "form": form, "mode": "approve"},
+        form,
+        lambda: services.approve_report(report, form.cleaned_data["decision"], actor=request.user),
+        done=_("Rapporten är godkänd och låst."),
+        then=reverse("followup:report-detail", args=[report.pk]),
+        template="followup/report_decide.html",
+        context={"report": report, "mode": "approve"},
     )
 
 

@@ -29,7 +29,9 @@ class PolicyAreaSerializer(ServiceSerializer):
 
 class DecisionSerializer(ServiceSerializer):
     service = staticmethod(services.save_decision)
-    reference = serializers.CharField(read_only=True, help_text="KS 2017-05-17 § 123, dnr …")
+    reference = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("Till exempel KS 2017-05-17 § 123, dnr …")
+    )
 
     class Meta:
         model = Decision

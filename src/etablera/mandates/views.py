@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from etablera.accounts import policy
 from etablera.organisation.models import Municipality
-from etablera.web.forms import run_service, submit_form
+from etablera.web.forms import submit_form
 from etablera.web.plugins import contributions
 from etablera.web.xlsx import workbook_response
 
@@ -31,7 +30,7 @@ from .forms import (
     MatrixFilterForm,
     PolicyAreaForm,
 )
-from .models import Decision, Mandate, Origin, PolicyArea
+from .models import Decision, Origin, PolicyArea
 
 PAGE_SIZE = 50
 
@@ -136,35 +135,24 @@ def mandate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mandate_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if pk is None:
-        policy.require(request.user, "mandates.change")
-        mandate = Mandate()
-    else:
-        mandate = policy.get_or_404(
-            request.user, "mandates.view", selectors.mandate_queryset(), pk=pk
-        )
-        policy.require(request.user, "mandates.change", mandate)
+    mandate = policy.get_for_change(
+        request.user, "mandates.view", "mandates.change", selectors.mandate_queryset(), pk
+    )
     original = str(mandate) if mandate.pk else ""  # the form changes the instance as it validates
     form = MandateForm(request.POST or None, instance=mandate)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, services.save_mandate, form.save(commit=False), actor=request.user
-        )
-        if saved:
-            messages.success(request, _("Uppdraget ”%(title)s” har sparats.") % {"title": saved})
-            if saved.missing_decision:
-                messages.warning(
-                    request,
-                    _(
-                        "Uppdraget är beställt men saknar beslut. Det flaggas tills beslutet "
-                        "är registrerat."
-                    ),
-                )
-            return redirect(saved)
-    return render(
+    return submit_form(
         request,
-        "mandates/mandate_form.html",
-        {"form": form, "mandate": mandate, "original": original},
+        form,
+        lambda: services.save_mandate(form.save(commit=False), actor=request.user),
+        done=lambda saved: _("Uppdraget ”%(title)s” har sparats.") % {"title": saved},
+        warn=lambda saved: (
+            _("Uppdraget är beställt men saknar beslut. Det flaggas tills beslutet är registrerat.")
+            if saved.missing_decision
+            else None
+        ),
+        then=lambda saved: saved,
+        template="mandates/mandate_form.html",
+        context={"mandate": mandate, "original": original},
     )
 
 
@@ -261,14 +249,13 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if pk is None:
-        policy.require(request.user, "mandates.decision.change")
-        decision = Decision()
-    else:
-        decision = policy.get_or_404(
-            request.user, "mandates.decision.view", Decision.objects.select_related("body"), pk=pk
-        )
-        policy.require(request.user, "mandates.decision.change", decision)
+    decision = policy.get_for_change(
+        request.user,
+        "mandates.decision.view",
+        "mandates.decision.change",
+        Decision.objects.select_related("body"),
+        pk,
+    )
     # "Registrera beslutet" on a commissioned mandate's page: link the new decision to it.
     mandate = None
     if pk is None and request.GET.get("uppdrag", "").isdigit():
@@ -286,18 +273,12 @@ def decision_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     original = decision.reference if decision.pk else ""
     form = DecisionForm(request.POST or None, instance=decision)
 
-    def save():
+    def save() -> Decision:
         if mandate is not None:
-            return run_service(
-                form,
-                services.save_decision_for_mandate,
-                form.save(commit=False),
-                mandate,
-                actor=request.user,
+            return services.save_decision_for_mandate(
+                form.save(commit=False), mandate, actor=request.user
             )
-        return run_service(
-            form, services.save_decision, form.save(commit=False), actor=request.user
-        )
+        return services.save_decision(form.save(commit=False), actor=request.user)
 
     return submit_form(
         request,
@@ -328,22 +309,19 @@ def policy_area_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def policy_area_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if pk is None:
-        policy.require(request.user, "mandates.policyarea.change")
-        area = PolicyArea()
-    else:
-        area = policy.get_or_404(
-            request.user, "mandates.policyarea.view", PolicyArea.objects, pk=pk
-        )
-        policy.require(request.user, "mandates.policyarea.change", area)
+    area = policy.get_for_change(
+        request.user,
+        "mandates.policyarea.view",
+        "mandates.policyarea.change",
+        PolicyArea.objects,
+        pk,
+    )
     original = area.name if area.pk else ""
     form = PolicyAreaForm(request.POST or None, instance=area)
     return submit_form(
         request,
         form,
-        lambda: run_service(
-            form, services.save_policy_area, form.save(commit=False), actor=request.user
-        ),
+        lambda: services.save_policy_area(form.save(commit=False), actor=request.user),
         done=lambda saved: _("Politikområdet %(name)s har sparats.") % {"name": saved},
         then=reverse("mandates:policyarea-list"),
         template="mandates/policyarea_form.html",

@@ -42,6 +42,7 @@ def submit_form(
     then: Any,
     template: str,
     context: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
+    warn: Callable[[Any], str | None] | None = None,
 ) -> HttpResponse:
     """The body every form page shares: form → service → message → redirect.
 
@@ -51,12 +52,17 @@ def submit_form(
     model, or a function of what was saved giving one). Any other request, or an error the
     service put on the form, renders ``template`` with the form and ``context`` — which may be a
     function, called only when the page is rendered (a page that shows a participant writes the
-    access log there, and not for a POST that saved and redirected).
+    access log there, and not for a POST that saved and redirected). ``warn``, a function of
+    what was saved, may add a warning after the success message (something saved that still
+    needs attention).
     """
     if request.method == "POST" and form.is_valid():
         saved = run_service(form, save)
         if saved is not None:
             messages.success(request, done(saved) if callable(done) else done)
+            warning = warn(saved) if warn is not None else None
+            if warning:
+                messages.warning(request, warning)
             return redirect(then(saved) if callable(then) else then)
     extra = context() if callable(context) else context
     return render(request, template, {"form": form, **(extra or {})})
