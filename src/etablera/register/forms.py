@@ -78,6 +78,19 @@ def _country_choices():
     return [("", _("Okänt eller ej angivet")), *COUNTRY_CHOICES]
 
 
+#: What a coach records about a participant besides the identity (registered and changed alike).
+PARTICIPANT_FACTS = [
+    "gender",
+    "birth_year",
+    "country_of_birth",
+    "received_on",
+    "education_level",
+    "in_establishment_programme",
+    "referred_by",
+    "consent_to_follow_up",
+]
+
+
 class ParticipantForm(forms.ModelForm):
     """Registering a participant: the identity fields are not model fields (the number is
     encrypted and hashed by the service)."""
@@ -105,17 +118,7 @@ class ParticipantForm(forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = [
-            "gender",
-            "birth_year",
-            "country_of_birth",
-            "received_on",
-            "education_level",
-            "in_establishment_programme",
-            "referred_by",
-            "consent_to_follow_up",
-            "owning_unit",
-        ]
+        fields = [*PARTICIPANT_FACTS, "owning_unit"]
         widgets = {"received_on": DateInput()}
         help_texts = {
             "birth_year": _("Fylls i från identitetsnumret när det finns."),
@@ -146,16 +149,7 @@ class ParticipantForm(forms.ModelForm):
 class ParticipantEditForm(forms.ModelForm):
     class Meta:
         model = Participant
-        fields = [
-            "gender",
-            "birth_year",
-            "country_of_birth",
-            "received_on",
-            "education_level",
-            "in_establishment_programme",
-            "referred_by",
-            "consent_to_follow_up",
-        ]
+        fields = PARTICIPANT_FACTS
         widgets = {"received_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
