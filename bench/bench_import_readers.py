@@ -71,9 +71,12 @@ def child(args) -> None:
 
     call_command("migrate", verbosity=0, interactive=False)
     from etablera.accounts.models import RoleAssignment, User
+    from etablera.accounts.policy import Operator
     from etablera.accounts.roles import Role
     from etablera.organisation.models import Body, BodyKind, Municipality, Unit
     from etablera.organisation.services import save_unit
+
+    operator = Operator("bench:import-readers")
     from etablera.register.importing.engine import ImportScope, run_import
     from etablera.register.models import Intervention
 
@@ -81,7 +84,7 @@ def child(args) -> None:
     body = Body.objects.create(
         municipality=municipality, kind=BodyKind.COMMITTEE, name="SN", short_name="SN"
     )
-    unit = save_unit(Unit(body=body, kind="unit", name="Arbetsmarknadsenheten"))
+    unit = save_unit(Unit(body=body, kind="unit", name="Arbetsmarknadsenheten"), actor=operator)
     for code, name, category in INTERVENTIONS:
         Intervention.objects.create(
             code=code, name=name, category=category, provider_unit=unit, start="2015-01-01"
@@ -92,7 +95,7 @@ def child(args) -> None:
 
     def timed_import(kind: str, path: str):
         with open(path, "rb") as raw:
-            result = run_import(kind, raw, file_name=Path(path).name, scope=scope, user=user)
+            result = run_import(kind, raw, file_name=Path(path).name, scope=scope, actor=user)
         if not result.committed:
             raise SystemExit(f"{kind} import failed: {result.errors.first[:5]}")
         return result

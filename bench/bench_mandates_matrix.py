@@ -44,9 +44,12 @@ def _setup() -> None:
 
 def _data(mandates: int):
     from etablera.accounts.models import RoleAssignment, User
+    from etablera.accounts.policy import Operator
     from etablera.mandates.models import Mandate, PolicyArea
     from etablera.organisation.models import Body, BodyKind, Municipality, Unit
     from etablera.organisation.services import save_unit
+
+    operator = Operator("bench:mandates-matrix")
 
     Mandate.objects.all().delete()
     municipality, _ = Municipality.objects.get_or_create(
@@ -63,7 +66,7 @@ def _data(mandates: int):
             )
         bodies = list(Body.objects.filter(municipality=municipality).order_by("pk"))
         for body in bodies:
-            save_unit(Unit(body=body, kind="unit", name=f"Enhet {body.short_name}"))
+            save_unit(Unit(body=body, kind="unit", name=f"Enhet {body.short_name}"), actor=operator)
         for i in range(AREAS):
             PolicyArea.objects.create(name=f"Område {i:02}", code=f"omrade-{i:02}", order=i)
     units = list(Unit.objects.order_by("body_id"))

@@ -245,8 +245,11 @@ def generate(participants: int, enrolments: int, seed: int) -> None:
     participants`` (or one more) enrolments in a row, in distinct interventions."""
     from django.db import transaction
 
+    from etablera.accounts.policy import Operator
     from etablera.organisation.models import Body, BodyKind, Municipality, Unit, UnitKind
     from etablera.organisation.services import save_unit
+
+    operator = Operator("bench:statistics")
     from etablera.register.models import (
         Enrolment,
         IdentityKind,
@@ -262,11 +265,15 @@ def generate(participants: int, enrolments: int, seed: int) -> None:
     body = Body.objects.create(
         municipality=municipality, kind=BodyKind.COMMITTEE, name="Socialnämnden", short_name="SN"
     )
-    top = save_unit(Unit(body=body, kind=UnitKind.UNIT, name="Arbetsmarknadsenheten"))
+    top = save_unit(
+        Unit(body=body, kind=UnitKind.UNIT, name="Arbetsmarknadsenheten"), actor=operator
+    )
     units = [
         top,
         *(
-            save_unit(Unit(body=body, kind=UnitKind.TEAM, name=f"Team {n}", parent=top))
+            save_unit(
+                Unit(body=body, kind=UnitKind.TEAM, name=f"Team {n}", parent=top), actor=operator
+            )
             for n in range(3)
         ),
     ]

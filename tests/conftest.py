@@ -33,6 +33,18 @@ def other_body(municipality):
 
 
 @pytest.fixture
+def ks(municipality):
+    """Kommunstyrelsen: the municipal executive board, which many rules name."""
+    return BodyFactory(municipality=municipality, short_name="KS", name="Kommunstyrelsen")
+
+
+@pytest.fixture
+def sn(municipality):
+    """Socialnämnden: a committee below the board."""
+    return BodyFactory(municipality=municipality, short_name="SN", name="Socialnämnden")
+
+
+@pytest.fixture
 def unit(body):
     return UnitFactory(body=body)
 

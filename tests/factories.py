@@ -5,8 +5,12 @@ from __future__ import annotations
 import factory
 
 from etablera.accounts.models import RoleAssignment, User
+from etablera.accounts.policy import Operator
 from etablera.organisation.models import Body, BodyKind, Municipality, Unit, UnitKind
 from etablera.organisation.services import save_unit
+
+#: Who the trail names for what tests set up through the services.
+OPERATOR = Operator("test")
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
@@ -40,7 +44,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return save_unit(model_class(*args, **kwargs))
+        return save_unit(model_class(*args, **kwargs), actor=OPERATOR)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

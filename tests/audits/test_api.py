@@ -18,17 +18,6 @@ from tests.audits.factories import (
     ResponseFactory,
     make_mandate,
 )
-from tests.factories import BodyFactory
-
-
-@pytest.fixture
-def ks(municipality):
-    return BodyFactory(municipality=municipality, short_name="KS", name="Kommunstyrelsen")
-
-
-@pytest.fixture
-def sn(municipality):
-    return BodyFactory(municipality=municipality, short_name="SN", name="Socialnämnden")
 
 
 @pytest.fixture

@@ -30,16 +30,6 @@ from tests.factories import BodyFactory
 
 
 @pytest.fixture
-def ks(municipality):
-    return BodyFactory(municipality=municipality, short_name="KS", name="Kommunstyrelsen")
-
-
-@pytest.fixture
-def sn(municipality):
-    return BodyFactory(municipality=municipality, short_name="SN", name="Socialnämnden")
-
-
-@pytest.fixture
 def rec(ks):
     return RecommendationFactory(audit=AuditFactory(audited_bodies=[ks]), addressed_to=[ks])
 

@@ -21,16 +21,6 @@ from tests.factories import BodyFactory
 from tests.governance import builders as b
 
 
-@pytest.fixture
-def ks(municipality):
-    return BodyFactory(municipality=municipality, short_name="KS", name="Kommunstyrelsen")
-
-
-@pytest.fixture
-def sn(municipality):
-    return BodyFactory(municipality=municipality, short_name="SN", name="Socialnämnden")
-
-
 def link(source, target) -> EvidenceLink:
     field = "action" if source._meta.model_name == "action" else "recommendation"
     return EvidenceLink.objects.create(

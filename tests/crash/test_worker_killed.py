@@ -12,9 +12,11 @@ def test_a_worker_killed_mid_job_leaves_nothing_and_the_job_fails(side):
     side.python(
         "import tests.jobs.kinds\n"
         "from tests.factories import MunicipalityFactory\n"
+        "from etablera.accounts.policy import Operator\n"
         "from etablera.jobs.services import enqueue\n"
         "MunicipalityFactory(name='Före')\n"
-        f"enqueue('test.crash', name='Efter', signal_dir={str(side.var)!r})\n"
+        "enqueue('test.crash', actor=Operator('test'), name='Efter',"
+        f" signal_dir={str(side.var)!r})\n"
     )
     before = side.tables(skip=JOB_TABLES)
     worker = side.start(

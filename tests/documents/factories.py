@@ -17,7 +17,7 @@ from etablera.documents.models import (
     VersionStatus,
 )
 from etablera.mandates.models import Decision
-from tests.factories import BodyFactory
+from tests.factories import OPERATOR, BodyFactory
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):
@@ -66,7 +66,7 @@ def adopted_version(
     document = document or SteeringDocumentFactory()
     version = draft_version(document, text=text)
     decision = decision or DecisionFactory(body=document.owner)
-    return services.adopt_version(version, decision)
+    return services.adopt_version(version, decision, actor=OPERATOR)
 
 
 def distribution_to(

@@ -19,7 +19,7 @@ from tests.documents.factories import (
     distribution_to,
     draft_version,
 )
-from tests.factories import BodyFactory, MunicipalityFactory, UnitFactory
+from tests.factories import OPERATOR, BodyFactory, MunicipalityFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -39,7 +39,7 @@ def test_adopting_a_new_version_supersedes_the_previous_one_in_one_step():
     new = draft_version(document, text="Ny text.")
     decision = DecisionFactory(body=document.owner, date=dt.date(2024, 3, 13))
 
-    services.adopt_version(new, decision)
+    services.adopt_version(new, decision, actor=OPERATOR)
 
     old.refresh_from_db()
     new.refresh_from_db()
@@ -59,7 +59,7 @@ def test_a_failed_adoption_changes_nothing():
     new = draft_version(document)
     older_decision = DecisionFactory(body=document.owner, date=dt.date(2020, 1, 1))
     with pytest.raises(ValidationError) as error:
-        services.adopt_version(new, older_decision)
+        services.adopt_version(new, older_decision, actor=OPERATOR)
     assert "decision" in error.value.message_dict
     old.refresh_from_db()
     new.refresh_from_db()
@@ -72,7 +72,7 @@ def test_a_review_date_before_the_decision_rolls_the_adoption_back():
     new = draft_version(document)
     decision = DecisionFactory(body=document.owner, date=dt.date(2024, 6, 1))
     with pytest.raises(ValidationError) as error:
-        services.adopt_version(new, decision, review_by=dt.date(2024, 1, 1))
+        services.adopt_version(new, decision, review_by=dt.date(2024, 1, 1), actor=OPERATOR)
     assert "review_by" in error.value.message_dict
     old.refresh_from_db()
     assert old.status == VersionStatus.ADOPTED
@@ -82,7 +82,10 @@ def test_adopting_sets_a_new_review_date():
     document = SteeringDocumentFactory()
     version = draft_version(document)
     services.adopt_version(
-        version, DecisionFactory(body=document.owner), review_by=dt.date(2028, 6, 30)
+        version,
+        DecisionFactory(body=document.owner),
+        review_by=dt.date(2028, 6, 30),
+        actor=OPERATOR,
     )
     document.refresh_from_db()
     assert document.review_by == dt.date(2028, 6, 30)
@@ -92,21 +95,21 @@ def test_only_drafts_are_adopted_and_not_after_a_newer_version():
     document = SteeringDocumentFactory()
     v1 = draft_version(document)
     v2 = draft_version(document)
-    services.adopt_version(v2, DecisionFactory(body=document.owner))
+    services.adopt_version(v2, DecisionFactory(body=document.owner), actor=OPERATOR)
     with pytest.raises(ValidationError, match="nyare version"):
-        services.adopt_version(v1, DecisionFactory(body=document.owner))
+        services.adopt_version(v1, DecisionFactory(body=document.owner), actor=OPERATOR)
     with pytest.raises(ValidationError, match="Bara ett utkast"):
-        services.adopt_version(v2, DecisionFactory(body=document.owner))
+        services.adopt_version(v2, DecisionFactory(body=document.owner), actor=OPERATOR)
 
 
 def test_adoption_needs_a_decision_of_the_municipality():
     version = draft_version()
     with pytest.raises(ValidationError) as missing:
-        services.adopt_version(version, None)
+        services.adopt_version(version, None, actor=OPERATOR)
     assert "decision" in missing.value.message_dict
     foreign = BodyFactory(municipality=MunicipalityFactory(code="1488", name="Grannkommunen"))
     with pytest.raises(ValidationError) as error:
-        services.adopt_version(version, DecisionFactory(body=foreign))
+        services.adopt_version(version, DecisionFactory(body=foreign), actor=OPERATOR)
     assert "decision" in error.value.message_dict
 
 
@@ -239,7 +242,9 @@ def test_acknowledging_twice_or_a_superseded_version_is_refused(body, make_user)
 
     old = distribution_to(body)
     document = old.version.document
-    services.adopt_version(draft_version(document), DecisionFactory(body=document.owner))
+    services.adopt_version(
+        draft_version(document), DecisionFactory(body=document.owner), actor=OPERATOR
+    )
     with pytest.raises(ValidationError, match="gäller inte längre"):
         services.acknowledge_distribution(old, actor=reporter, text="För sent.")
 
@@ -267,7 +272,9 @@ def test_the_body_may_amend_its_acknowledgement(body, make_user):
 
 def test_deadline_can_be_moved_but_not_before_sending(body):
     distribution = distribution_to(body)
-    services.change_deadline(distribution, TODAY + dt.timedelta(days=90))
+    services.change_deadline(distribution, TODAY + dt.timedelta(days=90), actor=OPERATOR)
     with pytest.raises(ValidationError) as error:
-        services.change_deadline(distribution, distribution.sent_on - dt.timedelta(days=1))
+        services.change_deadline(
+            distribution, distribution.sent_on - dt.timedelta(days=1), actor=OPERATOR
+        )
     assert "deadline" in error.value.message_dict

@@ -25,7 +25,7 @@ from tests.documents.factories import (
     draft_version,
 )
 from tests.documents.html import field_error
-from tests.factories import BodyFactory, UnitFactory
+from tests.factories import OPERATOR, BodyFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -260,7 +260,7 @@ def test_document_detail_query_count_does_not_grow_with_versions(
         client.get(url)
     for _ in range(10):
         version = draft_version(document)
-        services.adopt_version(version, DecisionFactory(body=document.owner))
+        services.adopt_version(version, DecisionFactory(body=document.owner), actor=OPERATOR)
         distribution_to(BodyFactory(), version)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200

@@ -11,21 +11,10 @@ from django.test.utils import CaptureQueriesContext
 
 from etablera.accounts.policy import Operator
 from etablera.governance import selectors
-from tests.factories import BodyFactory
 from tests.governance import builders as b
 from tests.governance.builders import TODAY
 
 OPERATOR = Operator("test")
-
-
-@pytest.fixture
-def ks(municipality):
-    return BodyFactory(municipality=municipality, short_name="KS", name="Kommunstyrelsen")
-
-
-@pytest.fixture
-def sn(municipality):
-    return BodyFactory(municipality=municipality, short_name="SN", name="Socialnämnden")
 
 
 @pytest.fixture(autouse=True)

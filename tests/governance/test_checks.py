@@ -23,16 +23,6 @@ from tests.governance import builders as b
 from tests.governance.builders import TODAY
 
 
-@pytest.fixture
-def ks(municipality):
-    return BodyFactory(municipality=municipality, short_name="KS", name="Kommunstyrelsen")
-
-
-@pytest.fixture
-def sn(municipality):
-    return BodyFactory(municipality=municipality, short_name="SN", name="Socialnämnden")
-
-
 def found(code: str, **kwargs) -> list[registry.Finding]:
     return run(today=kwargs.pop("today", TODAY), codes=[code], **kwargs)
 

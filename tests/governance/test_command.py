@@ -9,18 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.audits.factories import make_mandate
-from tests.factories import BodyFactory
 from tests.governance import builders as b
-
-
-@pytest.fixture
-def ks(municipality):
-    return BodyFactory(municipality=municipality, short_name="KS", name="Kommunstyrelsen")
-
-
-@pytest.fixture
-def sn(municipality):
-    return BodyFactory(municipality=municipality, short_name="SN", name="Socialnämnden")
 
 
 def check(*args) -> tuple[int, str]:

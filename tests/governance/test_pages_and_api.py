@@ -9,18 +9,7 @@ from rest_framework.test import APIClient
 from etablera.accounts.policy import Operator
 from etablera.accounts.roles import Role
 from tests.audits.factories import make_mandate
-from tests.factories import BodyFactory
 from tests.governance import builders as b
-
-
-@pytest.fixture
-def ks(municipality):
-    return BodyFactory(municipality=municipality, short_name="KS", name="Kommunstyrelsen")
-
-
-@pytest.fixture
-def sn(municipality):
-    return BodyFactory(municipality=municipality, short_name="SN", name="Socialnämnden")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from etablera.jobs import services
 from etablera.jobs.models import Job, JobStatus
 from etablera.jobs.worker import run_pending
 from etablera.organisation.models import Municipality
-from tests.factories import MunicipalityFactory
+from tests.factories import OPERATOR, MunicipalityFactory
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_a_failing_job_is_marked_failed_and_writes_nothing(client, make_user, to
 
 def test_an_unknown_kind_is_refused_at_once(db):
     with pytest.raises(LookupError):
-        services.enqueue("no.such.kind")
+        services.enqueue("no.such.kind", actor=OPERATOR)
     assert not Job.objects.exists()
 
 

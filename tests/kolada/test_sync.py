@@ -12,6 +12,7 @@ import respx
 from etablera.kolada.client import KoladaClient
 from etablera.kolada.models import Kpi, SyncOutcome, Value
 from etablera.kolada.services import SyncInputError, parse_years, sync_kolada
+from tests.factories import OPERATOR
 from tests.goals.factories import IndicatorFactory
 
 from .conftest import BASE, recorded
@@ -56,7 +57,7 @@ def _stored() -> dict:
 def test_first_sync_adds_everything_second_changes_nothing(db, municipality, kolada, fast_client):
     IndicatorFactory(source="kolada", source_key="N00973")
     route = _serve(kolada)
-    report = sync_kolada(years=YEARS, client=fast_client)
+    report = sync_kolada(years=YEARS, client=fast_client, actor=OPERATOR)
     assert report.ok
     (result,) = report.results
     assert (result.added, result.changed, result.removed) == (7, 0, 0)
@@ -69,7 +70,7 @@ def test_first_sync_adds_everything_second_changes_nothing(db, municipality, kol
     path = route.calls[0].request.url.path
     assert path.endswith("/municipality/1487,1488,1490,0000/year/2023,2024")
 
-    again = sync_kolada(years=YEARS, client=fast_client)
+    again = sync_kolada(years=YEARS, client=fast_client, actor=OPERATOR)
     assert again.ok and again.changed_nothing
     assert (again.results[0].unchanged, again.results[0].touched) == (7, 0)
     assert again.lines()[-1] == "Inget har ändrats sedan förra hämtningen."
@@ -80,10 +81,10 @@ def test_a_changed_value_is_updated_and_a_deleted_row_removed(
     db, municipality, kolada, fast_client
 ):
     _serve(kolada)
-    sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client)
+    sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client, actor=OPERATOR)
     kolada.routes.clear()
     _serve(kolada, pages=("data_N00973_deleted",))
-    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client)
+    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client, actor=OPERATOR)
     assert (report.results[0].removed, report.results[0].added) == (1, 0)
     assert ("1490", 2024, "T") not in _stored()
     assert len(_stored()) == 6
@@ -96,19 +97,19 @@ def test_a_changed_value_is_updated_and_a_deleted_row_removed(
         return_value=httpx.Response(200, json=recorded("kpi_N00973"))
     )
     kolada.get(path__startswith="/v3/data/").mock(return_value=httpx.Response(200, json=page))
-    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client)
+    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client, actor=OPERATOR)
     assert (report.results[0].changed, report.results[0].unchanged) == (1, 3)
     assert _stored()[("1487", 2024, "T")] == (Decimal("44.0000"), "")
 
 
 def test_a_title_change_is_flagged(db, municipality, kolada, fast_client):
     _serve(kolada)
-    sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client)
+    sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client, actor=OPERATOR)
     kolada.routes.clear()
     meta = copy.deepcopy(recorded("kpi_N00973"))
     meta["values"][0]["title"] = "Andel i arbete eller studier efter etablering (ny definition)"
     _serve(kolada, kpi_meta=meta)
-    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client)
+    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client, actor=OPERATOR)
     kpi = Kpi.objects.get(pk="N00973")
     assert kpi.flagged and kpi.title_changed
     assert report.results[0].title_changed
@@ -117,11 +118,11 @@ def test_a_title_change_is_flagged(db, municipality, kolada, fast_client):
 
 def test_a_vanished_kpi_is_flagged_and_its_values_kept(db, municipality, kolada, fast_client):
     _serve(kolada)
-    sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client)
+    sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client, actor=OPERATOR)
     before = _stored()
     kolada.routes.clear()
     kolada.get(BASE + "kpi/N00973").mock(return_value=httpx.Response(200, json=EMPTY))
-    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client)
+    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client, actor=OPERATOR)
     assert not report.ok
     assert "känner inte till" in report.results[0].error
     assert Kpi.objects.get(pk="N00973").missing
@@ -130,7 +131,7 @@ def test_a_vanished_kpi_is_flagged_and_its_values_kept(db, municipality, kolada,
 
 def test_an_unknown_id_changes_nothing(db, municipality, kolada, fast_client):
     kolada.get(BASE + "kpi/N99999").mock(return_value=httpx.Response(200, json=EMPTY))
-    report = sync_kolada(kpis=["N99999"], years=YEARS, client=fast_client)
+    report = sync_kolada(kpis=["N99999"], years=YEARS, client=fast_client, actor=OPERATOR)
     assert not report.ok and "N99999" in report.results[0].error
     assert not Kpi.objects.exists() and not Value.objects.exists()
 
@@ -139,7 +140,7 @@ def test_a_malformed_page_leaves_the_stored_values_as_they_were(
     db, municipality, kolada, fast_client
 ):
     _serve(kolada)
-    sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client)
+    sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client, actor=OPERATOR)
     before = _stored()
     kolada.routes.clear()
     page1 = recorded("data_N00973_page1")
@@ -151,7 +152,7 @@ def test_a_malformed_page_leaves_the_stored_values_as_they_were(
         return_value=httpx.Response(200, text='{"values": [{"kpi": "N00973"}]}')  # ... but
     )
     kolada.get(path__startswith="/v3/data/").mock(return_value=httpx.Response(200, json=page1))
-    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client)
+    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client, actor=OPERATOR)
     assert not report.ok and report.results[0].error
     assert _stored() == before
 
@@ -177,7 +178,7 @@ def test_a_timeout_in_the_middle_keeps_each_kpi_whole(db, municipality, kolada, 
     kolada.get(path__startswith="/v3/data/kpi/N00974/").mock(
         return_value=httpx.Response(200, json=page)
     )
-    report = sync_kolada(kpis=["N00973", "N00974"], years=YEARS, client=fast_client)
+    report = sync_kolada(kpis=["N00973", "N00974"], years=YEARS, client=fast_client, actor=OPERATOR)
     assert not report.ok
     assert report.results[0].error == "" and report.results[1].error
     assert not Value.objects.filter(kpi_id="N00974").exists()
@@ -186,7 +187,7 @@ def test_a_timeout_in_the_middle_keeps_each_kpi_whole(db, municipality, kolada, 
 
 def test_no_network_changes_nothing_and_says_so_in_one_line(db, municipality, kolada, fast_client):
     kolada.get(BASE + "kpi/N00973").mock(side_effect=httpx.ConnectError("no route"))
-    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client)
+    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client, actor=OPERATOR)
     assert not report.ok and report.results == []
     assert report.lines() == [report.error] and "Kan inte nå Kolada" in report.error
     assert not Value.objects.exists()
@@ -197,7 +198,7 @@ def test_a_bad_municipality_code_is_refused_before_anything_is_fetched(db, munic
     municipality.comparison_group = ["1488", "14X0"]
     municipality.save()
     with pytest.raises(SyncInputError, match="14X0"):
-        sync_kolada(kpis=["N00973"], years=YEARS)
+        sync_kolada(kpis=["N00973"], years=YEARS, actor=OPERATOR)
     assert not kolada.calls
 
 
@@ -217,7 +218,7 @@ def test_kolada_figures_replace_every_example_figure(db, municipality, kolada, f
     kpi = KpiFactory(id="N00973", is_example=True)
     ValueFactory(kpi=kpi, municipality="1495", year=2016)  # a year Kolada will not send
     _serve(kolada)
-    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client)
+    report = sync_kolada(kpis=["N00973"], years=YEARS, client=fast_client, actor=OPERATOR)
     assert (report.results[0].added, report.results[0].removed) == (7, 1)
     kpi.refresh_from_db()
     assert not kpi.is_example and ("1495", 2016, "T") not in _stored()

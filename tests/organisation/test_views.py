@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from etablera.accounts.roles import Role
 from etablera.organisation.models import Body, Unit
-from tests.factories import BodyFactory, UnitFactory
+from tests.factories import OPERATOR, BodyFactory, UnitFactory
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def test_moving_a_unit_moves_its_subtree(body):
     a, b = UnitFactory(body=body), UnitFactory(body=body)
     child = UnitFactory(body=body, parent=a)
     a.parent = b
-    save_unit(a)
+    save_unit(a, actor=OPERATOR)
     child.refresh_from_db()
     assert child.path == f"{b.path}{a.pk}/{child.pk}/"
 

@@ -107,6 +107,16 @@ def test_the_command_refuses_a_real_register(coach_unit, municipality):
     assert Participant.objects.count() == 5
 
 
+@pytest.mark.parametrize("size", ["0", "10000000"])
+def test_the_command_refuses_a_size_it_cannot_make_in_one_line(coach_unit, municipality, size):
+    municipality.is_demo = True
+    municipality.save()
+    with pytest.raises(CommandError) as refused:
+        call_command("generate", "--participants", size, "--unit", str(coach_unit.pk))
+    assert str(refused.value) == "--participants must be from 1 to 9,999,999"
+    assert not Participant.objects.exists()
+
+
 def test_the_small_demo_links_interventions_to_mandates(db):
     call_command("loaddemo", small=True, quiet_users=True, stdout=io.StringIO())
     assert Participant.objects.count() == 150

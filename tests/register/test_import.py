@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from etablera.accounts.models import AccessLogEntry
 from etablera.register.importing.engine import ErrorSink, ImportScope, run_import
 from etablera.register.models import Enrolment, ImportRun, Participant, RegistrationConflict
+from tests.factories import OPERATOR
 from tests.register.factories import (
     InterventionFactory,
     ParticipantFactory,
@@ -57,6 +58,7 @@ def xlsx(rows: list[list], *, merge: str = "") -> bytes:
 
 def do_import(kind: str, data: bytes, unit, *, name: str = "fil.csv", **kwargs):
     scope = kwargs.pop("scope", None) or ImportScope(default_unit=unit, allowed_paths=(unit.path,))
+    kwargs.setdefault("actor", OPERATOR)
     return run_import(kind, io.BytesIO(data), file_name=name, scope=scope, **kwargs)
 
 
@@ -425,7 +427,7 @@ def test_command_fails_with_a_nonzero_exit_and_writes_the_error_file(
             "import", "enrolments", _write(tmp_path, rows), "--errors", str(errors), "--no-progress"
         )
     assert "Nothing was written: 1 errors" in str(failure.value)
-    assert "3;Startdatum;2024-13-01;Datumet finns inte i kalendern." in errors.read_text(
+    assert "3;Startdatum;2024-13-01;The date does not exist in the calendar." in errors.read_text(
         encoding="utf-8-sig"
     )
     assert Enrolment.objects.count() == 0
@@ -453,7 +455,7 @@ def test_command_without_a_unit_for_participants_fails(numbers, tmp_path, db):
 
 
 def test_every_import_is_recorded_and_logged(coach, coach_unit, numbers):
-    result = do_import("participants", encode(participant_rows(numbers)), coach_unit, user=coach)
+    result = do_import("participants", encode(participant_rows(numbers)), coach_unit, actor=coach)
     run = ImportRun.objects.get()
     assert (run.status, run.rows, run.created, run.started_by) == ("committed", 4, 4, coach)
     entry = AccessLogEntry.objects.get(subject_type="register.importrun")
@@ -525,12 +527,19 @@ def test_the_callers_file_stays_open(coach_unit, numbers):
         raw,
         file_name="x.csv",
         scope=ImportScope(default_unit=coach_unit),
+        actor=OPERATOR,
         progress=lambda rows, done, total: seen.append((rows, done, total)),
     )
     assert not raw.closed
     assert seen[-1][0] == 4 and seen[-1][1] == seen[-1][2] > 0
     early = io.BytesIO(b"Kon;Fodelsear\nK;1990\n")
-    run_import("participants", early, file_name="x.csv", scope=ImportScope(default_unit=coach_unit))
+    run_import(
+        "participants",
+        early,
+        file_name="x.csv",
+        scope=ImportScope(default_unit=coach_unit),
+        actor=OPERATOR,
+    )
     gc.collect()
     assert not early.closed
 

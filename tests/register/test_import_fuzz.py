@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from etablera.register.importing.engine import ImportScope, run_import
 from etablera.register.models import ImportRun, ImportStatus, Participant
+from tests.factories import OPERATOR
 from tests.register.factories import next_number
 from tests.register.test_import import P_HEADER, participant_rows, xlsx
 
@@ -33,6 +34,7 @@ def attempt(data: bytes, unit, name: str = "fil.csv"):
         io.BytesIO(data),
         file_name=name,
         scope=ImportScope(default_unit=unit, allowed_paths=(unit.path,)),
+        actor=OPERATOR,
     )
     run = ImportRun.objects.get(pk=result.run.pk)
     assert len(run.notes) <= 2000

@@ -46,7 +46,7 @@ class RoleAssignmentFormSet(forms.BaseInlineFormSet):
             assignment = form.instance
             assignment.user = self.instance
             try:
-                services.check_grant(self.actor, assignment)
+                services.check_grant(assignment, actor=self.actor)
             except ValidationError as exc:
                 form.add_error("role", exc.message_dict["role"])
 
@@ -70,7 +70,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (*BaseUserAdmin.fieldsets, ("Etablera", {"fields": ("title",)}))
 
     def save_model(self, request, obj, form, change) -> None:
-        services.save_user(obj)
+        services.save_user(obj, actor=request.user)
 
     def user_change_password(self, request, id, form_url=""):
         holds_personal_data = RoleAssignment.objects.filter(

@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Användare och behörighet")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the access log's check)
+        from . import (
+            checks,  # noqa: F401  (registers the access log's check)
+            trail,  # noqa: F401  (names each service's actor in the change trail)
+        )

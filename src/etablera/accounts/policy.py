@@ -353,6 +353,29 @@ def require(user, action: str, obj: models.Model | None = None) -> None:
         raise PermissionDenied
 
 
+def get_for_change(
+    user,
+    view: str,
+    change: str,
+    queryset: QuerySet[M] | models.Manager[M],
+    pk: Any = None,
+    *,
+    new: Callable[[], M] | None = None,
+) -> M:
+    """The object a form page creates or changes, as every such page asks for it.
+
+    With no ``pk``: a new object (``new()``, or the queryset's model), if the user may
+    ``change`` at all (else 403). With one: the object the user may ``view`` (else 404, so its
+    existence does not leak) and may ``change`` (else 403).
+    """
+    if pk is None:
+        require(user, change)
+        return new() if new is not None else queryset.model()
+    obj = get_or_404(user, view, queryset, pk=pk)
+    require(user, change, obj)
+    return obj
+
+
 def get_or_404(user, action: str, queryset: QuerySet[M] | models.Manager[M], **lookup: Any) -> M:
     """The object, if it exists and the user may ``action`` it; otherwise 404, alike."""
     if isinstance(queryset, models.Manager):

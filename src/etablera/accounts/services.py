@@ -25,12 +25,14 @@ from . import policy, twofactor
 from .access_log import log_access
 from .models import RoleAssignment, User
 from .roles import PERSONAL_DATA_ROLES, Role
+from .trail import records_actor
 
 logger = logging.getLogger(__name__)
 
 
+@records_actor
 @transaction.atomic
-def save_user(user: User) -> User:
+def save_user(user: User, *, actor) -> User:
     """Save a user (new or changed); the password is set by the admin's form beforehand."""
     user.save()
     policy.forget_grants(user)
@@ -95,7 +97,7 @@ def _check_not_self(actor, assignment: RoleAssignment) -> None:
         )
 
 
-def check_grant(actor, assignment: RoleAssignment) -> None:
+def check_grant(assignment: RoleAssignment, *, actor) -> None:
     """Raise ValidationError if ``actor`` may not save ``assignment`` (forms call it early)."""
     _check_not_self(actor, assignment)
 
@@ -140,6 +142,7 @@ def _record(actor, assignment: RoleAssignment, action: str, what: str) -> None:
         _notify_owner(actor, assignment, what)
 
 
+@records_actor
 @transaction.atomic
 def grant_role(assignment: RoleAssignment, *, actor) -> RoleAssignment:
     """Save a new or changed role assignment made by ``actor``."""
@@ -162,6 +165,7 @@ def grant_role(assignment: RoleAssignment, *, actor) -> RoleAssignment:
     return assignment
 
 
+@records_actor
 @transaction.atomic
 def revoke_role(assignment: RoleAssignment, *, actor) -> None:
     """Remove a role assignment; a personal-data role's removal is recorded like its grant."""

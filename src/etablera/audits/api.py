@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response as ApiResponse
 
-from etablera.web.api import PolicyModelViewSet, router
+from etablera.web.api import NO_DELETE, PolicyModelViewSet, ServiceSerializer, router
 
 from . import evidence, services
 from .models import (
@@ -30,29 +30,9 @@ from .models import (
 )
 
 
-class _ServiceSerializer(serializers.ModelSerializer):
-    """Create and update through a service that takes the acting user."""
-
-    m2m: tuple[str, ...] = ()
-
-    def _save(self, instance, validated_data):
-        extra = {name: validated_data.pop(name) for name in self.m2m if name in validated_data}
-        for key, value in validated_data.items():
-            setattr(instance, key, value)
-        return self.service(instance, actor=self.context["request"].user, **extra)
-
-    def service(self, instance, *, actor, **extra):
-        raise TypeError("subclasses name their service")
-
-    def create(self, validated_data):
-        return self._save(self.Meta.model(), validated_data)
-
-    def update(self, instance, validated_data):
-        return self._save(instance, validated_data)
-
-
-class AuditSerializer(_ServiceSerializer):
-    m2m = ("audited_bodies",)
+class AuditSerializer(ServiceSerializer):
+    service = staticmethod(services.save_audit)
+    relations = ("audited_bodies",)
 
     class Meta:
         model = Audit
@@ -70,21 +50,17 @@ class AuditSerializer(_ServiceSerializer):
             "report_url",
         ]
 
-    def service(self, instance, *, actor, **extra):
-        return services.save_audit(instance, actor=actor, **extra)
 
+class AuditQuestionSerializer(ServiceSerializer):
+    service = staticmethod(services.save_question)
 
-class AuditQuestionSerializer(_ServiceSerializer):
     class Meta:
         model = AuditQuestion
         fields = ["id", "audit", "number", "text", "verdict", "comment"]
 
-    def service(self, instance, *, actor, **extra):
-        return services.save_question(instance, actor=actor)
 
-
-class RecommendationSerializer(_ServiceSerializer):
-    m2m = ("addressed_to",)
+class RecommendationSerializer(ServiceSerializer):
+    relations = ("addressed_to",)
 
     class Meta:
         model = Recommendation
@@ -98,16 +74,17 @@ class RecommendationSerializer(_ServiceSerializer):
         return services.save_recommendation(instance, actor=actor, addressed_to=addressed_to)
 
 
-class ResponseSerializer(_ServiceSerializer):
+class ResponseSerializer(ServiceSerializer):
+    service = staticmethod(services.save_response)
+
     class Meta:
         model = Response
         fields = ["id", "audit", "recommendation", "body", "decision", "date", "text"]
 
-    def service(self, instance, *, actor, **extra):
-        return services.save_response(instance, actor=actor)
 
+class ActionSerializer(ServiceSerializer):
+    service = staticmethod(services.save_action)
 
-class ActionSerializer(_ServiceSerializer):
     overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -128,18 +105,14 @@ class ActionSerializer(_ServiceSerializer):
     def get_overdue(self, obj: Action) -> bool:
         return obj.is_overdue(timezone.localdate())
 
-    def service(self, instance, *, actor, **extra):
-        return services.save_action(instance, actor=actor)
 
+class AuditorFollowUpSerializer(ServiceSerializer):
+    service = staticmethod(services.record_follow_up)
 
-class AuditorFollowUpSerializer(_ServiceSerializer):
     class Meta:
         model = AuditorFollowUp
         fields = ["id", "recommendation", "date", "assessment", "comment", "recorded_by"]
         read_only_fields = ["recorded_by"]
-
-    def service(self, instance, *, actor, **extra):
-        return services.record_follow_up(instance, actor=actor)
 
 
 class EvidenceLinkSerializer(serializers.ModelSerializer):
@@ -200,7 +173,7 @@ class AuditViewSet(PolicyModelViewSet):
     serializer_class = AuditSerializer
     view_action = "audits.view"
     change_action = "audits.audit.change"
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class AuditQuestionViewSet(PolicyModelViewSet):
@@ -209,7 +182,7 @@ class AuditQuestionViewSet(PolicyModelViewSet):
     view_action = "audits.view"
     change_action = "audits.audit.change"
     filterset_fields = ["audit", "verdict"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class RecommendationViewSet(PolicyModelViewSet):
@@ -218,7 +191,7 @@ class RecommendationViewSet(PolicyModelViewSet):
     view_action = "audits.view"
     change_action = "audits.audit.change"
     filterset_fields = ["audit"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class ResponseViewSet(PolicyModelViewSet):
@@ -227,7 +200,7 @@ class ResponseViewSet(PolicyModelViewSet):
     view_action = "audits.view"
     change_action = "audits.response.change"
     filterset_fields = ["audit", "recommendation", "body"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class ActionViewSet(PolicyModelViewSet):
@@ -236,7 +209,7 @@ class ActionViewSet(PolicyModelViewSet):
     view_action = "audits.view"
     change_action = "audits.action.change"
     filterset_fields = ["recommendation", "status", "responsible_body"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class AuditorFollowUpViewSet(PolicyModelViewSet):

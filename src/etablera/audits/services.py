@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from etablera.accounts import policy
+from etablera.accounts.trail import person, records_actor
 from etablera.organisation.models import Body
 
 from . import evidence
@@ -51,6 +52,7 @@ def _addressed_ids(recommendation: Recommendation) -> set[int]:
 # --- the auditors' part ----------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def save_audit(audit: Audit, *, actor, audited_bodies: Iterable[Body] | None = None) -> Audit:
     """Register or change an audit and the bodies it audited."""
@@ -65,6 +67,7 @@ def save_audit(audit: Audit, *, actor, audited_bodies: Iterable[Body] | None = N
     return audit
 
 
+@records_actor
 @transaction.atomic
 def save_question(question: AuditQuestion, *, actor) -> AuditQuestion:
     """Add or change an audit question and its verdict."""
@@ -74,6 +77,7 @@ def save_question(question: AuditQuestion, *, actor) -> AuditQuestion:
     return question
 
 
+@records_actor
 @transaction.atomic
 def save_recommendation(
     recommendation: Recommendation, *, actor, addressed_to: Iterable[Body]
@@ -91,11 +95,12 @@ def save_recommendation(
     return recommendation
 
 
+@records_actor
 @transaction.atomic
 def record_follow_up(follow_up: AuditorFollowUp, *, actor) -> AuditorFollowUp:
     """The auditors' assessment of a recommendation: addressed, partly or not addressed."""
     policy.require(actor, "audits.followup.change")
-    follow_up.recorded_by = actor
+    follow_up.recorded_by = person(actor)
     follow_up.full_clean()
     follow_up.save()
     return follow_up
@@ -104,6 +109,7 @@ def record_follow_up(follow_up: AuditorFollowUp, *, actor) -> AuditorFollowUp:
 # --- the bodies' part ------------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def save_response(response: Response, *, actor) -> Response:
     """A body's response to an audit or a recommendation.
@@ -122,6 +128,7 @@ def save_response(response: Response, *, actor) -> Response:
     return response
 
 
+@records_actor
 @transaction.atomic
 def save_action(action: Action, *, actor) -> Action:
     """Add or change an action on a recommendation.
@@ -165,6 +172,7 @@ def _evidence_bodies(source: Action | Recommendation) -> list[int]:
     return list(_addressed_ids(source))
 
 
+@records_actor
 @transaction.atomic
 def add_evidence(
     source: Action | Recommendation, target: Model | None, *, actor, note: str = ""
@@ -189,7 +197,7 @@ def add_evidence(
         content_type=ContentType.objects.get_for_model(type(target)),
         object_id=target.pk,
         note=note,
-        created_by=actor,
+        created_by=person(actor),
     )
     if isinstance(source, Action):
         link.action = source
@@ -203,6 +211,7 @@ def add_evidence(
     return link
 
 
+@records_actor
 def add_evidence_by_reference(
     source: Action | Recommendation, content_type_id: int, object_id: int, *, actor, note: str = ""
 ) -> EvidenceLink:
@@ -212,6 +221,7 @@ def add_evidence_by_reference(
     )
 
 
+@records_actor
 @transaction.atomic
 def remove_evidence(link: EvidenceLink, *, actor) -> None:
     """Remove an evidence link (the target itself is untouched)."""

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from etablera.accounts import policy
-from etablera.web.forms import run_service, submit_form
+from etablera.web.forms import submit_form
 
 from . import selectors, services, trace
 from .forms import (
@@ -96,9 +96,7 @@ def audit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return submit_form(
         request,
         form,
-        lambda: run_service(
-            form,
-            services.save_audit,
+        lambda: services.save_audit(
             form.save(commit=False),
             actor=request.user,
             audited_bodies=form.cleaned_data["audited_bodies"],
@@ -136,9 +134,7 @@ def question_edit(request: HttpRequest, audit_pk: int, pk: int | None = None) ->
     return submit_form(
         request,
         form,
-        lambda: run_service(
-            form, services.save_question, form.save(commit=False), actor=request.user
-        ),
+        lambda: services.save_question(form.save(commit=False), actor=request.user),
         done=_("Revisionsfrågan har sparats."),
         then=audit,
         context={
@@ -162,9 +158,7 @@ def recommendation_edit(request: HttpRequest, audit_pk: int, pk: int | None = No
     return submit_form(
         request,
         form,
-        lambda: run_service(
-            form,
-            services.save_recommendation,
+        lambda: services.save_recommendation(
             form.save(commit=False),
             actor=request.user,
             addressed_to=form.cleaned_data["addressed_to"],
@@ -220,9 +214,7 @@ def response_edit(request: HttpRequest, audit_pk: int, pk: int | None = None) ->
     return submit_form(
         request,
         form,
-        lambda: run_service(
-            form, services.save_response, form.save(commit=False), actor=request.user
-        ),
+        lambda: services.save_response(form.save(commit=False), actor=request.user),
         done=_("Svaret har sparats."),
         then=audit,
         context={"audit": audit, "title": _("Ändra svar") if pk else _("Registrera svar")},
@@ -253,9 +245,7 @@ def action_edit(
     return submit_form(
         request,
         form,
-        lambda: run_service(
-            form, services.save_action, form.save(commit=False), actor=request.user
-        ),
+        lambda: services.save_action(form.save(commit=False), actor=request.user),
         done=_("Åtgärden har sparats."),
         then=recommendation,
         context={
@@ -287,9 +277,7 @@ def evidence_add(
     return submit_form(
         request,
         form,
-        lambda: run_service(
-            form,
-            services.add_evidence_by_reference,
+        lambda: services.add_evidence_by_reference(
             source,
             *form.cleaned_data["target"],  # content type id, object id
             actor=request.user,
@@ -334,9 +322,7 @@ def follow_up_create(request: HttpRequest, recommendation_pk: int) -> HttpRespon
     return submit_form(
         request,
         form,
-        lambda: run_service(
-            form, services.record_follow_up, form.save(commit=False), actor=request.user
-        ),
+        lambda: services.record_follow_up(form.save(commit=False), actor=request.user),
         done=_("Revisorernas bedömning har registrerats."),
         then=recommendation,
         context={

@@ -2,18 +2,18 @@
 
 from django.contrib import admin
 
+from etablera.web.admin import ServiceAdmin
+
 from . import services
 from .models import Acknowledgement, Distribution, DocumentVersion, ReminderSent, SteeringDocument
 
 
 @admin.register(SteeringDocument)
-class SteeringDocumentAdmin(admin.ModelAdmin):
+class SteeringDocumentAdmin(ServiceAdmin):
+    service = staticmethod(services.save_document)
     list_display = ["title", "kind", "owner", "review_by"]
     list_filter = ["kind", "owner"]
     search_fields = ["title", "description"]
-
-    def save_model(self, request, obj, form, change) -> None:
-        services.save_document(obj)
 
 
 @admin.register(DocumentVersion)

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from etablera.mandates.models import Decision
 from etablera.organisation.models import Body, Unit
-from etablera.web.api import PolicyModelViewSet, router
+from etablera.web.api import NO_DELETE, PolicyModelViewSet, ServiceSerializer, router
 
 from . import services
 from .models import (
@@ -37,7 +37,9 @@ from .validation import validate_pdf
 UNCHANGEABLE = gettext_lazy("Kan inte ändras här.")
 
 
-class SteeringDocumentSerializer(serializers.ModelSerializer):
+class SteeringDocumentSerializer(ServiceSerializer):
+    service = staticmethod(services.save_document)
+
     current_version = serializers.IntegerField(
         read_only=True,
         allow_null=True,
@@ -57,14 +59,6 @@ class SteeringDocumentSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-
-    def create(self, validated_data):
-        return services.save_document(SteeringDocument(**validated_data))
-
-    def update(self, instance, validated_data):
-        for key, value in validated_data.items():
-            setattr(instance, key, value)
-        return services.save_document(instance)
 
 
 class DocumentVersionSerializer(serializers.ModelSerializer):
@@ -205,7 +199,9 @@ class DistributionSerializer(serializers.ModelSerializer):
     def update(self, instance, validated_data):
         if "deadline" not in validated_data:
             return instance
-        return services.change_deadline(instance, validated_data["deadline"])
+        return services.change_deadline(
+            instance, validated_data["deadline"], actor=self.context["request"].user
+        )
 
 
 class AcknowledgementSerializer(serializers.ModelSerializer):
@@ -293,7 +289,7 @@ class SteeringDocumentViewSet(PolicyModelViewSet):
     view_action = "documents.view"
     change_action = "documents.change"
     filterset_fields = ["kind", "owner"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class DocumentVersionViewSet(PolicyModelViewSet):
@@ -303,7 +299,7 @@ class DocumentVersionViewSet(PolicyModelViewSet):
     change_action = "documents.change"
     adopt_action = "documents.change"
     filterset_fields = ["document", "status"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
     @extend_schema(request=AdoptSerializer, responses=DocumentVersionSerializer)
     @action(detail=True, methods=["post"])
@@ -315,6 +311,7 @@ class DocumentVersionViewSet(PolicyModelViewSet):
         adopted = services.adopt_version(
             version,
             serializer.validated_data["decision"],
+            actor=request.user,
             review_by=serializer.validated_data.get("review_by"),
         )
         return Response(self.get_serializer(adopted).data)

@@ -19,6 +19,7 @@ from etablera.accounts.models import RoleAssignment, User
 from etablera.accounts.roles import Role
 from etablera.mandates.models import Decision
 from etablera.organisation.models import Body, Unit
+from etablera.web.demo import DEMO_OPERATOR
 
 from . import services
 from .models import (
@@ -211,7 +212,7 @@ def _version(document: SteeringDocument, number: int, *, author, **fields) -> Do
 
 def _adopt(version: DocumentVersion, decision: Decision) -> DocumentVersion:
     if version.status == VersionStatus.DRAFT:
-        return services.adopt_version(version, decision)
+        return services.adopt_version(version, decision, actor=DEMO_OPERATOR)
     return version
 
 
@@ -328,8 +329,8 @@ def load(ctx) -> None:
         sent["BUN"], bun_reporter, ACK_TEXTS[("platform-2024", "BUN")], _at(dt.date(2024, 6, 19))
     )
     # KFN stays past its deadline; SBN and GVN asked for more time.
-    services.change_deadline(sent["SBN"], today + dt.timedelta(days=5))
-    services.change_deadline(sent["GVN"], today + dt.timedelta(days=45))
+    services.change_deadline(sent["SBN"], today + dt.timedelta(days=5), actor=DEMO_OPERATOR)
+    services.change_deadline(sent["GVN"], today + dt.timedelta(days=45), actor=DEMO_OPERATOR)
 
     # Guidelines for labour-market interventions: a PDF, past its review date.
     guidelines = _document(

@@ -1,7 +1,8 @@
 """Writes to steering documents: each one a use case in one transaction.
 
 Every service validates again what a form or serializer already checked (``full_clean`` and the
-rules between objects), so the web pages, the API and the commands cannot disagree.
+rules between objects), so the web pages, the API and the commands cannot disagree. Each takes
+the acting user (``actor``, keyword-only), whom the change trail records.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from etablera.accounts import policy
+from etablera.accounts.trail import person, records_actor
 from etablera.mandates.models import Decision
 from etablera.organisation.models import Body, Unit
 
@@ -29,14 +31,16 @@ from .models import (
 )
 
 
+@records_actor
 @transaction.atomic
-def save_document(document: SteeringDocument) -> SteeringDocument:
+def save_document(document: SteeringDocument, *, actor) -> SteeringDocument:
     """Validate and save a steering document (new or changed)."""
     document.full_clean()
     document.save()
     return document
 
 
+@records_actor
 @transaction.atomic
 def save_version(version: DocumentVersion, *, actor) -> DocumentVersion:
     """Save a new version as a draft (numbered after the last one), or change a draft.
@@ -50,7 +54,7 @@ def save_version(version: DocumentVersion, *, actor) -> DocumentVersion:
         last = version.document.versions.aggregate(last=Max("number"))["last"] or 0
         version.number = last + 1
         version.status = VersionStatus.DRAFT
-        version.created_by = actor
+        version.created_by = person(actor)
     else:
         stored = DocumentVersion.objects.get(pk=version.pk)
         if stored.status != VersionStatus.DRAFT:
@@ -79,11 +83,13 @@ def save_version(version: DocumentVersion, *, actor) -> DocumentVersion:
     return version
 
 
+@records_actor
 @transaction.atomic
 def adopt_version(
     version: DocumentVersion,
     decision: Decision | None,
     *,
+    actor,
     review_by: dt.date | None = None,
 ) -> DocumentVersion:
     """Adopt a draft by a decision; the version adopted before it becomes superseded.
@@ -164,6 +170,7 @@ def _recipient_name(recipient: Body | Unit) -> str:
     return recipient.short_name or recipient.name
 
 
+@records_actor
 @transaction.atomic
 def distribute(
     version: DocumentVersion,
@@ -233,7 +240,7 @@ def distribute(
             unit=recipient if isinstance(recipient, Unit) else None,
             deadline=deadline,
             sent_on=sent_on,
-            sent_by=actor,
+            sent_by=person(actor),
         )
         distribution.full_clean(validate_unique=False)
         distribution.save()
@@ -241,8 +248,9 @@ def distribute(
     return created
 
 
+@records_actor
 @transaction.atomic
-def change_deadline(distribution: Distribution, deadline: dt.date | None) -> Distribution:
+def change_deadline(distribution: Distribution, deadline: dt.date | None, *, actor) -> Distribution:
     """Move a distribution's acknowledgement deadline (for example when a body asks for time)."""
     if deadline is None:
         raise ValidationError({"deadline": _("Ange sista dag för kvittens.")}, code="required")
@@ -252,6 +260,7 @@ def change_deadline(distribution: Distribution, deadline: dt.date | None) -> Dis
     return distribution
 
 
+@records_actor
 @transaction.atomic
 def acknowledge(
     *,
@@ -289,6 +298,7 @@ def acknowledge(
     return acknowledge_distribution(distribution, actor=actor, text=text)
 
 
+@records_actor
 @transaction.atomic
 def acknowledge_distribution(distribution: Distribution, *, actor, text: str) -> Acknowledgement:
     """The receiving body's acknowledgement, given by a reporter whose scope covers it."""
@@ -315,7 +325,7 @@ def acknowledge_distribution(distribution: Distribution, *, actor, text: str) ->
             code="already_acknowledged",
         )
     acknowledgement = Acknowledgement(
-        distribution=distribution, acknowledged_by=actor, text=text.strip()
+        distribution=distribution, acknowledged_by=person(actor), text=text.strip()
     )
     acknowledgement.full_clean(exclude=["distribution"])
     try:
@@ -330,6 +340,7 @@ def acknowledge_distribution(distribution: Distribution, *, actor, text: str) ->
     return acknowledgement
 
 
+@records_actor
 @transaction.atomic
 def change_acknowledgement(
     acknowledgement: Acknowledgement, *, actor, text: str

@@ -7,13 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from etablera.accounts import policy
 from etablera.organisation.models import Body
-from etablera.web.forms import run_service
+from etablera.web.forms import submit_form
 
 from . import selectors, services
 from .forms import (
@@ -93,21 +95,19 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def document_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if pk is None:
-        policy.require(request.user, "documents.change")
-        document = SteeringDocument()
-    else:
-        document = policy.get_or_404(
-            request.user, "documents.view", SteeringDocument.objects, pk=pk
-        )
-        policy.require(request.user, "documents.change", document)
+    document = policy.get_for_change(
+        request.user, "documents.view", "documents.change", SteeringDocument.objects, pk
+    )
     form = DocumentForm(_posted(request), instance=document)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_document, form.save(commit=False))
-        if saved:
-            messages.success(request, _("Styrdokumentet %(title)s har sparats.") % {"title": saved})
-            return redirect("documents:document-detail", pk=saved.pk)
-    return render(request, "documents/document_form.html", {"form": form, "document": document})
+    return submit_form(
+        request,
+        form,
+        lambda: services.save_document(form.save(commit=False), actor=request.user),
+        done=lambda saved: _("Styrdokumentet %(title)s har sparats.") % {"title": saved},
+        then=lambda saved: reverse("documents:document-detail", args=[saved.pk]),
+        template="documents/document_form.html",
+        context={"document": document},
+    )
 
 
 @login_required
@@ -135,22 +135,22 @@ def _version_form(
     form = VersionForm(
         _posted(request), request.FILES if request.method == "POST" else None, instance=version
     )
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, services.save_version, form.save(commit=False), actor=request.user
-        )
-        if saved:
-            messages.success(
-                request,
-                _("Version %(number)s av %(title)s har sparats som utkast.")
-                % {"number": saved.number, "title": document.title},
-            )
-            return redirect("documents:version-detail", pk=saved.pk)
-    return render(
+    return submit_form(
         request,
-        "documents/version_form.html",
-        {"form": form, "document": document, "version": version},
+        form,
+        lambda: services.save_version(form.save(commit=False), actor=request.user),
+        done=lambda saved: (
+            _("Version %(number)s av %(title)s har sparats som utkast.")
+            % {"number": saved.number, "title": document.title}
+        ),
+        then=_version_page,
+        template="documents/version_form.html",
+        context={"document": document, "version": version},
     )
+
+
+def _version_page(version: DocumentVersion) -> str:
+    return reverse("documents:version-detail", args=[version.pk])
 
 
 @login_required
@@ -196,26 +196,26 @@ def version_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     version = policy.get_or_404(request.user, "documents.view", _versions(), pk=pk)
     policy.require(request.user, "documents.change", version)
     form = AdoptForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            services.adopt_version,
+    return submit_form(
+        request,
+        form,
+        lambda: services.adopt_version(
             version,
             form.cleaned_data["decision"],
+            actor=request.user,
             review_by=form.cleaned_data["review_by"],
-        )
-        if saved:
-            messages.success(
-                request,
-                _("Version %(number)s är antagen och gäller från %(date)s.")
-                % {"number": saved.number, "date": f"{saved.adopted_on:%Y-%m-%d}"},
-            )
-            return redirect("documents:version-detail", pk=saved.pk)
-    current = selectors.current_version(version.document)
-    return render(
-        request,
-        "documents/version_adopt.html",
-        {"form": form, "version": version, "document": version.document, "current": current},
+        ),
+        done=lambda saved: (
+            _("Version %(number)s är antagen och gäller från %(date)s.")
+            % {"number": saved.number, "date": f"{saved.adopted_on:%Y-%m-%d}"}
+        ),
+        then=_version_page,
+        template="documents/version_adopt.html",
+        context={
+            "version": version,
+            "document": version.document,
+            "current": selectors.current_version(version.document),
+        },
     )
 
 
@@ -224,27 +224,27 @@ def version_distribute(request: HttpRequest, pk: int) -> HttpResponse:
     version = policy.get_or_404(request.user, "documents.view", _versions(), pk=pk)
     policy.require(request.user, "documents.distribute", version)
     form = DistributeForm(_posted(request), version=version)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            services.distribute,
+    return submit_form(
+        request,
+        form,
+        lambda: services.distribute(
             version,
             bodies=form.cleaned_data["bodies"],
             units=form.cleaned_data["units"],
             deadline=form.cleaned_data["deadline"],
             actor=request.user,
-        )
-        if saved:
-            messages.success(
-                request,
-                _("Versionen har skickats till %(count)s mottagare för kvittens.")
-                % {"count": len(saved)},
+        ),
+        done=lambda saved: (
+            ngettext(
+                "Versionen har skickats till %(count)s mottagare för kvittens.",
+                "Versionen har skickats till %(count)s mottagare för kvittens.",
+                len(saved),
             )
-            return redirect("documents:version-coverage", pk=version.pk)
-    return render(
-        request,
-        "documents/version_distribute.html",
-        {"form": form, "version": version, "document": version.document},
+            % {"count": len(saved)}
+        ),
+        then=reverse("documents:version-coverage", args=[version.pk]),
+        template="documents/version_distribute.html",
+        context={"version": version, "document": version.document},
     )
 
 
@@ -274,17 +274,16 @@ def distribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     policy.require(request.user, "documents.distribute", distribution)
     form = DistributionForm(_posted(request), instance=distribution)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, services.change_deadline, distribution, form.cleaned_data["deadline"]
-        )
-        if saved:
-            messages.success(request, _("Sista dag för kvittens har ändrats."))
-            return redirect("documents:version-coverage", pk=distribution.version_id)
-    return render(
+    return submit_form(
         request,
-        "documents/distribution_form.html",
-        {"form": form, "distribution": distribution, "version": distribution.version},
+        form,
+        lambda: services.change_deadline(
+            distribution, form.cleaned_data["deadline"], actor=request.user
+        ),
+        done=_("Sista dag för kvittens har ändrats."),
+        then=reverse("documents:version-coverage", args=[distribution.version_id]),
+        template="documents/distribution_form.html",
+        context={"distribution": distribution, "version": distribution.version},
     )
 
 
@@ -302,39 +301,26 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     version = distribution.version
     existing = Acknowledgement.objects.filter(distribution=distribution).first()
     form = AcknowledgementForm(_posted(request), instance=existing)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Acknowledgement:
+        text = form.cleaned_data["text"]
         if existing:
-            saved = run_service(
-                form,
-                services.change_acknowledgement,
-                existing,
-                actor=request.user,
-                text=form.cleaned_data["text"],
-            )
-        else:
-            saved = run_service(
-                form,
-                services.acknowledge_distribution,
-                distribution,
-                actor=request.user,
-                text=form.cleaned_data["text"],
-            )
-        if saved:
-            messages.success(
-                request,
-                _("%(recipient)s har kvitterat %(document)s, version %(number)s.")
-                % {
-                    "recipient": distribution.recipient_label,
-                    "document": version.document.title,
-                    "number": version.number,
-                },
-            )
-            return redirect("documents:pending")
-    return render(
+            return services.change_acknowledgement(existing, actor=request.user, text=text)
+        return services.acknowledge_distribution(distribution, actor=request.user, text=text)
+
+    return submit_form(
         request,
-        "documents/acknowledge_form.html",
-        {
-            "form": form,
+        form,
+        save,
+        done=_("%(recipient)s har kvitterat %(document)s, version %(number)s.")
+        % {
+            "recipient": distribution.recipient_label,
+            "document": version.document.title,
+            "number": version.number,
+        },
+        then="documents:pending",
+        template="documents/acknowledge_form.html",
+        context={
             "distribution": distribution,
             "version": version,
             "document": version.document,

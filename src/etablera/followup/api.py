@@ -16,13 +16,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from etablera.mandates.models import Decision
-from etablera.web.api import PolicyModelViewSet, router
+from etablera.web.api import NO_DELETE, PolicyModelViewSet, ServiceSerializer, router
 
 from . import selectors, services
 from .models import Period, Report, ReportEntry
 
 
-class PeriodSerializer(serializers.ModelSerializer):
+class PeriodSerializer(ServiceSerializer):
+    service = staticmethod(services.save_period)
+
     class Meta:
         model = Period
         fields = [
@@ -39,14 +41,6 @@ class PeriodSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "opened_at"]
         validators: list = []
         extra_kwargs = {"code": {"validators": []}}
-
-    def create(self, validated_data):
-        return services.save_period(Period(**validated_data), actor=self.context["request"].user)
-
-    def update(self, instance, validated_data):
-        for key, value in validated_data.items():
-            setattr(instance, key, value)
-        return services.save_period(instance, actor=self.context["request"].user)
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -129,7 +123,7 @@ class PeriodViewSet(PolicyModelViewSet):
     view_action = "followup.period.view"
     change_action = "followup.period.change"
     filterset_fields = ["kind", "status", "code"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
     open_action = "followup.period.change"
     close_action = "followup.period.change"
 

@@ -16,6 +16,7 @@ from etablera.accounts.models import User
 from etablera.mandates.models import Decision
 from etablera.mandates.services import save_decision
 from etablera.organisation.models import Body
+from etablera.web.demo import DEMO_OPERATOR
 
 from . import services
 from .models import Assessment, Period, PeriodStatus, Report, ReportEntry, ReportEvent, ReportStatus
@@ -114,7 +115,7 @@ def _fill(report: Report, rng: random.Random, share: float = 1.0) -> None:
         summary="Nämndens samlade bedömning är att arbetet i huvudsak går enligt plan."
         if share >= 1
         else "",
-        actor=None,
+        actor=DEMO_OPERATOR,
     )
 
 
@@ -144,7 +145,7 @@ def load(ctx) -> None:
             continue
         period = services.save_period(
             Period(code=code, kind=kind, name=name, start=start, end=end, deadline=deadline),
-            actor=None,
+            actor=DEMO_OPERATOR,
         )
         reports = services.open_period(period, actor=strategist, notify=False)
         if code in APPROVALS:
@@ -158,21 +159,22 @@ def load(ctx) -> None:
                     section=section,
                     case_number=case_number,
                     title=title,
-                )
+                ),
+                actor=DEMO_OPERATOR,
             )
             for report in reports:
                 _fill(report, rng)
                 services.submit_report(report, actor=reporter)
                 services.approve_report(report, decision, actor=strategist)
                 _backdate(report, deadline - dt.timedelta(days=rng.randint(1, 10)), date)
-            services.close_period(period, actor=None)
+            services.close_period(period, actor=DEMO_OPERATOR)
             continue
         # The open tertial: GVN has handed in, SN is half way, the others have not started.
         for report in sorted(reports, key=lambda r: r.body.short_name):
             short = report.body.short_name
             if short == "GVN":
                 _fill(report, rng)
-                services.submit_report(report, actor=None)
+                services.submit_report(report, actor=DEMO_OPERATOR)
             elif short == "SN":
                 _fill(report, rng, share=0.5)
     open_count = Report.objects.filter(period__status=PeriodStatus.OPEN).count()

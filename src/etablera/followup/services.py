@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from etablera.accounts import policy
+from etablera.accounts.trail import person, records_actor
 from etablera.goals.models import Goal
 from etablera.mandates.models import Decision, Mandate, MandateStatus, ReportFrequency
 from etablera.mandates.services import save_decision
@@ -41,6 +42,7 @@ FREQUENCIES_FOR_KIND: dict[str, list[str]] = {
 }
 
 
+@records_actor
 @transaction.atomic
 def save_period(period: Period, *, actor) -> Period:
     """Create or change a period; its code, dates and deadline are checked, and overlaps with
@@ -81,6 +83,7 @@ def _goals_for(period: Period) -> Q:
     )
 
 
+@records_actor
 @transaction.atomic
 def open_period(period: Period, *, actor, notify: bool = True) -> list[Report]:
     """Open a planned period: every body with something to follow up gets a draft report.
@@ -151,12 +154,15 @@ def open_period(period: Period, *, actor, notify: bool = True) -> list[Report]:
             entries.append(ReportEntry(report=report, goal=goal, order=order[report.pk]))
     ReportEntry.objects.bulk_create(entries)
     ReportEvent.objects.bulk_create(
-        [ReportEvent(report=r, action=ReportEvent.Action.CREATED, actor=actor) for r in new_reports]
+        [
+            ReportEvent(report=r, action=ReportEvent.Action.CREATED, actor=person(actor))
+            for r in new_reports
+        ]
     )
     if period.status != PeriodStatus.OPEN:
         period.status = PeriodStatus.OPEN
         period.opened_at = timezone.now()
-        period.opened_by = actor
+        period.opened_by = person(actor)
         period.save(update_fields=["status", "opened_at", "opened_by"])
     if new_reports and notify:
         created = list(
@@ -169,6 +175,7 @@ def open_period(period: Period, *, actor, notify: bool = True) -> list[Report]:
     return list(reports.values())
 
 
+@records_actor
 @transaction.atomic
 def close_period(period: Period, *, actor) -> Period:
     """Close an open period: no more submissions; approvals of submitted reports still work."""
@@ -201,6 +208,7 @@ def _refuse_locked(report: Report) -> None:
         )
 
 
+@records_actor
 @transaction.atomic
 def update_report(
     report: Report,
@@ -263,6 +271,7 @@ def stale_message(report: Report) -> str:
     ) % {"name": name, "at": f"{timezone.localtime(report.updated_at):%Y-%m-%d %H:%M}"}
 
 
+@records_actor
 @transaction.atomic
 def update_entry(entry: ReportEntry, data: Mapping[str, Any], *, actor) -> ReportEntry:
     """Change one entry (the API's way); the same rules as :func:`update_report`."""
@@ -288,6 +297,7 @@ def _take_snapshot(report: Report, *, actor) -> None:
     ReportEntry.objects.bulk_update(entries, ["snapshot", "snapshot_at"])
 
 
+@records_actor
 @transaction.atomic
 def submit_report(report: Report, *, actor) -> Report:
     """Hand in a draft or returned report: every entry must be assessed; the indicator values
@@ -328,13 +338,16 @@ def submit_report(report: Report, *, actor) -> Report:
     _take_snapshot(report, actor=actor)
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
-    report.submitted_by = actor
+    report.submitted_by = person(actor)
     report.return_comment = ""
     report.save()
-    ReportEvent.objects.create(report=report, action=ReportEvent.Action.SUBMITTED, actor=actor)
+    ReportEvent.objects.create(
+        report=report, action=ReportEvent.Action.SUBMITTED, actor=person(actor)
+    )
     return report
 
 
+@records_actor
 @transaction.atomic
 def return_report(report: Report, comment: str, *, actor) -> Report:
     """Send a submitted report back to its body with a comment; it becomes editable again."""
@@ -354,11 +367,12 @@ def return_report(report: Report, comment: str, *, actor) -> Report:
     report.return_comment = comment
     report.save()
     ReportEvent.objects.create(
-        report=report, action=ReportEvent.Action.RETURNED, actor=actor, comment=comment
+        report=report, action=ReportEvent.Action.RETURNED, actor=person(actor), comment=comment
     )
     return report
 
 
+@records_actor
 @transaction.atomic
 def register_approval_decision(report: Report, decision: Decision, *, actor) -> Decision:
     """Register, from the approval page, the decision that approves ``report``: a decision of
@@ -379,7 +393,7 @@ def register_approval_decision(report: Report, decision: Decision, *, actor) -> 
         ) % {"start": report.period.start.isoformat()}
     if errors:
         raise ValidationError(errors)
-    return save_decision(decision)
+    return save_decision(decision, actor=actor)
 
 
 @transaction.atomic
@@ -402,10 +416,13 @@ def approve_report(report: Report, decision: Decision | None, *, actor) -> Repor
     report.status = ReportStatus.APPROVED
     report.decision = decision
     report.approved_at = timezone.now()
-    report.approved_by = actor
+    report.approved_by = person(actor)
     report.full_clean(exclude=["period", "body"])
     report.save()
     ReportEvent.objects.create(
-        report=report, action=ReportEvent.Action.APPROVED, actor=actor, comment=decision.reference
+        report=report,
+        action=ReportEvent.Action.APPROVED,
+        actor=person(actor),
+        comment=decision.reference,
     )
     return report

@@ -15,50 +15,30 @@ from rest_framework import serializers
 
 from etablera.accounts import policy
 from etablera.goals.periods import InvalidPeriod, resolve_period
-from etablera.web.api import PolicyModelViewSet, router
+from etablera.web.api import NO_DELETE, PolicyModelViewSet, ServiceSerializer, router
 
 from . import services
+from .forms import GoalForm
 from .models import Goal, Indicator, IndicatorValue, Target
 
-WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
 
-
-class GoalSerializer(serializers.ModelSerializer):
+class GoalSerializer(ServiceSerializer):
+    service = staticmethod(services.save_goal)
+    relations = ("mandates",)
     missing_owner = serializers.BooleanField(
         read_only=True, help_text=gettext_lazy("Målet saknar ägare.")
     )
 
     class Meta:
         model = Goal
-        fields = [
-            "id",
-            "title",
-            "description",
-            "level",
-            "parent",
-            "owner",
-            "policy_area",
-            "valid_from",
-            "valid_to",
-            "mandates",
-            "missing_owner",
-        ]
+        fields = ["id", *GoalForm.Meta.fields, "missing_owner"]  # the page's fields, and more
         extra_kwargs = {"mandates": {"required": False}}
 
-    def _save(self, goal: Goal, validated_data):
-        mandates = validated_data.pop("mandates", None)
-        for key, value in validated_data.items():
-            setattr(goal, key, value)
-        return services.save_goal(goal, mandates, actor=None)
 
-    def create(self, validated_data):
-        return self._save(Goal(), validated_data)
+class IndicatorSerializer(ServiceSerializer):
+    service = staticmethod(services.save_indicator)
+    relations = ("goals",)
 
-    def update(self, instance, validated_data):
-        return self._save(instance, validated_data)
-
-
-class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
         fields = [
@@ -75,36 +55,20 @@ class IndicatorSerializer(serializers.ModelSerializer):
         ]
         extra_kwargs = {"goals": {"required": False}}
 
-    def _save(self, indicator: Indicator, validated_data):
-        goals = validated_data.pop("goals", None)
-        for key, value in validated_data.items():
-            setattr(indicator, key, value)
-        return services.save_indicator(indicator, goals, actor=None)
 
-    def create(self, validated_data):
-        return self._save(Indicator(), validated_data)
+class TargetSerializer(ServiceSerializer):
+    service = staticmethod(services.save_target)
 
-    def update(self, instance, validated_data):
-        return self._save(instance, validated_data)
-
-
-class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
         fields = ["id", "indicator", "year", "gender", "value", "comment"]
         # The uniqueness of (indicator, year, gender) is checked by the model with its message.
         validators: list = []
 
-    def create(self, validated_data):
-        return services.save_target(Target(**validated_data), actor=None)
 
-    def update(self, instance, validated_data):
-        for key, value in validated_data.items():
-            setattr(instance, key, value)
-        return services.save_target(instance, actor=None)
+class IndicatorValueSerializer(ServiceSerializer):
+    service = staticmethod(services.save_value)
 
-
-class IndicatorValueSerializer(serializers.ModelSerializer):
     period = serializers.CharField(
         write_only=True,
         required=False,
@@ -152,18 +116,6 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
                 )
         return attrs
 
-    def _actor(self):
-        request = self.context.get("request")
-        return getattr(request, "user", None)
-
-    def create(self, validated_data):
-        return services.save_value(IndicatorValue(**validated_data), actor=self._actor())
-
-    def update(self, instance, validated_data):
-        for key, value in validated_data.items():
-            setattr(instance, key, value)
-        return services.save_value(instance, actor=self._actor())
-
 
 class GoalViewSet(PolicyModelViewSet):
     queryset = Goal.objects.prefetch_related("mandates").order_by("pk")
@@ -171,7 +123,7 @@ class GoalViewSet(PolicyModelViewSet):
     view_action = "goals.view"
     change_action = "goals.change"
     filterset_fields = ["level", "owner", "policy_area", "parent"]
-    http_method_names = WRITE_METHODS
+    http_method_names = NO_DELETE
 
 
 class IndicatorViewSet(PolicyModelViewSet):
@@ -180,7 +132,7 @@ class IndicatorViewSet(PolicyModelViewSet):
     view_action = "goals.view"
     change_action = "goals.change"
     filterset_fields = ["source", "unit", "gender_breakdown", "is_active", "goals"]
-    http_method_names = WRITE_METHODS
+    http_method_names = NO_DELETE
 
 
 class TargetViewSet(PolicyModelViewSet):

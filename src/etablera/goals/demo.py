@@ -16,6 +16,7 @@ from decimal import Decimal
 from etablera.goals.periods import parse_standard
 from etablera.mandates.models import Mandate, PolicyArea
 from etablera.organisation.models import Body
+from etablera.web.demo import DEMO_OPERATOR
 
 from .models import Gender, Goal, GoalLevel, Indicator, IndicatorValue, SourceKind, Target
 from .services import save_goal, save_indicator, save_target
@@ -365,7 +366,7 @@ def load(ctx) -> None:
                     valid_to=VALID_TO,
                 ),
                 Mandate.objects.filter(title__in=mandate_titles),
-                actor=None,
+                actor=DEMO_OPERATOR,
             )
         goals[key] = goal
     values = 0
@@ -395,12 +396,13 @@ def load(ctx) -> None:
                     gender_breakdown=breakdown,
                 ),
                 [goals[k] for k in goal_keys],
-                actor=None,
+                actor=DEMO_OPERATOR,
             )
         for year, target in zip((2024, 2025, 2026), targets, strict=False):
             if not Target.objects.filter(indicator=indicator, year=year, gender="T").exists():
                 save_target(
-                    Target(indicator=indicator, year=year, gender="T", value=target), actor=None
+                    Target(indicator=indicator, year=year, gender="T", value=target),
+                    actor=DEMO_OPERATOR,
                 )
         if base is None:
             continue

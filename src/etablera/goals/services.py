@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from etablera.accounts.trail import person, records_actor
 from etablera.mandates.models import Mandate
 
 from .models import Goal, Indicator, IndicatorValue, SourceKind, Target
 
 
+@records_actor
 @transaction.atomic
 def save_goal(goal: Goal, mandates: Iterable[Mandate] | None = None, *, actor) -> Goal:
     """Create or change a goal (and its linked mandates when given)."""
@@ -23,6 +25,7 @@ def save_goal(goal: Goal, mandates: Iterable[Mandate] | None = None, *, actor) -
     return goal
 
 
+@records_actor
 @transaction.atomic
 def save_indicator(
     indicator: Indicator, goals: Iterable[Goal] | None = None, *, actor
@@ -55,6 +58,7 @@ def save_indicator(
     return indicator
 
 
+@records_actor
 @transaction.atomic
 def save_target(target: Target, *, actor) -> Target:
     """Create or change a target; a year outside the indicator's goals' validity is refused."""
@@ -63,11 +67,13 @@ def save_target(target: Target, *, actor) -> Target:
     return target
 
 
+@records_actor
 @transaction.atomic
 def delete_target(target: Target, *, actor) -> None:
     target.delete()
 
 
+@records_actor
 @transaction.atomic
 def save_value(value: IndicatorValue, *, actor) -> IndicatorValue:
     """Enter or correct a value by hand. Values of an indicator computed from the register are
@@ -81,8 +87,8 @@ def save_value(value: IndicatorValue, *, actor) -> IndicatorValue:
         value.source = SourceKind.MANUAL
     if value.suppressed:
         value.value = None
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        value.entered_by = actor
+    if person(actor) is not None:
+        value.entered_by = person(actor)
     value.full_clean(validate_unique=False)
     clash = IndicatorValue.objects.filter(
         indicator_id=value.indicator_id,
@@ -111,6 +117,7 @@ def save_value(value: IndicatorValue, *, actor) -> IndicatorValue:
     return value
 
 
+@records_actor
 @transaction.atomic
 def delete_value(value: IndicatorValue, *, actor) -> None:
     value.delete()

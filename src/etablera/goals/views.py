@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from etablera.accounts import policy
-from etablera.web.forms import run_service, submit_form
+from etablera.web.forms import submit_form
 
 from . import presentation, selectors, services
 from .forms import GoalFilterForm, GoalForm, IndicatorForm, TargetForm, ValueForm
@@ -55,19 +55,12 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def goal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if pk is None:
-        policy.require(request.user, "goals.change")
-        goal = Goal()
-    else:
-        goal = policy.get_or_404(request.user, "goals.view", Goal.objects, pk=pk)
-        policy.require(request.user, "goals.change", goal)
+    goal = policy.get_for_change(request.user, "goals.view", "goals.change", Goal.objects, pk)
     form = GoalForm(request.POST or None, instance=goal)
     return submit_form(
         request,
         form,
-        lambda: run_service(
-            form,
-            services.save_goal,
+        lambda: services.save_goal(
             form.save(commit=False),
             form.cleaned_data["mandates"],
             actor=request.user,
@@ -118,19 +111,14 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def indicator_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if pk is None:
-        policy.require(request.user, "goals.change")
-        indicator = Indicator()
-    else:
-        indicator = policy.get_or_404(request.user, "goals.view", Indicator.objects, pk=pk)
-        policy.require(request.user, "goals.change", indicator)
+    indicator = policy.get_for_change(
+        request.user, "goals.view", "goals.change", Indicator.objects, pk
+    )
     form = IndicatorForm(request.POST or None, instance=indicator)
     return submit_form(
         request,
         form,
-        lambda: run_service(
-            form,
-            services.save_indicator,
+        lambda: services.save_indicator(
             form.save(commit=False),
             form.cleaned_data["goals"],
             actor=request.user,
@@ -155,13 +143,16 @@ def target_edit(request: HttpRequest, indicator_pk: int, pk: int | None = None) 
     return submit_form(
         request,
         form,
-        lambda: run_service(
-            form, services.save_target, form.save(commit=False), actor=request.user
-        ),
+        lambda: services.save_target(form.save(commit=False), actor=request.user),
         done=_("Målvärdet har sparats."),
         then=reverse("goals:indicator-detail", args=[indicator.pk]),
-        template="goals/target_form.html",
-        context={"indicator": indicator, "target": target},
+        template="goals/indicator_figure_form.html",
+        context={
+            "indicator": indicator,
+            "title": _("Målvärde"),
+            "crumb": _("Målvärde"),
+            "heading": _("Ändra målvärde") if target.pk else _("Nytt målvärde"),
+        },
     )
 
 
@@ -180,9 +171,14 @@ def value_edit(request: HttpRequest, indicator_pk: int, pk: int | None = None) -
     return submit_form(
         request,
         form,
-        lambda: run_service(form, services.save_value, form.save(commit=False), actor=request.user),
+        lambda: services.save_value(form.save(commit=False), actor=request.user),
         done=_("Värdet har sparats."),
         then=reverse("goals:indicator-detail", args=[indicator.pk]),
-        template="goals/value_form.html",
-        context={"indicator": indicator, "value": value},
+        template="goals/indicator_figure_form.html",
+        context={
+            "indicator": indicator,
+            "title": _("Mata in värde"),
+            "crumb": _("Värde"),
+            "heading": _("Ändra värde") if value.pk else _("Mata in värde"),
+        },
     )

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from etablera.accounts.trail import person, records_actor
+
 from . import registry
 from .execution import end_job, execute, worker_name
 from .models import Job, JobStatus
@@ -22,7 +24,8 @@ logger = logging.getLogger(__name__)
 __all__ = ["enqueue", "execute", "recover_abandoned", "worker_name"]
 
 
-def enqueue(kind: str, /, *, actor=None, **params: Any) -> Job:
+@records_actor
+def enqueue(kind: str, /, *, actor, **params: Any) -> Job:
     """Record a job of ``kind`` for ``actor`` and queue it for a worker; the job is returned
     at once. ``params`` (JSON: ids, counts, file names; never personal data) are passed to the
     kind's handler as keyword arguments.
@@ -36,7 +39,7 @@ def enqueue(kind: str, /, *, actor=None, **params: Any) -> Job:
     with transaction.atomic():
         job = Job.objects.create(
             kind=kind,
-            owner=actor if getattr(actor, "pk", None) else None,
+            owner=person(actor),
             params=params,
             message=_("Väntar på en ledig arbetsprocess."),
         )

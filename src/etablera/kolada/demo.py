@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from etablera.goals.models import Goal, Indicator, SourceKind, Target
 from etablera.goals.services import save_indicator, save_target
+from etablera.web.demo import DEMO_OPERATOR
 
 from .models import COUNTRY, Area, Kpi, MunicipalityGroup, Value
 
@@ -149,7 +150,7 @@ def load(ctx) -> None:
                 gender_breakdown=True,
             ),
             Goal.objects.filter(title__in=GOALS),
-            actor=None,
+            actor=DEMO_OPERATOR,
         )
         for year, target in ((2024, Decimal("45")), (2025, Decimal("47")), (2026, Decimal("50"))):
-            save_target(Target(indicator=indicator, year=year, value=target), actor=None)
+            save_target(Target(indicator=indicator, year=year, value=target), actor=DEMO_OPERATOR)

@@ -30,6 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from etablera.accounts.trail import person, records_actor
+
 from .client import KoladaClient, KoladaError, KoladaUnavailable
 from .models import COUNTRY, Area, Kpi, MunicipalityGroup, SyncOutcome, SyncRun, Value
 
@@ -276,11 +278,12 @@ def _write_kpi(kpi: Kpi, rows: list[dict[str, Any]], result: KpiResult) -> None:
     kpi.save(update_fields=["last_fetched_at"])
 
 
+@records_actor
 def sync_kolada(
     *,
     kpis: list[str] | None = None,
     years: list[int] | None = None,
-    actor: Any = None,
+    actor: Any,
     client: KoladaClient | None = None,
     progress: Callable[[int, int, str], Any] | None = None,
 ) -> SyncReport:
@@ -302,7 +305,7 @@ def sync_kolada(
     wanted = list(dict.fromkeys(wanted))
     year_list = sorted(set(years)) if years else default_years()
     run = SyncRun.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=person(actor),
         kpis=wanted,
         years=f"{year_list[0]}-{year_list[-1]}" if year_list else "",
     )
@@ -369,7 +372,8 @@ def summary_line(report: SyncReport) -> str:
     ) % {"n": len(report.results), "added": added, "changed": changed, "removed": removed}
 
 
-def add_kpi(kpi_id: str, *, client: KoladaClient | None = None) -> Kpi:
+@records_actor
+def add_kpi(kpi_id: str, *, actor, client: KoladaClient | None = None) -> Kpi:
     """Add a KPI to the catalogue from Kolada's metadata (or refresh it)."""
     (kpi_id,) = parse_kpi_ids(kpi_id)[:1]
     own_client = client is None
@@ -406,14 +410,16 @@ def search_kolada(text: str, *, client: KoladaClient | None = None) -> list[dict
     return sorted(found, key=lambda r: r["id"])[:100]
 
 
-def accept_title(kpi: Kpi) -> Kpi:
+@records_actor
+def accept_title(kpi: Kpi, *, actor) -> Kpi:
     """A strategist has checked the indicator against the KPI's new title."""
     kpi.accepted_title = kpi.title
     kpi.save(update_fields=["accepted_title"])
     return kpi
 
 
-def sync_municipality_groups(*, client: KoladaClient | None = None) -> int:
+@records_actor
+def sync_municipality_groups(*, actor, client: KoladaClient | None = None) -> int:
     """Fetch Kolada's municipality groups (and member names); returns how many are stored.
 
     All or nothing: a failure leaves the stored groups as they were."""
@@ -447,10 +453,11 @@ def sync_municipality_groups(*, client: KoladaClient | None = None) -> int:
     return len(groups)
 
 
-def save_comparison_group(municipality: Any, name: str, codes: list[str]) -> Any:
+@records_actor
+def save_comparison_group(municipality: Any, name: str, codes: list[str], *, actor) -> Any:
     """Set the municipality's comparison group (its name and member codes)."""
     from etablera.organisation.services import save_municipality
 
     municipality.comparison_group_name = name.strip()
     municipality.comparison_group = [c for c in dict.fromkeys(codes) if c != municipality.code]
-    return save_municipality(municipality)
+    return save_municipality(municipality, actor=actor)

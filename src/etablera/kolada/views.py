@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from etablera.accounts import policy
+from etablera.web.forms import submit_form
 
 from . import presentation, selectors, services
 from .client import KoladaError
@@ -95,7 +96,7 @@ def kpi_add(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error))
         return redirect("kolada:overview")
     try:
-        kpi = services.add_kpi(form.cleaned_data["kpi"])
+        kpi = services.add_kpi(form.cleaned_data["kpi"], actor=request.user)
     except KoladaError as exc:
         messages.error(request, str(exc))
         return redirect("kolada:overview")
@@ -136,7 +137,7 @@ def kpi_detail(request: HttpRequest, pk: str) -> HttpResponse:
 def kpi_accept(request: HttpRequest, pk: str) -> HttpResponse:
     kpi = policy.get_or_404(request.user, "kolada.view", Kpi.objects, pk=pk.upper())
     policy.require(request.user, "kolada.sync", kpi)
-    services.accept_title(kpi)
+    services.accept_title(kpi, actor=request.user)
     messages.success(request, _("Den nya titeln för %(kpi)s är godkänd.") % {"kpi": kpi.id})
     return redirect("kolada:kpi-detail", pk=kpi.pk)
 
@@ -166,33 +167,33 @@ def comparison_group(request: HttpRequest) -> HttpResponse:
                 request, _("Kommunen är inte upplagd: ange kommunens namn och kod först.")
             )
             return redirect("organisation:municipality-edit")
-        if form.is_valid():
-            from django.core.exceptions import ValidationError
 
-            try:
-                services.save_comparison_group(
-                    municipality, form.cleaned_data["name"], form.cleaned_data["codes"]
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Jämförelsegruppen har sparats."))
-                return redirect("kolada:comparison-group")
-    members = []
-    if municipality is not None:
-        names = selectors.area_names(municipality.comparison_group)
-        members = [(code, names.get(code, "")) for code in municipality.comparison_group]
-    return render(
-        request,
-        "kolada/comparison_group.html",
-        {
+    def context() -> dict:
+        members = []
+        if municipality is not None:
+            names = selectors.area_names(municipality.comparison_group)
+            members = [(code, names.get(code, "")) for code in municipality.comparison_group]
+        return {
             "municipality": municipality,
             "members": members,
-            "form": form,
             "groups": groups,
             "chosen": chosen,
             "can_change": can_change,
-        },
+        }
+
+    return submit_form(
+        request,
+        form,
+        lambda: services.save_comparison_group(
+            municipality,
+            form.cleaned_data["name"],
+            form.cleaned_data["codes"],
+            actor=request.user,
+        ),
+        done=_("Jämförelsegruppen har sparats."),
+        then="kolada:comparison-group",
+        template="kolada/comparison_group.html",
+        context=context,
     )
 
 
@@ -201,7 +202,7 @@ def comparison_group(request: HttpRequest) -> HttpResponse:
 def groups_fetch(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "kolada.group.change")
     try:
-        count = services.sync_municipality_groups()
+        count = services.sync_municipality_groups(actor=request.user)
     except KoladaError as exc:
         messages.error(request, str(exc))
     else:

@@ -12,29 +12,13 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from etablera.web.api import PolicyModelViewSet, router
+from etablera.web.api import NO_DELETE, PolicyModelViewSet, ServiceSerializer, router
 
 from . import selectors, services
 from .models import Decision, Mandate, PolicyArea
 
-WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
 
-
-class ServiceSerializerMixin:
-    """Create and update through the app's service, which validates the whole object."""
-
-    service: staticmethod
-
-    def create(self, validated_data):
-        return type(self).service(self.Meta.model(**validated_data))
-
-    def update(self, instance, validated_data):
-        for key, value in validated_data.items():
-            setattr(instance, key, value)
-        return type(self).service(instance)
-
-
-class PolicyAreaSerializer(ServiceSerializerMixin, serializers.ModelSerializer):
+class PolicyAreaSerializer(ServiceSerializer):
     service = staticmethod(services.save_policy_area)
 
     class Meta:
@@ -43,9 +27,11 @@ class PolicyAreaSerializer(ServiceSerializerMixin, serializers.ModelSerializer):
         extra_kwargs = {"code": {"required": False, "allow_blank": True}}
 
 
-class DecisionSerializer(ServiceSerializerMixin, serializers.ModelSerializer):
+class DecisionSerializer(ServiceSerializer):
     service = staticmethod(services.save_decision)
-    reference = serializers.CharField(read_only=True, help_text="KS 2017-05-17 § 123, dnr …")
+    reference = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("Till exempel KS 2017-05-17 § 123, dnr …")
+    )
 
     class Meta:
         model = Decision
@@ -54,7 +40,7 @@ class DecisionSerializer(ServiceSerializerMixin, serializers.ModelSerializer):
         validators: list = []
 
 
-class MandateSerializer(ServiceSerializerMixin, serializers.ModelSerializer):
+class MandateSerializer(ServiceSerializer):
     service = staticmethod(services.save_mandate)
     missing_decision = serializers.BooleanField(
         read_only=True, help_text=gettext_lazy("Beställt uppdrag utan registrerat beslut.")
@@ -124,7 +110,7 @@ class PolicyAreaViewSet(PolicyModelViewSet):
     view_action = "mandates.policyarea.view"
     change_action = "mandates.policyarea.change"
     filterset_fields = ["is_active"]
-    http_method_names = WRITE_METHODS
+    http_method_names = NO_DELETE
 
 
 class DecisionViewSet(PolicyModelViewSet):
@@ -136,7 +122,7 @@ class DecisionViewSet(PolicyModelViewSet):
     view_action = "mandates.decision.view"
     change_action = "mandates.decision.change"
     filterset_fields = ["body", "date"]
-    http_method_names = WRITE_METHODS
+    http_method_names = NO_DELETE
 
 
 class MandateViewSet(PolicyModelViewSet):
@@ -152,7 +138,7 @@ class MandateViewSet(PolicyModelViewSet):
     view_action = "mandates.view"
     change_action = "mandates.change"
     filterset_class = MandateFilter
-    http_method_names = WRITE_METHODS
+    http_method_names = NO_DELETE
 
 
 router.register("policy-areas", PolicyAreaViewSet, basename="policy-area")

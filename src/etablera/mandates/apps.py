@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MandatesConfig(AppConfig):
     name = "etablera.mandates"
     label = "mandates"
-    verbose_name = _("Uppdrag")
+    verbose_name = pgettext_lazy("plural", "Uppdrag")

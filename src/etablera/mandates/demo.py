@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from etablera.organisation.models import Body, Unit
+from etablera.web.demo import DEMO_OPERATOR
 
 from .models import Decision, Level, Mandate, MandateStatus, Origin, PolicyArea, ReportFrequency
 from .services import save_decision, save_mandate, save_policy_area
@@ -520,7 +521,8 @@ def load(ctx) -> None:
     areas = {}
     for code, name, order, description in AREAS:
         area = PolicyArea.objects.filter(code=code).first() or save_policy_area(
-            PolicyArea(code=code, name=name, order=order, description=description)
+            PolicyArea(code=code, name=name, order=order, description=description),
+            actor=DEMO_OPERATOR,
         )
         areas[code] = area
     decisions = {}
@@ -530,7 +532,8 @@ def load(ctx) -> None:
         decisions[key] = decision or save_decision(
             Decision(
                 body=body_obj, date=date, section=section, case_number=case_number, title=title
-            )
+            ),
+            actor=DEMO_OPERATOR,
         )
     bodies = {b.short_name: b for b in Body.objects.all()}
     for (
@@ -569,6 +572,7 @@ def load(ctx) -> None:
                 end=end,
                 status=status,
                 **_performer(performer),
-            )
+            ),
+            actor=DEMO_OPERATOR,
         )
     ctx.log(f"    {len(MANDATES)} mandates, {len(DECISIONS)} decisions, {len(AREAS)} areas")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -98,7 +98,7 @@ def register_workbook(mandates: Iterable[Mandate], filter_text: str) -> Workbook
     """The register, filtered as on the page, in one sheet with filters and a frozen header."""
     workbook = Workbook()
     sheet = workbook.worksheets[0]
-    sheet.title = str(_("Uppdrag"))
+    sheet.title = str(pgettext("plural", "Uppdrag"))
     caption = _("Uppdragsregister – %(filters)s – uttag %(date)s") % {
         "filters": filter_text,
         "date": timezone.localdate().strftime("%Y-%m-%d"),
@@ -186,7 +186,7 @@ def matrix_workbook(data: Matrix, municipality_name: str, filter_text: str) -> W
     sheet.freeze_panes = f"B{header_row + 2}"
     _autosize(sheet, {1: 22, **{col: 34 for col in range(2, len(data.columns) + 2)}})
 
-    listing = workbook.create_sheet(str(_("Uppdrag")))
+    listing = workbook.create_sheet(str(pgettext("plural", "Uppdrag")))
     write_table(listing, mandate_table(data.mandates, str(_("Uppdragen i matrisen"))))
     listing.freeze_panes = "C3"
     _autosize(listing, {1: 7, 2: 45, 3: 20, 4: 28, 5: 38, 9: 34, 10: 28, 11: 28, 18: 60})

@@ -334,7 +334,8 @@ def history(obj) -> list[HistoryEntry]:
                     new=_history_value(model_field, new, related),
                 )
             )
-        actor = str(entry.actor) if entry.actor_id else _("Systemet")
+        operator = (entry.additional_data or {}).get("operator")  # a command or job's name
+        actor = str(entry.actor) if entry.actor_id else operator or _("Systemet")
         result.append(
             HistoryEntry(
                 at=entry.timestamp,

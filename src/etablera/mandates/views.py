@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from etablera.accounts import policy
 from etablera.organisation.models import Municipality
-from etablera.web.forms import run_service, submit_form
+from etablera.web.forms import submit_form
 from etablera.web.plugins import contributions
 from etablera.web.xlsx import workbook_response
 
@@ -136,36 +135,23 @@ def mandate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mandate_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if pk is None:
-        policy.require(request.user, "mandates.change")
-        mandate = Mandate()
-    else:
-        mandate = policy.get_or_404(
-            request.user, "mandates.view", selectors.mandate_queryset(), pk=pk
-        )
-        policy.require(request.user, "mandates.change", mandate)
+    mandate = policy.get_for_change(
+        request.user, "mandates.view", "mandates.change", selectors.mandate_queryset(), pk
+    )
     if request.method == "POST" and request.POST.get("fill") and request.htmx:
         return _commissioner_fill(request, mandate)
     original = str(mandate) if mandate.pk else ""  # the form changes the instance as it validates
     form = MandateForm(request.POST or None, instance=mandate, fill_url=request.path)
-
-    def save() -> Mandate | None:
-        saved = run_service(form, services.save_mandate, form.save(commit=False))
-        if saved is not None and saved.missing_decision:
-            messages.warning(
-                request,
-                _(
-                    "Uppdraget är beställt men saknar beslut. Det flaggas tills beslutet "
-                    "är registrerat."
-                ),
-            )
-        return saved
-
     return submit_form(
         request,
         form,
-        save,
+        lambda: services.save_mandate(form.save(commit=False), actor=request.user),
         done=lambda saved: _("Uppdraget ”%(title)s” har sparats.") % {"title": saved},
+        warn=lambda saved: (
+            _("Uppdraget är beställt men saknar beslut. Det flaggas tills beslutet är registrerat.")
+            if saved.missing_decision
+            else None
+        ),
         then=lambda saved: saved,
         template="mandates/mandate_form.html",
         context={"mandate": mandate, "original": original},
@@ -278,14 +264,13 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decision_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if pk is None:
-        policy.require(request.user, "mandates.decision.change")
-        decision = Decision()
-    else:
-        decision = policy.get_or_404(
-            request.user, "mandates.decision.view", Decision.objects.select_related("body"), pk=pk
-        )
-        policy.require(request.user, "mandates.decision.change", decision)
+    decision = policy.get_for_change(
+        request.user,
+        "mandates.decision.view",
+        "mandates.decision.change",
+        Decision.objects.select_related("body"),
+        pk,
+    )
     # "Registrera beslutet" on a commissioned mandate's page: link the new decision to it.
     mandate = None
     if pk is None and request.GET.get("uppdrag", "").isdigit():
@@ -302,12 +287,12 @@ def decision_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         initial=selectors.decision_defaults(mandate) if mandate is not None else None,
     )
 
-    def save():
+    def save() -> Decision:
         if mandate is not None:
-            return run_service(
-                form, services.save_decision_for_mandate, form.save(commit=False), mandate
+            return services.save_decision_for_mandate(
+                form.save(commit=False), mandate, actor=request.user
             )
-        return run_service(form, services.save_decision, form.save(commit=False))
+        return services.save_decision(form.save(commit=False), actor=request.user)
 
     return submit_form(
         request,
@@ -338,20 +323,19 @@ def policy_area_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def policy_area_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if pk is None:
-        policy.require(request.user, "mandates.policyarea.change")
-        area = PolicyArea()
-    else:
-        area = policy.get_or_404(
-            request.user, "mandates.policyarea.view", PolicyArea.objects, pk=pk
-        )
-        policy.require(request.user, "mandates.policyarea.change", area)
+    area = policy.get_for_change(
+        request.user,
+        "mandates.policyarea.view",
+        "mandates.policyarea.change",
+        PolicyArea.objects,
+        pk,
+    )
     original = area.name if area.pk else ""
     form = PolicyAreaForm(request.POST or None, instance=area)
     return submit_form(
         request,
         form,
-        lambda: run_service(form, services.save_policy_area, form.save(commit=False)),
+        lambda: services.save_policy_area(form.save(commit=False), actor=request.user),
         done=lambda saved: _("Politikområdet %(name)s har sparats.") % {"name": saved},
         then=reverse("mandates:policyarea-list"),
         template="mandates/policyarea_form.html",

@@ -5,20 +5,24 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from etablera.web.api import PolicyModelViewSet, router
+from etablera.web.api import NO_DELETE, PolicyModelViewSet, ServiceSerializer, router
 
 from . import services
 from .models import Body, Municipality, Unit
 
 
-class MunicipalitySerializer(serializers.ModelSerializer):
+class MunicipalitySerializer(ServiceSerializer):
+    service = staticmethod(services.save_municipality)
+
     class Meta:
         model = Municipality
         fields = ["id", "name", "code", "comparison_group", "comparison_group_name", "is_demo"]
         read_only_fields = ["is_demo"]
 
 
-class BodySerializer(serializers.ModelSerializer):
+class BodySerializer(ServiceSerializer):
+    service = staticmethod(services.save_body)
+
     class Meta:
         model = Body
         fields = [
@@ -42,7 +46,9 @@ class BodySerializer(serializers.ModelSerializer):
         return attrs
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ServiceSerializer):
+    service = staticmethod(services.save_unit)
+
     class Meta:
         model = Unit
         fields = ["id", "body", "parent", "kind", "name", "path", "depth"]
@@ -56,14 +62,6 @@ class UnitSerializer(serializers.ModelSerializer):
                 {"parent": _("Den överordnade enheten hör till ett annat organ.")}
             )
         return attrs
-
-    def create(self, validated_data):
-        return services.save_unit(Unit(**validated_data))
-
-    def update(self, instance, validated_data):
-        for key, value in validated_data.items():
-            setattr(instance, key, value)
-        return services.save_unit(instance)
 
 
 class MunicipalityViewSet(PolicyModelViewSet):
@@ -80,7 +78,7 @@ class BodyViewSet(PolicyModelViewSet):
     view_action = "organisation.view"
     change_action = "organisation.change"
     filterset_fields = ["kind"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class UnitViewSet(PolicyModelViewSet):
@@ -89,7 +87,7 @@ class UnitViewSet(PolicyModelViewSet):
     view_action = "organisation.view"
     change_action = "organisation.change"
     filterset_fields = ["body", "kind", "parent"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 router.register("municipalities", MunicipalityViewSet, basename="municipality")

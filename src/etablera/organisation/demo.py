@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from etablera.web.demo import DEMO_OPERATOR
+
 from .models import Body, BodyKind, Municipality, Unit, UnitKind
 from .services import save_unit
 
@@ -52,7 +54,7 @@ def _units(body: Body, tree, parent=None, depth=0) -> None:
             body=body, parent=parent, name=name, defaults={"kind": kinds[min(depth, 2)]}
         )
         if created or not unit.path:
-            save_unit(unit)
+            save_unit(unit, actor=DEMO_OPERATOR)
         _units(body, children, unit, depth + 1)
 
 

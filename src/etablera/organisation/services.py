@@ -1,22 +1,26 @@
-"""Writes to the organisation: each one a use case in one transaction."""
+"""Writes to the organisation: each one a use case in one transaction, naming its ``actor``."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
+from etablera.accounts.trail import records_actor
+
 from .models import Body, Municipality, Unit
 
 
+@records_actor
 @transaction.atomic
-def save_body(body: Body) -> Body:
+def save_body(body: Body, *, actor) -> Body:
     """Validate and save a body (new or changed)."""
     body.full_clean()
     body.save()
     return body
 
 
+@records_actor
 @transaction.atomic
-def save_unit(unit: Unit) -> Unit:
+def save_unit(unit: Unit, *, actor) -> Unit:
     """Validate and save a unit, keeping the materialised paths of it and its subtree right."""
     unit.full_clean()
     old_path = unit.path if unit.pk else None
@@ -35,8 +39,10 @@ def save_unit(unit: Unit) -> Unit:
     return unit
 
 
+@records_actor
 @transaction.atomic
-def save_municipality(municipality: Municipality) -> Municipality:
+def save_municipality(municipality: Municipality, *, actor) -> Municipality:
+    """Validate and save the municipality's own record (name, code, demo flag)."""
     municipality.full_clean()
     municipality.save()
     return municipality

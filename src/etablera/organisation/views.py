@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from etablera.accounts import policy
-from etablera.web.forms import run_service, submit_form
+from etablera.web.forms import submit_form
 
 from . import selectors, services
 from .forms import BodyFilterForm, BodyForm, MunicipalityForm, UnitForm
@@ -48,17 +48,19 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def body_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if pk is None:
-        policy.require(request.user, "organisation.change")
-        body = Body(municipality=Municipality.objects.current())
-    else:
-        body = policy.get_or_404(request.user, "organisation.view", Body.objects, pk=pk)
-        policy.require(request.user, "organisation.change", body)
+    body = policy.get_for_change(
+        request.user,
+        "organisation.view",
+        "organisation.change",
+        Body.objects,
+        pk,
+        new=lambda: Body(municipality=Municipality.objects.current()),
+    )
     form = BodyForm(request.POST or None, instance=body)
     return submit_form(
         request,
         form,
-        lambda: run_service(form, services.save_body, form.save(commit=False)),
+        lambda: services.save_body(form.save(commit=False), actor=request.user),
         done=lambda saved: _("Organet %(name)s har sparats.") % {"name": saved.name},
         then=lambda saved: reverse("organisation:body-detail", args=[saved.pk]),
         template="organisation/body_form.html",
@@ -79,7 +81,7 @@ def unit_edit(request: HttpRequest, body_pk: int, pk: int | None = None) -> Http
     return submit_form(
         request,
         form,
-        lambda: run_service(form, services.save_unit, form.save(commit=False)),
+        lambda: services.save_unit(form.save(commit=False), actor=request.user),
         done=lambda saved: _("Enheten %(name)s har sparats.") % {"name": saved.name},
         then=reverse("organisation:body-detail", args=[body.pk]),
         template="organisation/unit_form.html",
@@ -97,7 +99,7 @@ def municipality_edit(request: HttpRequest) -> HttpResponse:
     return submit_form(
         request,
         form,
-        lambda: run_service(form, services.save_municipality, form.save(commit=False)),
+        lambda: services.save_municipality(form.save(commit=False), actor=request.user),
         done=_("Kommunens uppgifter har sparats."),
         then=reverse("organisation:body-list"),
         template="organisation/municipality_form.html",

@@ -6,14 +6,15 @@ through the pages that write the access log, and never by system administrators 
 
 from django.contrib import admin
 
-from etablera.web.admin import ReadOnlyAdmin
+from etablera.web.admin import ReadOnlyAdmin, ServiceAdmin
 
 from . import services
 from .models import ImportRun, Intervention, StatusCategory
 
 
 @admin.register(StatusCategory)
-class StatusCategoryAdmin(admin.ModelAdmin):
+class StatusCategoryAdmin(ServiceAdmin):
+    service = staticmethod(services.save_status_category)
     list_display = [
         "name",
         "code",
@@ -26,12 +27,10 @@ class StatusCategoryAdmin(admin.ModelAdmin):
     list_editable = ["order", "active"]
     search_fields = ["name", "code"]
 
-    def save_model(self, request, obj, form, change) -> None:
-        services.save_status_category(obj)
-
 
 @admin.register(Intervention)
-class InterventionAdmin(admin.ModelAdmin):
+class InterventionAdmin(ServiceAdmin):
+    service = staticmethod(services.save_intervention)
     list_display = [
         "name",
         "code",
@@ -45,9 +44,6 @@ class InterventionAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     autocomplete_fields: list[str] = []
     list_select_related = ["provider_unit", "commissioning_mandate"]
-
-    def save_model(self, request, obj, form, change) -> None:
-        services.save_intervention(obj)
 
 
 @admin.register(ImportRun)

@@ -19,9 +19,10 @@ from rest_framework.response import Response
 
 from etablera.accounts import policy
 from etablera.accounts.access_log import log_access
-from etablera.web.api import PolicyModelViewSet, router
+from etablera.web.api import NO_DELETE, PolicyModelViewSet, ServiceSerializer, router
 
 from . import selectors, services
+from .forms import InterventionForm
 from .models import (
     ConflictSource,
     Enrolment,
@@ -37,23 +38,12 @@ def _scoped(user, action_name: str, queryset):
     return policy.scope(user, action_name, queryset)
 
 
-class InterventionSerializer(serializers.ModelSerializer):
+class InterventionSerializer(ServiceSerializer):
+    service = staticmethod(services.save_intervention)
+
     class Meta:
         model = Intervention
-        fields = [
-            "id",
-            "name",
-            "code",
-            "category",
-            "description",
-            "provider_unit",
-            "commissioning_mandate",
-            "funding",
-            "capacity",
-            "cost_per_participant_month",
-            "start",
-            "end",
-        ]
+        fields = ["id", *InterventionForm.Meta.fields]  # what the page edits
 
     def validate(self, attrs):
         unit = attrs.get("provider_unit", getattr(self.instance, "provider_unit", None))
@@ -71,14 +61,6 @@ class InterventionSerializer(serializers.ModelSerializer):
             )
         return attrs
 
-    def create(self, validated_data):
-        return services.save_intervention(Intervention(**validated_data))
-
-    def update(self, instance, validated_data):
-        for key, value in validated_data.items():
-            setattr(instance, key, value)
-        return services.save_intervention(instance)
-
 
 class InterventionViewSet(PolicyModelViewSet):
     queryset = Intervention.objects.select_related("provider_unit").order_by("name", "pk")
@@ -86,7 +68,7 @@ class InterventionViewSet(PolicyModelViewSet):
     view_action = "register.intervention.view"
     change_action = "register.intervention.change"
     filterset_fields = ["category", "provider_unit", "commissioning_mandate", "funding"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -223,7 +205,7 @@ class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
     search_action = "register.participant.view"
     scoped_reads = frozenset({"list", "retrieve", "identity", "search"})
     filterset_fields = ["owning_unit", "gender", "education_level", "in_establishment_programme"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
     def participants_of(self, objects):
         return list(objects)
@@ -254,7 +236,7 @@ class ParticipantViewSet(_LoggedMixin, PolicyModelViewSet):
         query.is_valid(raise_exception=True)
         found = selectors.find_participant(request.user, query.validated_data["number"])
         if found is None:
-            return Response({"detail": "Ingen träff."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": _("Ingen träff.")}, status=status.HTTP_404_NOT_FOUND)
         log_access(request.user, "search", found, detail="api exact search")
         found = self.get_queryset().get(pk=found.pk)
         return Response(self.get_serializer(found).data)
@@ -313,7 +295,7 @@ class EnrolmentViewSet(_LoggedMixin, PolicyModelViewSet):
     view_action = "register.enrolment.view"
     change_action = "register.enrolment.change"
     filterset_fields = ["participant", "intervention", "exit_status"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
     def participants_of(self, objects):
         return [e.participant for e in objects]
@@ -364,7 +346,7 @@ class ObservationViewSet(_LoggedMixin, PolicyModelViewSet):
     view_action = "register.observation.view"
     change_action = "register.observation.change"
     filterset_fields = ["enrolment", "days_after_exit", "status"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = NO_DELETE
 
     def participants_of(self, objects):
         return [o.enrolment.participant for o in objects]

@@ -119,6 +119,21 @@ def _country_choices():
     return [("", _("Okänt eller ej angivet")), *COUNTRY_CHOICES]
 
 
+#: What a coach records about a participant besides the identity (registered and changed alike).
+PARTICIPANT_FACTS = [
+    "given_name",
+    "family_name",
+    "gender",
+    "birth_year",
+    "country_of_birth",
+    "received_on",
+    "education_level",
+    "in_establishment_programme",
+    "referred_by",
+    "consent_to_follow_up",
+]
+
+
 class ParticipantForm(forms.ModelForm):
     """Registering a participant: the identity fields are not model fields (the number is
     encrypted and hashed by the service)."""
@@ -146,19 +161,7 @@ class ParticipantForm(forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = [
-            "given_name",
-            "family_name",
-            "gender",
-            "birth_year",
-            "country_of_birth",
-            "received_on",
-            "education_level",
-            "in_establishment_programme",
-            "referred_by",
-            "consent_to_follow_up",
-            "owning_unit",
-        ]
+        fields = [*PARTICIPANT_FACTS, "owning_unit"]
         widgets = {"received_on": DateInput()}
         help_texts = {
             "birth_year": _("Fylls i från identitetsnumret när det finns."),
@@ -193,14 +196,7 @@ class ParticipantEditForm(forms.ModelForm):
             "given_name",
             "family_name",
             "responsible_coach",
-            "gender",
-            "birth_year",
-            "country_of_birth",
-            "received_on",
-            "education_level",
-            "in_establishment_programme",
-            "referred_by",
-            "consent_to_follow_up",
+            *PARTICIPANT_FACTS[2:],
         ]
         widgets = {"received_on": DateInput()}
 

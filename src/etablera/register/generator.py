@@ -199,6 +199,9 @@ def ensure_interventions(unit: Unit, start: dt.date) -> list[Intervention]:
 
 #: People written per round: bounds memory whatever the size asked for.
 CHUNK = 5000
+#: The most one run makes: the synthetic reserve numbers (``SYNT-0000001``), which take
+#: everyone the number series cannot, have seven digits.
+MAX_PARTICIPANTS = 9_999_999
 
 
 @transaction.atomic

@@ -85,7 +85,7 @@ def import_file(
                 raw,
                 file_name=file_name,
                 scope=scope,
-                user=job.owner,
+                actor=job.owner,
                 dry_run=dry_run,
                 errors=ErrorSink(keep=500),
                 progress=report,

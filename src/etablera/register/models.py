@@ -18,6 +18,7 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from etablera.organisation.models import Unit
 
@@ -548,7 +549,7 @@ class OutcomeObservation(models.Model):
 
 
 class ImportKind(models.TextChoices):
-    PARTICIPANTS = "participants", _("Deltagare")
+    PARTICIPANTS = "participants", pgettext_lazy("plural", "Deltagare")
     ENROLMENTS = "enrolments", _("Deltaganden")
 
 

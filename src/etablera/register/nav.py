@@ -1,10 +1,11 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from etablera.web.navigation import NavItem
 
 ITEMS = [
     NavItem(
-        _("Deltagare"),
+        pgettext_lazy("plural", "Deltagare"),
         "register:participant-search",
         "register.participant.view",
         order=60,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from etablera.accounts import policy
 from etablera.accounts.access_log import log_access
+from etablera.accounts.trail import person, records_actor
 from etablera.organisation.models import Unit
 
 from . import activity, crypto, identity
@@ -36,16 +37,18 @@ from .models import (
 from .signals import register_changed
 
 
+@records_actor
 @transaction.atomic
-def save_intervention(intervention: Intervention) -> Intervention:
+def save_intervention(intervention: Intervention, *, actor) -> Intervention:
     """Validate and save an intervention (not personal data: no access log)."""
     intervention.full_clean()
     intervention.save()
     return intervention
 
 
+@records_actor
 @transaction.atomic
-def save_status_category(category: StatusCategory) -> StatusCategory:
+def save_status_category(category: StatusCategory, *, actor) -> StatusCategory:
     """Validate and save one of the managed exit and follow-up statuses."""
     category.full_clean()
     category.save()
@@ -118,11 +121,12 @@ def find_clashes(participant: Participant) -> list[Participant]:
     return list(clash.order_by("held_for_review", "pk"))
 
 
+@records_actor
 def record_conflict(
-    user,
     existing: Participant,
     requested_unit: Unit,
     *,
+    actor,
     source: str,
     import_run: ImportRun | None = None,
     held: Participant | None = None,
@@ -137,7 +141,7 @@ def record_conflict(
         requested_unit=requested_unit,
         status=ConflictStatus.OPEN,
         defaults={
-            "requested_by": user if getattr(user, "pk", None) else None,
+            "requested_by": person(actor),
             "source": source,
             "import_run": import_run,
             "held": held,
@@ -147,7 +151,7 @@ def record_conflict(
         conflict.held = held
         conflict.save(update_fields=["held"])
     log_access(
-        user,
+        actor,
         "create",
         conflict,
         detail=f"registration of participant {existing.pk} for unit {requested_unit.pk} held "
@@ -184,6 +188,7 @@ def _clash_outside_reach(actor, participant: Participant) -> Participant | None:
     return next((c for c in clashes if not c.held_for_review), None)
 
 
+@records_actor
 def register_participant(
     participant: Participant,
     *,
@@ -217,7 +222,9 @@ def register_participant(
             raise ValidationError(_("Personen registrerades samtidigt av någon annan.")) from exc
         log_access(actor, "create", participant, detail="registered")
         if clash is not None:
-            record_conflict(actor, clash, participant.owning_unit, source=source, held=participant)
+            record_conflict(
+                clash, participant.owning_unit, actor=actor, source=source, held=participant
+            )
     return participant
 
 
@@ -311,7 +318,7 @@ def resolve_conflict(
             ParticipantShare.objects.get_or_create(
                 participant=participant,
                 unit=conflict.requested_unit,
-                defaults={"conflict": conflict, "created_by": actor},
+                defaults={"conflict": conflict, "created_by": person(actor)},
             )
         log_access(
             actor,
@@ -335,7 +342,7 @@ def resolve_conflict(
             _merge_held(held, participant, actor=actor, conflict_pk=conflict.pk)
     conflict.held = None  # removed: its id stays in the trail
     conflict.status = _OUTCOME[Resolution(decision)]
-    conflict.resolved_by = actor
+    conflict.resolved_by = person(actor)
     conflict.resolved_at = timezone.now()
     conflict.save(update_fields=["held", "status", "resolved_by", "resolved_at"])
     log_access(
@@ -345,6 +352,7 @@ def resolve_conflict(
     return conflict
 
 
+@records_actor
 @transaction.atomic
 def update_participant(participant: Participant, *, actor) -> Participant:
     """Save changed facts about a participant (not the identity)."""
@@ -360,6 +368,7 @@ def _check_status(status: StatusCategory | None, field: str) -> None:
         raise ValidationError({field: _("Statusen används inte längre. Välj en aktiv status.")})
 
 
+@records_actor
 @transaction.atomic
 def enrol(enrolment: Enrolment, *, actor) -> Enrolment:
     """Enrol a participant in an intervention."""
@@ -379,6 +388,7 @@ def enrol(enrolment: Enrolment, *, actor) -> Enrolment:
     return enrolment
 
 
+@records_actor
 @transaction.atomic
 def update_enrolment(enrolment: Enrolment, *, actor) -> Enrolment:
     _check_status(enrolment.exit_status, "exit_status")
@@ -389,6 +399,7 @@ def update_enrolment(enrolment: Enrolment, *, actor) -> Enrolment:
     return enrolment
 
 
+@records_actor
 @transaction.atomic
 def end_enrolment(
     enrolment: Enrolment, *, actor, end: dt.date, exit_status: StatusCategory
@@ -408,6 +419,7 @@ def end_enrolment(
     return enrolment
 
 
+@records_actor
 @transaction.atomic
 def record_observation(observation: OutcomeObservation, *, actor) -> OutcomeObservation:
     """Record a participant's status some time after an enrolment ended."""
@@ -442,6 +454,7 @@ def record_observation(observation: OutcomeObservation, *, actor) -> OutcomeObse
     return observation
 
 
+@records_actor
 def reveal_identity(participant: Participant, *, actor, purpose: str) -> str:
     """The participant's number in clear, for a coach who needs it; always logged.
 

@@ -7,6 +7,7 @@ masked form (19900101-****). Every page that shows a participant writes the acce
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from etablera.accounts import policy
 from etablera.accounts.access_log import log_access
-from etablera.web.forms import run_service
+from etablera.web.forms import run_service, submit_form
 from etablera.web.xlsx import XLSX_TYPE
 
 from . import import_templates, keyset, selectors, services
@@ -105,14 +107,13 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def intervention_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if pk is None:
-        policy.require(request.user, "register.intervention.change")
-        intervention = Intervention()
-    else:
-        intervention = policy.get_or_404(
-            request.user, "register.intervention.view", Intervention.objects, pk=pk
-        )
-        policy.require(request.user, "register.intervention.change", intervention)
+    intervention = policy.get_for_change(
+        request.user,
+        "register.intervention.view",
+        "register.intervention.change",
+        Intervention.objects,
+        pk,
+    )
     from etablera.mandates.models import Mandate
 
     form = InterventionForm(
@@ -121,13 +122,14 @@ def intervention_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         units=selectors.units_for(request.user, "register.intervention.change"),
         mandates=Mandate.objects.select_related("owner").order_by("title"),
     )
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.save_intervention, form.save(commit=False))
-        if saved:
-            messages.success(request, _("Insatsen %(name)s har sparats.") % {"name": saved.name})
-            return redirect("register:intervention-detail", pk=saved.pk)
-    return render(
-        request, "register/intervention_form.html", {"form": form, "intervention": intervention}
+    return submit_form(
+        request,
+        form,
+        lambda: services.save_intervention(form.save(commit=False), actor=request.user),
+        done=lambda saved: _("Insatsen %(name)s har sparats.") % {"name": saved.name},
+        then=lambda saved: reverse("register:intervention-detail", args=[saved.pk]),
+        template="register/intervention_form.html",
+        context={"intervention": intervention},
     )
 
 
@@ -217,6 +219,20 @@ def participant_create(request: HttpRequest) -> HttpResponse:
     return render(request, "register/participant_form.html", {"form": form})
 
 
+def _participant_page(pk: int) -> str:
+    return reverse("register:participant-detail", args=[pk])
+
+
+def _shown(request: HttpRequest, participant: Participant, what: str, /, **context: Any):
+    """A form page's context, read when the page is shown — which the access log records."""
+
+    def shown() -> dict[str, Any]:
+        log_access(request.user, "view", participant, detail=what)
+        return context
+
+    return shown
+
+
 def _participant(request: HttpRequest, pk: int, action: str = "register.participant.view"):
     participant = policy.get_or_404(
         request.user,
@@ -268,16 +284,14 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ParticipantEditForm(
         request.POST or None, instance=participant, coaches=selectors.coaches_for(participant)
     )
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, services.update_participant, form.save(commit=False), actor=request.user
-        )
-        if saved:
-            messages.success(request, _("Uppgifterna har sparats."))
-            return redirect("register:participant-detail", pk=saved.pk)
-    log_access(request.user, "view", participant, detail="participant edit form")
-    return render(
-        request, "register/participant_edit.html", {"form": form, "participant": participant}
+    return submit_form(
+        request,
+        form,
+        lambda: services.update_participant(form.save(commit=False), actor=request.user),
+        done=_("Uppgifterna har sparats."),
+        then=_participant_page(participant.pk),
+        template="register/participant_edit.html",
+        context=_shown(request, participant, "participant edit form", participant=participant),
     )
 
 
@@ -289,17 +303,16 @@ def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
         instance=Enrolment(participant=participant),
         initial={"start": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, services.enrol, form.save(commit=False), actor=request.user)
-        if saved:
-            messages.success(
-                request,
-                _("Deltagaren är inskriven i %(name)s.") % {"name": saved.intervention.name},
-            )
-            return redirect("register:participant-detail", pk=participant.pk)
-    log_access(request.user, "view", participant, detail="enrolment form")
-    return render(
-        request, "register/enrolment_form.html", {"form": form, "participant": participant}
+    return submit_form(
+        request,
+        form,
+        lambda: services.enrol(form.save(commit=False), actor=request.user),
+        done=lambda saved: (
+            _("Deltagaren är inskriven i %(name)s.") % {"name": saved.intervention.name}
+        ),
+        then=_participant_page(participant.pk),
+        template="register/enrolment_form.html",
+        context=_shown(request, participant, "enrolment form", participant=participant),
     )
 
 
@@ -324,23 +337,25 @@ def enrolment_end(request: HttpRequest, pk: int) -> HttpResponse:
             "exit_status": enrolment.exit_status,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            services.end_enrolment,
+    return submit_form(
+        request,
+        form,
+        lambda: services.end_enrolment(
             enrolment,
             actor=request.user,
             end=form.cleaned_data["end"],
             exit_status=form.cleaned_data["exit_status"],
-        )
-        if saved:
-            messages.success(request, _("Deltagandet är avslutat."))
-            return redirect("register:participant-detail", pk=enrolment.participant_id)
-    log_access(request.user, "view", enrolment.participant, detail="end enrolment form")
-    return render(
-        request,
-        "register/enrolment_end.html",
-        {"form": form, "enrolment": enrolment, "participant": enrolment.participant},
+        ),
+        done=_("Deltagandet är avslutat."),
+        then=_participant_page(enrolment.participant_id),
+        template="register/enrolment_end.html",
+        context=_shown(
+            request,
+            enrolment.participant,
+            "end enrolment form",
+            enrolment=enrolment,
+            participant=enrolment.participant,
+        ),
     )
 
 
@@ -357,25 +372,22 @@ def observation_create(request: HttpRequest, pk: int) -> HttpResponse:
         instance=OutcomeObservation(enrolment=enrolment),
         initial={"days_after_exit": initial_days, "observed_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, services.record_observation, form.save(commit=False), actor=request.user
-        )
-        if saved:
-            messages.success(request, _("Uppföljningen har registrerats."))
-            if request.POST.get("next_page") == "due":
-                return redirect("register:follow-ups")
-            return redirect("register:participant-detail", pk=enrolment.participant_id)
-    log_access(request.user, "view", enrolment.participant, detail="follow-up form")
-    return render(
+    due = request.POST.get("next_page") == "due"
+    return submit_form(
         request,
-        "register/observation_form.html",
-        {
-            "form": form,
-            "enrolment": enrolment,
-            "participant": enrolment.participant,
-            "next_page": request.GET.get("fran", request.POST.get("next_page", "")),
-        },
+        form,
+        lambda: services.record_observation(form.save(commit=False), actor=request.user),
+        done=_("Uppföljningen har registrerats."),
+        then=reverse("register:follow-ups") if due else _participant_page(enrolment.participant_id),
+        template="register/observation_form.html",
+        context=_shown(
+            request,
+            enrolment.participant,
+            "follow-up form",
+            enrolment=enrolment,
+            participant=enrolment.participant,
+            next_page=request.GET.get("fran", request.POST.get("next_page", "")),
+        ),
     )
 
 
@@ -512,7 +524,7 @@ def _import_upload(request: HttpRequest, limit: int) -> HttpResponse:
             upload.file,
             file_name=Path(upload.name).name,
             scope=scope,
-            user=request.user,
+            actor=request.user,
             dry_run=form.cleaned_data["dry_run"],
             errors=ErrorSink(keep=500),
         )

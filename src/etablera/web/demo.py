@@ -13,9 +13,13 @@ from typing import Any
 
 from django.db import transaction
 
+from etablera.accounts.policy import Operator
+
 from .models import DemoLoad
 from .plugins import contributions
 
+#: Who the trail names for the demo's own writes (a demo user's are written as that user).
+DEMO_OPERATOR = Operator("command:loaddemo")
 DEMO_PASSWORD = "etablera-demo"  # noqa: S105 - printed to the user; demo accounts only
 
 

@@ -41,22 +41,31 @@ def submit_form(
     done: str | Callable[[Any], str],
     then: Any,
     template: str,
-    context: dict[str, Any] | None = None,
+    context: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
+    warn: Callable[[Any], str | None] | None = None,
 ) -> HttpResponse:
     """The body every form page shares: form → service → message → redirect.
 
     A valid POST calls ``save`` (only then: it may call ``form.save(commit=False)``), which
-    calls the service through :func:`run_service`; when it returns what was saved, the page
-    says ``done`` and redirects to ``then`` (a URL, a model, or a function of what was saved
-    giving one). Any other request, or an error the service put on the form, renders
-    ``template`` with the form and ``context``.
+    calls the service; a ``ValidationError`` it raises lands on the form (:func:`run_service`).
+    When it returns what was saved, the page says ``done`` and redirects to ``then`` (a URL, a
+    model, or a function of what was saved giving one). Any other request, or an error the
+    service put on the form, renders ``template`` with the form and ``context`` — which may be a
+    function, called only when the page is rendered (a page that shows a participant writes the
+    access log there, and not for a POST that saved and redirected). ``warn``, a function of
+    what was saved, may add a warning after the success message (something saved that still
+    needs attention).
     """
     if request.method == "POST" and form.is_valid():
-        saved = save()
+        saved = run_service(form, save)
         if saved is not None:
             messages.success(request, done(saved) if callable(done) else done)
+            warning = warn(saved) if warn is not None else None
+            if warning:
+                messages.warning(request, warning)
             return redirect(then(saved) if callable(then) else then)
-    return render(request, template, {"form": form, **(context or {})})
+    extra = context() if callable(context) else context
+    return render(request, template, {"form": form, **(extra or {})})
 
 
 class DateInput(forms.DateInput):

@@ -1,5 +1,5 @@
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .navigation import NavItem
 
-ITEMS = [NavItem(_("Start"), "home", "web.home", order=0)]
+ITEMS = [NavItem(pgettext_lazy("start page", "Start"), "home", "web.home", order=0)]

@@ -118,7 +118,7 @@ class RowImporter(ABC):
     def targets(self) -> list[Target]:
         """The columns the file may have, with the names they are known by."""
 
-    def finish(self, run: Any, user: Any) -> None:
+    def finish(self, run: Any, actor: Any) -> None:
         """After a committed import, inside its transaction (the run is recorded); a kind
         with nothing to do afterwards keeps this default."""
         return None
@@ -179,6 +179,11 @@ class RowImporter(ABC):
         if name in ("identity",):
             value = identity.mask(value)
         self.sink.add(row, self.title(name), shown(value), message)
+
+    def missing_identity(self, row: int) -> None:
+        """A row with neither an identity number nor a reserve number."""
+        name = "identity" if "identity" in self.col else "reserve_number"
+        self.sink.add(row, self.title(name), "", _("Identitetsnummer eller reservnummer saknas."))
 
     def date(self, raw: str) -> tuple[str, int] | Bad:
         """A date cell as (ISO text, ordinal), or why not; cached per distinct text."""

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from etablera.accounts.access_log import log_access
+from etablera.accounts.trail import person, records_actor
 
 from ..models import ImportKind, ImportRun, ImportStatus
 from ..signals import register_changed
@@ -57,7 +58,7 @@ class ImportRunContext:
     table: Table
     result: ImportResult
     scope: ImportScope
-    user: Any
+    actor: Any
     started: float
     progress: Progress | None = None
 
@@ -66,13 +67,14 @@ class ImportRunContext:
         return self.result.dry_run
 
 
+@records_actor
 def run_import(
     kind: str,
     raw: IO[bytes],
     *,
     file_name: str,
     scope: ImportScope,
-    user=None,
+    actor,
     dry_run: bool = False,
     errors: ErrorSink | None = None,
     progress: Progress | None = None,
@@ -103,9 +105,9 @@ def run_import(
             )
     except (FileProblem, HeaderProblem) as exc:
         sink.add(0, "", "", exc.message)
-        return _finish(result, scope, user, started)
+        return _finish(result, scope, actor, started)
 
-    run = ImportRunContext(importer, table, result, scope, user, started, progress)
+    run = ImportRunContext(importer, table, result, scope, actor, started, progress)
     relaxed = _relax_foreign_key_checks(dry_run)
     try:
         _run_in_transaction(run)
@@ -118,7 +120,7 @@ def run_import(
         result.seconds = time.perf_counter() - started
         ImportRun.objects.filter(pk=result.run.pk).update(seconds=round(result.seconds, 3))
     else:
-        _finish(result, scope, user, started)
+        _finish(result, scope, actor, started)
     return result
 
 
@@ -191,11 +193,11 @@ def _validate_and_write(run: ImportRunContext) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     result.committed = True
-    _finish(result, run.scope, run.user, run.started)
-    importer.finish(result.run, run.user)
+    _finish(result, run.scope, run.actor, run.started)
+    importer.finish(result.run, run.actor)
 
 
-def _finish(result: ImportResult, scope: ImportScope, user, started: float) -> ImportResult:
+def _finish(result: ImportResult, scope: ImportScope, actor, started: float) -> ImportResult:
     result.seconds = time.perf_counter() - started
     if result.committed:
         status = ImportStatus.COMMITTED
@@ -207,7 +209,7 @@ def _finish(result: ImportResult, scope: ImportScope, user, started: float) -> I
         kind=result.kind,
         file_name=result.file_name[:255],
         owning_unit=scope.default_unit,
-        started_by=user if getattr(user, "pk", None) else None,
+        started_by=person(actor),
         status=status,
         rows=result.rows,
         created=result.created,
@@ -221,5 +223,5 @@ def _finish(result: ImportResult, scope: ImportScope, user, started: float) -> I
         f"import {result.kind} {status}: {result.rows} rows, {result.created} new, "
         f"{result.updated} changed, {result.errors.count} errors"
     )
-    log_access(user, "change" if result.committed else "search", run, detail=detail)
+    log_access(actor, "change" if result.committed else "search", run, detail=detail)
     return result

@@ -198,12 +198,7 @@ class EnrolmentImporter(RowImporter):
                     error(number, "reserve_number", raw_res, pid.message)
                     ok = False
             else:
-                self.sink.add(
-                    number,
-                    self.title("identity" if i_id is not None else "reserve_number"),
-                    "",
-                    _("Identitetsnummer eller reservnummer saknas."),
-                )
+                self.missing_identity(number)
                 ok = False
 
             key = (

@@ -144,7 +144,7 @@ class ParticipantImporter(RowImporter):
             return existing[0]
         return None
 
-    def finish(self, run: ImportRun, user) -> None:
+    def finish(self, run: ImportRun, actor) -> None:
         """After a committed import: each held registration becomes a conflict."""
         if not self.held:
             return
@@ -158,9 +158,9 @@ class ParticipantImporter(RowImporter):
                 .first()
             )
             services.record_conflict(
-                user,
                 participants[pk],
                 units[unit],
+                actor=actor,
                 source=ConflictSource.IMPORT,
                 import_run=run,
                 held=held,
@@ -299,12 +299,7 @@ class ParticipantImporter(RowImporter):
                     seen_reserve[reserve] = number
                     kind = IdentityKind.RESERVE
             else:
-                self.sink.add(
-                    number,
-                    self.title("identity" if i_id is not None else "reserve_number"),
-                    "",
-                    _("Identitetsnummer eller reservnummer saknas."),
-                )
+                self.missing_identity(number)
                 ok = False
 
             year = values.get("birth_year")

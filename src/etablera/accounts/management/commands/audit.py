@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from etablera.accounts import review
 from etablera.accounts.access_log import anchor, verify
@@ -85,42 +87,73 @@ class Command(BaseCommand):
             recipients = settings.ETABLERA_REVIEW_RECIPIENTS
             if not recipients:
                 raise CommandError("Set ETABLERA_REVIEW_RECIPIENTS to e-mail the summary.")
-            subject = "Etablera: loggkontroll " + ("– avvikelser" if summary.unusual else "")
-            send_mail(subject.strip(" –"), text, None, recipients)
+            subject = (
+                _("Etablera: loggkontroll – avvikelser")
+                if summary.unusual
+                else _("Etablera: loggkontroll")
+            )
+            send_mail(subject, text, None, recipients)
             self.stdout.write(f"Sent the summary to {', '.join(recipients)}.")
         else:
             self.stdout.write(text)
 
 
 def render(summary: review.Summary) -> str:
-    """The summary as plain text in Swedish, for the register's owner."""
+    """The summary as plain text for the register's owner: a report to a Swedish reader, like
+    the e-mail it is sent as, so in the site's language whatever the command itself prints."""
     fmt = "%Y-%m-%d %H:%M"
     lines = [
-        "Loggkontroll av åtkomst till personuppgifter",
-        f"Period: {timezone.localtime(summary.since):{fmt}} – "
-        f"{timezone.localtime(summary.until):{fmt}}; {summary.entries} loggposter.",
+        _("Loggkontroll av åtkomst till personuppgifter"),
+        ngettext(
+            "Period: %(since)s – %(until)s; %(count)s loggpost.",
+            "Period: %(since)s – %(until)s; %(count)s loggposter.",
+            summary.entries,
+        )
+        % {
+            "since": f"{timezone.localtime(summary.since):{fmt}}",
+            "until": f"{timezone.localtime(summary.until):{fmt}}",
+            "count": summary.entries,
+        },
         "",
     ]
     if not summary.unusual:
-        lines.append("Inga avvikelser.")
+        lines.append(_("Inga avvikelser."))
     if summary.many:
         limit = settings.ETABLERA_REVIEW_MANY_PARTICIPANTS
-        lines.append(f"Många deltagare öppnade samma dag (minst {limit}):")
-        lines += [f"  {user} {day}: {count} deltagare" for user, day, count in summary.many]
+        lines.append(_("Många deltagare öppnade samma dag (minst %(limit)s):") % {"limit": limit})
+        lines += [
+            "  "
+            + _("%(user)s %(day)s: %(count)s deltagare")
+            % {"user": user, "day": day, "count": count}
+            for user, day, count in summary.many
+        ]
         lines.append("")
     if summary.after_hours:
         start, end = review.office_hours()
-        lines.append(f"Åtkomst utanför kontorstid ({start}–{end}, vardagar):")
+        lines.append(
+            _("Åtkomst utanför kontorstid (%(start)s–%(end)s, vardagar):")
+            % {"start": start, "end": end}
+        )
         lines += [
-            f"  {user}: {count} loggposter, första {first:{fmt}}"
+            "  "
+            + ngettext(
+                "%(user)s: %(count)s loggpost, första %(first)s",
+                "%(user)s: %(count)s loggposter, första %(first)s",
+                count,
+            )
+            % {"user": user, "count": count, "first": f"{first:{fmt}}"}
             for user, count, first in summary.after_hours
         ]
         lines.append("")
     if summary.other_units:
-        lines.append("Åtkomst till deltagare utanför användarens enheter:")
-        lines += [f"  {user}: deltagare {', '.join(ids)}" for user, ids in summary.other_units]
+        lines.append(_("Åtkomst till deltagare utanför användarens enheter:"))
+        lines += [
+            "  " + _("%(user)s: deltagare %(ids)s") % {"user": user, "ids": ", ".join(ids)}
+            for user, ids in summary.other_units
+        ]
         lines.append("")
     lines.append(
-        "Sök i åtkomstloggen för detaljer: " + settings.ETABLERA_BASE_URL + "/konto/atkomstlogg/"
+        _("Sök i åtkomstloggen för detaljer: %(url)s")
+        % {"url": settings.ETABLERA_BASE_URL + "/konto/atkomstlogg/"}
     )
     return "\n".join(lines).rstrip() + "\n"

@@ -22,9 +22,12 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from etablera.accounts.policy import Operator
 from etablera.kolada import selectors, services
 from etablera.kolada.client import KoladaError
 
+#: Who the trail names for what the command stores.
+OPERATOR = Operator("command:kolada")
 FIELDS = ["kpi", "municipality", "year", "gender", "value", "status", "fetched"]
 
 
@@ -54,7 +57,7 @@ class Command(BaseCommand):
                     for row in services.search_kolada(options["text"]):
                         self.stdout.write(f"{row['id']}\t{row['title']}")
                 else:
-                    count = services.sync_municipality_groups()
+                    count = services.sync_municipality_groups(actor=OPERATOR)
                     self.stdout.write(f"{count} municipality group(s) fetched from Kolada.")
             except KoladaError as exc:
                 raise CommandError(str(exc), returncode=2) from None
@@ -62,7 +65,7 @@ class Command(BaseCommand):
     def _sync(self, years_text: str | None, kpi_text: str | None) -> None:
         years = services.parse_years(years_text) if years_text else None
         kpis = services.parse_kpi_ids(kpi_text) if kpi_text else None
-        report = services.sync_kolada(kpis=kpis, years=years)
+        report = services.sync_kolada(kpis=kpis, years=years, actor=OPERATOR)
         if report.error and not report.results:
             raise CommandError(report.error, returncode=2)  # one line, nothing changed
         for line in report.lines():

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from etablera.organisation.models import Municipality, Unit
-from etablera.register.generator import generate
+from etablera.register.generator import MAX_PARTICIPANTS, generate
 
 
 class Command(BaseCommand):
@@ -36,8 +36,8 @@ class Command(BaseCommand):
     def handle(
         self, *args, participants: int, seed: int, unit: str, allow_non_demo: bool, **options
     ) -> None:
-        if participants < 1:
-            raise CommandError("--participants must be at least 1")
+        if not 1 <= participants <= MAX_PARTICIPANTS:
+            raise CommandError(f"--participants must be from 1 to {MAX_PARTICIPANTS:,}")
         municipality = Municipality.objects.current()
         if municipality is None:
             raise CommandError("no municipality yet: run `etablera loaddemo` first")

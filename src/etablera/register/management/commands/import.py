@@ -1,4 +1,8 @@
-"""`etablera import participants|enrolments FILE`: validate a file and write it, all or nothing."""
+"""`etablera import participants|enrolments FILE`: validate a file and write it, all or nothing.
+
+Like every command it speaks English — its notes, its errors and the ``--errors`` file — while
+the import page says the same things in Swedish.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from tqdm import tqdm
 
 from etablera.accounts.models import User
@@ -43,9 +48,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
-    def handle(
+    def handle(self, *args, **options) -> None:
+        with translation.override("en"):
+            self._import(**options)
+
+    def _import(
         self,
-        *args,
+        *,
         kind: str,
         file: Path,
         dry_run: bool,
@@ -97,7 +106,7 @@ class Command(BaseCommand):
                     raw,
                     file_name=file.name,
                     scope=scope,
-                    user=actor,
+                    actor=actor,
                     dry_run=dry_run,
                     errors=ErrorSink(out, keep=20),
                     progress=progress,
