@@ -2,15 +2,18 @@
 
 - elected members, auditors and strategists: how did the latest approved follow-up go — the
   goals' and mandates' assessments counted, each count a way into the entries behind it;
-- strategists: what waits for them — submitted reports to approve, and the open periods;
+- strategists: what waits for them — submitted reports to approve (also counted in the start
+  page's "waiting for you"), and the open periods;
 - reporters: their open report, how far it has come, and its deadline.
 """
 
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from etablera.accounts import policy
 from etablera.accounts.roles import Role
@@ -40,6 +43,23 @@ def panels(request: HttpRequest) -> list[dict]:
             report.days_left = (report.period.deadline - today).days
         result.append({"template": "followup/panel_reporter.html", "reports": reports, "order": 10})
     return result
+
+
+def waiting(request: HttpRequest) -> list[dict]:
+    """Submitted reports a strategist is to approve, counted."""
+    if Role.STRATEGIST not in policy.roles(request.user):
+        return []
+    count = selectors.awaiting_approval(request.user).count()
+    return [
+        {
+            "count": count,
+            "text": ngettext(
+                "rapport väntar på godkännande", "rapporter väntar på godkännande", count
+            ),
+            "url": reverse("followup:report-list") + "?status=submitted",
+            "order": 10,
+        }
+    ]
 
 
 def _overview(user) -> dict:
