@@ -35,7 +35,7 @@ def panels(request: HttpRequest) -> list[dict]:
     if set(held) & OVERVIEW_ROLES and policy.can(user, "followup.consolidated.view"):
         result.append(_overview(user))
     if Role.STRATEGIST in held:
-        result.append(_strategist(user))
+        result.append(_strategist(request))
     if Role.REPORTER in held:
         reports = list(selectors.open_reports_with_progress(user))
         today = timezone.localdate()
@@ -49,7 +49,9 @@ def waiting(request: HttpRequest) -> list[dict]:
     """Submitted reports a strategist is to approve, counted."""
     if Role.STRATEGIST not in policy.roles(request.user):
         return []
-    count = selectors.awaiting_approval(request.user).count()
+    count = getattr(request, "_followup_awaiting", None)
+    if count is None:  # the panel has not counted them already
+        count = selectors.awaiting_approval(request.user).count()
     return [
         {
             "count": count,
@@ -83,10 +85,12 @@ def _overview(user) -> dict:
     return {"template": "followup/panel_overview.html", "period": period, "rows": rows, "order": 0}
 
 
-def _strategist(user) -> dict:
-    waiting = selectors.awaiting_approval(user)
+def _strategist(request: HttpRequest) -> dict:
+    waiting = selectors.awaiting_approval(request.user)
     shown = list(waiting[: SHOWN + 1])
-    more = waiting.count() - SHOWN if len(shown) > SHOWN else 0
+    total = waiting.count() if len(shown) > SHOWN else len(shown)
+    more = total - SHOWN if len(shown) > SHOWN else 0
+    request._followup_awaiting = total  # type: ignore[attr-defined]
     rows = []
     for period in selectors.open_periods():
         progress = selectors.period_progress(period)

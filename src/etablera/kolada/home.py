@@ -14,6 +14,7 @@ from etablera.accounts import policy
 from etablera.accounts.roles import Role
 from etablera.goals.models import Indicator
 from etablera.goals.sources import value_cell
+from etablera.organisation.models import Municipality
 
 from . import selectors
 from .models import COUNTRY
@@ -33,7 +34,11 @@ def panels(request: HttpRequest) -> list[dict]:
     )
     if not indicators:
         return []
-    found = selectors.comparisons([i.source_key for i in indicators])
+    municipality = getattr(request, "_etablera_municipality", None)
+    if municipality is None:  # read once per request, shared with the page's header
+        municipality = Municipality.objects.current()
+        request._etablera_municipality = municipality  # type: ignore[attr-defined]
+    found = selectors.comparisons([i.source_key for i in indicators], municipality=municipality)
     rows = []
     group_name = ""
     for indicator in indicators:

@@ -113,12 +113,15 @@ def comparison(kpi_id: str, *, gender: str = "T", years: list[int] | None = None
     )
 
 
-def comparisons(kpi_ids: list[str], *, gender: str = "T") -> dict[str, Comparison]:
+def comparisons(
+    kpi_ids: list[str], *, gender: str = "T", municipality=None
+) -> dict[str, Comparison]:
     """The comparison of each of ``kpi_ids`` that has values, in three queries whatever their
-    number (the start page's overview; ``comparison`` reads one KPI with the members' names)."""
+    number — two when the caller has the ``municipality`` already (the start page's overview;
+    ``comparison`` reads one KPI with the members' names)."""
     from etablera.organisation.models import Municipality
 
-    municipality = Municipality.objects.current()
+    municipality = municipality or Municipality.objects.current()
     wanted = [k.strip().upper() for k in kpi_ids if k.strip()]
     if municipality is None or not wanted:
         return {}
