@@ -53,7 +53,7 @@ def test_each_role_sees_its_overview(client, demo):
         assert "Senaste godkända uppföljning" in html
         assert "bedomning=met" in html  # each count leads to the entries behind it
         assert "Arbetsmarknadsinsatser" in html and "året innan" in html
-        assert "Jämfört med andra kommuner" in html and "Riket" in html  # Kolada
+        assert "Jämfört med andra kommuner" in html and "riket" in html  # Kolada
         assert "Styrningskontroll" in html and "avvikelse" in html  # the governance gaps
     _n, html = queries(client, "strateg")
     assert "Väntar på dig" in html and "Styrningskontroll" in html

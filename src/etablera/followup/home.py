@@ -41,7 +41,10 @@ def panels(request: HttpRequest) -> list[dict]:
         today = timezone.localdate()
         for report in reports:
             report.days_left = (report.period.deadline - today).days
-        result.append({"template": "followup/panel_reporter.html", "reports": reports, "order": 10})
+        # The reporter's first question: how far their report has come, and by when.
+        result.append(
+            {"template": "followup/panel_reporter.html", "reports": reports, "order": 0.6}
+        )
     return result
 
 

@@ -31,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "template": "web/panel_waiting.html",
                 "items": waiting,
                 "any": any(item["count"] for item in waiting),
-                "order": 1,
+                "order": 0.5,  # right after the overview: for those who act, the first question
             }
         )
     panels.sort(key=lambda panel: panel.get("order", 50))
