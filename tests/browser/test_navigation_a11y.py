@@ -28,7 +28,7 @@ def test_every_page_in_the_role_navigation_fits_and_is_accessible(
     for width in WIDTHS:
         context = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 900})
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(30_000)
         login(page, live_server, username)
         screenshot(page, f"start-{username}-{width}")
         links = page.eval_on_selector_all(
@@ -161,7 +161,7 @@ def test_pages_below_the_menu_fit_with_charts_whole(browser, live_server, demo, 
     for width in WIDTHS:
         context = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 900})
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(30_000)
         login(page, live_server, username)
         for path in paths:
             response = page.goto(f"{live_server.url}{path}")
