@@ -5,9 +5,9 @@
 side, the server's answer (Django's test client: view, queries and template, no network) for:
 
 * ``floor``  — the accessibility statement, a page that reads nothing but the session;
-* ``start``  — the user's start page with its caches warm (the KPI figures and the governance
-  check remembered, as in production after the first request of the day);
-* ``cold``   — the same with both caches turned off: every panel computed afresh.
+* ``start``  — the user's start page with its caches warm (the KPI figures, the governance
+  check and the Kolada comparison remembered, as in production after the first request);
+* ``cold``   — the same with the caches turned off: every panel computed afresh.
 
 It prints the median of several runs in milliseconds, the ratio to ``floor`` and the number of
 queries of a warm start page.
@@ -84,6 +84,7 @@ def main(argv: list[str]) -> None:
 
         settings.ETABLERA_KPI_CACHE_SECONDS = 600
         settings.ETABLERA_GOVERNANCE_CACHE_SECONDS = 300
+        settings.ETABLERA_KOLADA_CACHE_SECONDS = 300
         cache.clear()
         get("/")  # the first request of the day fills the caches
         floor = _median_ms(lambda get=get: get("/tillganglighet/"))
@@ -98,6 +99,7 @@ def main(argv: list[str]) -> None:
             get("/")
         settings.ETABLERA_KPI_CACHE_SECONDS = 0
         settings.ETABLERA_GOVERNANCE_CACHE_SECONDS = 0
+        settings.ETABLERA_KOLADA_CACHE_SECONDS = 0
         cold = _median_ms(lambda get=get: get("/"), runs=5)
         print(
             f"{username:<10} {floor:>8.1f} {warm:>8.1f} ({warm / floor:>4.1f}×) "

@@ -381,6 +381,11 @@ ETABLERA_KPI_CACHE_SECONDS = _env_int(
 ETABLERA_GOVERNANCE_CACHE_SECONDS = _env_int(
     "ETABLERA_GOVERNANCE_CACHE_SECONDS", 0 if ENVIRONMENT == "test" else 300
 )
+#: How long the start page's Kolada comparison is remembered (0: not at all); a change to a
+#: Kolada value, KPI, indicator or the comparison group forgets it at once.
+ETABLERA_KOLADA_CACHE_SECONDS = _env_int(
+    "ETABLERA_KOLADA_CACHE_SECONDS", 0 if ENVIRONMENT == "test" else 300
+)
 # The address people reach Etablera at, for links in e-mails (reminders).
 ETABLERA_BASE_URL = os.environ.get("ETABLERA_BASE_URL", "http://127.0.0.1:8000")
 ETABLERA_KOLADA_URL = os.environ.get("ETABLERA_KOLADA_URL", "https://api.kolada.se/v3")

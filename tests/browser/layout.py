@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: Screenshots kept from the browser tests (``var/`` is not in version control).
-ARTEFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artefacts"
+#: Screenshots kept from the browser tests (``test-artifacts/`` is not in version control; CI
+#: keeps it as the run's artefacts).
+ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 _OVERFLOW = """() => {
   const root = document.documentElement;
@@ -61,6 +62,28 @@ _CLIPPED_SVG_TEXT = """() => {
   }
   return found;
 }"""
+
+
+_FIRST_DETAIL_LINK = """() => {
+  const here = location.pathname;
+  const skip = /\\.(xlsx|pdf|csv|json|zip)$|\\/(ny|nytt|ta-bort)\\/$/;
+  for (const selector of ['main tbody a[href]', 'main li a[href]']) {
+    for (const a of document.querySelectorAll(selector)) {
+      const url = new URL(a.href, location.href);
+      if (url.origin !== location.origin || url.pathname === here) continue;
+      if (!url.pathname.startsWith(here) || skip.test(url.pathname)) continue;
+      if (a.hasAttribute('download')) continue;
+      return url.pathname + url.search;
+    }
+  }
+  return null;
+}"""
+
+
+def first_detail_link(page) -> str | None:
+    """The first link from a list page to one of its items: below the list's own path, in the
+    list's table or items, never a download or an export."""
+    return page.evaluate(_FIRST_DETAIL_LINK)
 
 
 def layout_problems(page, *, wide: bool = False) -> list[str]:

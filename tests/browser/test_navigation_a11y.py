@@ -8,7 +8,7 @@ from etablera.followup.models import Report, ReportStatus
 from etablera.goals.models import Indicator
 from etablera.web.demo import DEMO_USERS
 from tests.browser.conftest import axe_violations, login
-from tests.browser.layout import layout_problems, screenshot
+from tests.browser.layout import first_detail_link, layout_problems, screenshot
 
 ROLES = [username for username, *_ in DEMO_USERS]
 
@@ -20,27 +20,42 @@ WIDTHS = [1280, 390]
 def test_every_page_in_the_role_navigation_fits_and_is_accessible(
     browser, live_server, demo, username
 ):
-    """At a desktop and a phone width: no sideways scroll, no clipped chart text, axe clean;
-    the start page is kept as a screenshot."""
+    """Every page of the role's navigation and the first item each of them lists, at a desktop
+    and a phone width: no sideways scroll, no clipped chart text, axe clean; the start page is
+    kept as a screenshot."""
     problems = {}
+    visited: dict[int, list[str]] = {}
     for width in WIDTHS:
         context = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 900})
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(30_000)
         login(page, live_server, username)
         screenshot(page, f"start-{username}-{width}")
         links = page.eval_on_selector_all(
             ".main-nav a", "els => els.map(e => e.getAttribute('href'))"
         )
         assert links, "the navigation is empty"
-        for href in ["/", *links, "/konto/", "/tillganglighet/", "/om-uppgifterna/"]:
+        queue = ["/", *links, "/konto/", "/tillganglighet/", "/om-uppgifterna/"]
+        seen: list[str] = []
+        while queue:
+            href = queue.pop(0)
+            if href in seen:
+                continue
+            seen.append(href)
             response = page.goto(f"{live_server.url}{href}")
             assert response is not None and response.status < 400, f"{href}: {response.status}"
             found = layout_problems(page, wide=width >= 1280) + axe_violations(page)
             if found:
                 problems[f"{href} at {width} px"] = found
+            if href in links:  # a list in the menu: also the first item it lists
+                detail = first_detail_link(page)
+                if detail is not None:
+                    queue.append(detail)
+        visited[width] = seen
         context.close()
     assert not problems, "\n".join(f"{where}: {found}" for where, found in problems.items())
+    # The sweep went below the menu: at least one list led to an item's page.
+    assert len(visited[WIDTHS[0]]) > len(links) + 3, visited[WIDTHS[0]]
 
 
 def test_login_page_is_accessible_and_keyboard_usable(page, live_server, demo):
@@ -146,7 +161,7 @@ def test_pages_below_the_menu_fit_with_charts_whole(browser, live_server, demo, 
     for width in WIDTHS:
         context = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 900})
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(30_000)
         login(page, live_server, username)
         for path in paths:
             response = page.goto(f"{live_server.url}{path}")

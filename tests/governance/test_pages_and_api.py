@@ -70,12 +70,31 @@ def test_findings_page_query_count_does_not_grow(
     assert "x30" in response.content.decode()
 
 
-def test_home_panel_for_strategists_only(client, make_user, ks, gaps):
+def test_home_panel_links_the_findings_for_strategists_and_counts_them_for_readers(
+    client, make_user, ks, gaps
+):
     client.force_login(make_user(Role.STRATEGIST, body=ks))
     page = client.get(reverse("home")).content.decode()
     assert "Styrningskontroll" in page and "GOV-01" in page
+    assert "?code=GOV-01" in page
+    assert "3 avvikelser: 1 fel, 2 varningar och 0 upplysningar." in page
+    # Elected members see the municipality's counts per rule, as the consolidated report
+    # publishes them, but not the findings: no way into the check they may not open.
     client.force_login(make_user(Role.READER))
+    page = client.get(reverse("home")).content.decode()
+    assert "governance-heading" in page and "GOV-01" in page
+    assert "?code=" not in page
+    client.force_login(make_user(Role.COACH))
     assert "governance-heading" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_strategist_is_told_what_waits(client, make_user, ks, sn, gaps):
+    client.force_login(make_user(Role.STRATEGIST, body=ks))
+    page = client.get(reverse("home")).content.decode()
+    assert "Väntar på dig" in page
+    assert "<strong>1</strong> beställt uppdrag saknar beslut" in page
+    assert "?gap=decision" in page
+    assert "<strong>0</strong> kvittenser av styrdokument är försenade" in page
 
 
 def test_api_lists_findings_with_code_severity_object_message(make_user, ks, sn, gaps):

@@ -2,15 +2,18 @@
 
 - elected members, auditors and strategists: how did the latest approved follow-up go — the
   goals' and mandates' assessments counted, each count a way into the entries behind it;
-- strategists: what waits for them — submitted reports to approve, and the open periods;
+- strategists: what waits for them — submitted reports to approve (also counted in the start
+  page's "waiting for you"), and the open periods;
 - reporters: their open report, how far it has come, and its deadline.
 """
 
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from etablera.accounts import policy
 from etablera.accounts.roles import Role
@@ -32,14 +35,36 @@ def panels(request: HttpRequest) -> list[dict]:
     if set(held) & OVERVIEW_ROLES and policy.can(user, "followup.consolidated.view"):
         result.append(_overview(user))
     if Role.STRATEGIST in held:
-        result.append(_strategist(user))
+        result.append(_strategist(request))
     if Role.REPORTER in held:
         reports = list(selectors.open_reports_with_progress(user))
         today = timezone.localdate()
         for report in reports:
             report.days_left = (report.period.deadline - today).days
-        result.append({"template": "followup/panel_reporter.html", "reports": reports, "order": 10})
+        # The reporter's first question: how far their report has come, and by when.
+        result.append(
+            {"template": "followup/panel_reporter.html", "reports": reports, "order": 0.6}
+        )
     return result
+
+
+def waiting(request: HttpRequest) -> list[dict]:
+    """Submitted reports a strategist is to approve, counted."""
+    if Role.STRATEGIST not in policy.roles(request.user):
+        return []
+    count = getattr(request, "_followup_awaiting", None)
+    if count is None:  # the panel has not counted them already
+        count = selectors.awaiting_approval(request.user).count()
+    return [
+        {
+            "count": count,
+            "text": ngettext(
+                "rapport väntar på godkännande", "rapporter väntar på godkännande", count
+            ),
+            "url": reverse("followup:report-list") + "?status=submitted",
+            "order": 10,
+        }
+    ]
 
 
 def _overview(user) -> dict:
@@ -63,10 +88,12 @@ def _overview(user) -> dict:
     return {"template": "followup/panel_overview.html", "period": period, "rows": rows, "order": 0}
 
 
-def _strategist(user) -> dict:
-    waiting = selectors.awaiting_approval(user)
+def _strategist(request: HttpRequest) -> dict:
+    waiting = selectors.awaiting_approval(request.user)
     shown = list(waiting[: SHOWN + 1])
-    more = waiting.count() - SHOWN if len(shown) > SHOWN else 0
+    total = waiting.count() if len(shown) > SHOWN else len(shown)
+    more = total - SHOWN if len(shown) > SHOWN else 0
+    request._followup_awaiting = total  # type: ignore[attr-defined]
     rows = []
     for period in selectors.open_periods():
         progress = selectors.period_progress(period)

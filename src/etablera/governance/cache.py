@@ -23,7 +23,7 @@ from .registry import Finding, run
 
 #: The apps whose data the rules read.
 WATCHED_APPS = frozenset(
-    {"organisation", "mandates", "goals", "documents", "audits", "followup", "register"}
+    {"organisation", "mandates", "goals", "documents", "audits", "followup", "register", "kolada"}
 )
 VERSION_KEY = "governance:version"
 

@@ -8,3 +8,9 @@ class KoladaConfig(AppConfig):
     name = "etablera.kolada"
     label = "kolada"
     verbose_name = _("Kolada")
+
+    def ready(self) -> None:
+        # The start page's comparison is forgotten when what it reads changes.
+        from . import home
+
+        home.connect()

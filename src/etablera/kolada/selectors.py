@@ -111,3 +111,37 @@ def comparison(kpi_id: str, *, gender: str = "T", years: list[int] | None = None
         values=values,
         fetched_at=kpi.last_fetched_at or fetched,
     )
+
+
+def comparisons(
+    kpi_ids: list[str], *, gender: str = "T", municipality=None
+) -> dict[str, Comparison]:
+    """The comparison of each of ``kpi_ids`` that has values, in three queries whatever their
+    number — two when the caller has the ``municipality`` already (the start page's overview;
+    ``comparison`` reads one KPI with the members' names)."""
+    from etablera.organisation.models import Municipality
+
+    municipality = municipality or Municipality.objects.current()
+    wanted = [k.strip().upper() for k in kpi_ids if k.strip()]
+    if municipality is None or not wanted:
+        return {}
+    kpis = Kpi.objects.in_bulk(wanted)
+    member_codes = [c for c in municipality.comparison_group if c != municipality.code]
+    codes = [municipality.code, *member_codes, COUNTRY]
+    rows: dict[str, dict[tuple[str, int], Value]] = defaultdict(dict)
+    for v in Value.objects.filter(kpi_id__in=list(kpis), gender=gender, municipality__in=codes):
+        rows[v.kpi_id][(v.municipality, v.year)] = v
+    return {
+        kpi_id: Comparison(
+            kpi=kpis[kpi_id],
+            gender=gender,
+            own_code=municipality.code,
+            own_name=municipality.name,
+            group_name=municipality.comparison_group_name,
+            members=[(c, c) for c in member_codes],
+            years=sorted({year for _code, year in values}),
+            values=values,
+            fetched_at=kpis[kpi_id].last_fetched_at,
+        )
+        for kpi_id, values in rows.items()
+    }

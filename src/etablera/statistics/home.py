@@ -50,6 +50,7 @@ def panels(request: HttpRequest) -> list[dict]:
                 "value": _text(now, kpi.suffix),
                 "before": _text(before, kpi.suffix),
                 "change": _change(before, now),
+                "hidden": _is_hidden(now),
             }
         )
     return [
@@ -63,6 +64,11 @@ def panels(request: HttpRequest) -> list[dict]:
             "order": 1,
         }
     ]
+
+
+def _is_hidden(cell) -> bool:
+    """Suppressed: too few people to show the figure (said in words on the page)."""
+    return isinstance(cell, Cell) and cell.suppressed
 
 
 def _value(cell) -> float | None:

@@ -55,7 +55,12 @@ class Navigation(Protocol):
 
 class StartPage(Protocol):
     """``home.py``: panels for the start page, each a dict with the ``template`` to include
-    and its context; an empty list when the user has nothing here."""
+    and its context; an empty list when the user has nothing here.
+
+    It may also define ``waiting(request) -> list[dict]``: what waits for the user to act on,
+    each item a dict with ``count``, ``text`` (the words after the count, agreeing with it),
+    ``url`` and ``order``; the start page gathers every app's items in one "Waiting for you"
+    panel, counts of zero included (a strategist likes to see that nothing waits)."""
 
     def panels(self, request: Any) -> list[dict]: ...
 

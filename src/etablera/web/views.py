@@ -15,11 +15,25 @@ from .plugins import contributions
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: an overview for the user's roles, from the panels each app adds
-    (``<app>/home.py: panels``), the most telling first (a panel's ``order``, default 50)."""
+    (``<app>/home.py: panels``), the most telling first (a panel's ``order``, default 50), and
+    one list of what waits for the user gathered from the apps (``home.py: waiting``)."""
     policy.require(request.user, "web.home")
     panels = []
+    waiting = []
     for module in contributions("home"):
         panels.extend(module.panels(request))
+        if hasattr(module, "waiting"):
+            waiting.extend(module.waiting(request))
+    if waiting:
+        waiting.sort(key=lambda item: item.get("order", 50))
+        panels.append(
+            {
+                "template": "web/panel_waiting.html",
+                "items": waiting,
+                "any": any(item["count"] for item in waiting),
+                "order": 0.5,  # right after the overview: for those who act, the first question
+            }
+        )
     panels.sort(key=lambda panel: panel.get("order", 50))
     return render(
         request,
