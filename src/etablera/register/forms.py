@@ -24,7 +24,7 @@ from .models import (
 
 
 class ParticipantFilterForm(forms.Form):
-    """The participant list's filters, search by name and order (GET: no number in it)."""
+    """The participant list's filters and order (GET: neither a number nor a name in it)."""
 
     SORTS = [
         ("registrerad", _("Senast registrerade")),
@@ -32,13 +32,6 @@ class ParticipantFilterForm(forms.Form):
         ("aktivitet", _("Senaste aktivitet")),
     ]
 
-    namn = forms.CharField(
-        label=_("Sök på namn"),
-        required=False,
-        max_length=100,
-        help_text=_("Förnamn, efternamn eller delar av dem. Träffarna visas i namnordning."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
     mina = forms.BooleanField(label=_("Bara mina deltagare"), required=False)
     aktiva = forms.BooleanField(label=_("Bara med pågående deltagande"), required=False)
     uppfoljning = forms.BooleanField(label=_("Bara med uppföljning att göra"), required=False)
@@ -62,6 +55,20 @@ class ParticipantFilterForm(forms.Form):
         if interventions is not None:
             self.fields["insats"].queryset = interventions
         self.fields["status"].queryset = StatusCategory.objects.all()
+
+
+class NameSearchForm(forms.Form):
+    """Search by name, posted like the search by number: a name in a URL would stay in the
+    web server's log, the browser's history and the next site's referrer. The term is kept in
+    the session while the list is paged and filtered."""
+
+    namn = forms.CharField(
+        label=_("Sök på namn"),
+        required=False,
+        max_length=100,
+        help_text=_("Förnamn, efternamn eller delar av dem. Träffarna visas i namnordning."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
 
 class SearchForm(forms.Form):

@@ -35,6 +35,7 @@ from .forms import (
     ImportForm,
     InterventionFilterForm,
     InterventionForm,
+    NameSearchForm,
     ObservationForm,
     ParticipantEditForm,
     ParticipantFilterForm,
@@ -141,6 +142,8 @@ def participant_search(request: HttpRequest) -> HttpResponse:
     """The unit's participants with names, filters and orders (GET), a page at a time, and the
     exact search by number (POST, so the number never appears in a URL)."""
     policy.require(request.user, "register.participant.view")
+    if request.method == "POST" and "namn" in request.POST:
+        return _search_by_name(request)
     form = SearchForm(request.POST or None)
     not_found = False
     if request.method == "POST" and form.is_valid():
@@ -153,11 +156,11 @@ def participant_search(request: HttpRequest) -> HttpResponse:
     filters_form = ParticipantFilterForm(
         request.GET, interventions=selectors.interventions(request.user)
     )
-    filters = selectors.ParticipantFilters()
+    filters = selectors.ParticipantFilters(name=request.session.get(NAME_SEARCH, ""))
     if filters_form.is_valid():
         data = filters_form.cleaned_data
         filters = selectors.ParticipantFilters(
-            name=data["namn"].strip(),
+            name=request.session.get(NAME_SEARCH, ""),
             mine=data["mina"],
             active=data["aktiva"],
             follow_up_due=data["uppfoljning"],
@@ -182,6 +185,8 @@ def participant_search(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters_form": filters_form,
+            "name_form": NameSearchForm(initial={"namn": filters.name}),
+            "name_search": filters.name,
             "filtered": filters != selectors.ParticipantFilters(order=filters.order),
             "not_found": not_found,
             "page": page,
@@ -189,6 +194,25 @@ def participant_search(request: HttpRequest) -> HttpResponse:
             "can_import": policy.can(request.user, "register.import"),
         },
     )
+
+
+#: Where the participant list keeps its search by name (see ``NameSearchForm``).
+NAME_SEARCH = "register.participant_name_search"
+
+
+def _search_by_name(request: HttpRequest) -> HttpResponse:
+    """Keep (or, with ``rensa``, forget) the name searched for, and show the list from its
+    first page with the filters it had: the name never goes into the URL."""
+    form = NameSearchForm(request.POST)
+    name = form.cleaned_data["namn"].strip() if form.is_valid() else ""
+    if name and "rensa" not in request.POST:
+        request.session[NAME_SEARCH] = name
+    else:
+        request.session.pop(NAME_SEARCH, None)
+    query = request.GET.copy()
+    query.pop("efter", None)
+    url = reverse("register:participant-search")
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
 
 
 @login_required
