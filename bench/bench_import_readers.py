@@ -144,21 +144,27 @@ def child(args) -> None:
     timed_import("participants", args.participants_csv)
     phases = _time_phases()
     stop = Path(args.participants_csv).with_name(f"stop-{os.getpid()}")
-    readers = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bench.bench_import_readers",
-            "--reader",
-            "--src",
-            args.src,
-            "--stop",
-            str(stop),
-        ],
-        cwd=ROOT,
-        env=os.environ,
-        stdout=subprocess.PIPE,
-        text=True,
+    if args.alone:
+        Path(f"{stop}.ready").touch()
+    readers = (
+        None
+        if args.alone
+        else subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench.bench_import_readers",
+                "--reader",
+                "--src",
+                args.src,
+                "--stop",
+                str(stop),
+            ],
+            cwd=ROOT,
+            env=os.environ,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
     )
     while not Path(f"{stop}.ready").exists():
         time.sleep(0.1)
@@ -169,7 +175,7 @@ def child(args) -> None:
     cpu = {name: round(after - cpu[name], 2) for name, after in _cpu_seconds().items()}
     time.sleep(2)
     stop.touch()
-    answers = json.loads(readers.communicate()[0])
+    answers = json.loads(readers.communicate()[0]) if readers else []
     before = [s for t, _p, s, _c in answers if t + s < started] or [0.0]
     during = [(s, p) for t, p, s, _c in answers if t < ended and t + s > started]
     worst = max(during) if during else (0.0, "")
@@ -181,8 +187,11 @@ def child(args) -> None:
                 "rows_per_s": round(result.rows / (ended - started)),
                 "answers_before": len(before),
                 "median_before_ms": round(statistics.median(before) * 1000, 1),
+                "worst_before_ms": round(max(before) * 1000, 1),
                 "answers_during": len(during),
-                "median_during_ms": round(statistics.median(s for s, _p in during) * 1000, 1),
+                "median_during_ms": round(
+                    statistics.median([s for s, _p in during] or [0.0]) * 1000, 1
+                ),
                 "worst_during_ms": round(worst[0] * 1000, 1),
                 "worst_page": worst[1],
                 **{f"{name}_s": round(seconds, 2) for name, seconds in phases.items()},
@@ -211,6 +220,9 @@ def main(argv: list[str]) -> None:
         "--rounds", type=int, default=1, help="run the trees in turn this many times"
     )
     parser.add_argument("--src", default=str(ROOT / "src"))
+    parser.add_argument(
+        "--alone", action="store_true", help="the import alone, without the reader process"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--reader", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--stop", help=argparse.SUPPRESS)
@@ -252,6 +264,7 @@ def main(argv: list[str]) -> None:
                 str(people),
                 "--enrolments-csv",
                 str(rows),
+                *(["--alone"] if args.alone else []),
             ]
             try:
                 done = subprocess.run(
@@ -268,7 +281,8 @@ def main(argv: list[str]) -> None:
                 f"{figures['rows_per_s']} rows/s (writer.finish {figures['writer_finish_s']} s, "
                 f"facts {figures['facts_s']} s; CPU {figures['cpu_python_s']} s Python + "
                 f"{figures['cpu_server_s']} s server); readers {figures['median_before_ms']} ms "
-                f"median before, {figures['median_during_ms']} ms median and "
+                f"median and {figures['worst_before_ms']} ms worst before, "
+                f"{figures['median_during_ms']} ms median and "
                 f"{figures['worst_during_ms']} ms worst during the import "
                 f"({figures['worst_page']}, {figures['answers_during']} answers, "
                 f"{figures['errors']} errors{': ' if figures['errors'] else ''}"
