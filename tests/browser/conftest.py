@@ -49,7 +49,7 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30_000)
     _settle_after_clicks(page)
     yield page
     context.close()

@@ -77,5 +77,7 @@ def layout_problems(page, *, wide: bool = False) -> list[str]:
 def screenshot(page, name: str) -> Path:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTEFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # A long report page takes a while to paint on a loaded machine; a screenshot is an
+    # artefact, so it gets more time than an interaction.
+    page.screenshot(path=str(path), full_page=True, timeout=90_000)
     return path
