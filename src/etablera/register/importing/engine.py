@@ -199,9 +199,10 @@ def _stage_then_merge(run: ImportRunContext) -> None:
             with transaction.atomic():
                 _commit_rows(run, writer)
         except IntegrityError:
-            run.result.committed = False
-            run.result.run = None
-            run.result.errors.add(
+            result = run.result
+            result.committed, result.run = False, None
+            result.created = result.updated = result.unchanged = 0
+            result.errors.add(
                 0,
                 "",
                 "",
