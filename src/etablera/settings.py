@@ -176,6 +176,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
     "etablera.accounts.twofactor.TwoFactorMiddleware",
+    "etablera.statistics.middleware.DisclosureRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "etablera.urls"

@@ -43,3 +43,19 @@ def test_the_dashboard_for_a_strategist_and_a_coach(page, live_server, demo):
     assert "Hela kommunen" not in page.inner_text("main")
     check(page, problems, "dashboard for a coach")
     assert not problems, problems
+
+
+def test_with_protection_set_up_wrong_the_pages_say_so(page, live_server, demo, settings):
+    """Settings that would switch protection off: the dashboard is refused by a page that says
+    why, the start page's KPI panel in place; both axe-clean."""
+    problems: dict = {}
+    login(page, live_server, "strateg")
+    settings.ETABLERA_NOISE_MAX = 0
+    response = page.goto(f"{live_server.url}/statistik/?period=2025")
+    assert response is not None and response.status == 503
+    assert page.inner_text("h1") == "Inga siffror visas just nu"
+    check(page, problems, "refused dashboard")
+    page.goto(f"{live_server.url}/")
+    assert "Röjandekontrollen är felaktigt inställd" in page.inner_text("main")
+    check(page, problems, "start page without figures")
+    assert not problems, problems

@@ -400,7 +400,8 @@ def test_reader_sees_interventions_with_small_counts_suppressed(client, make_use
     response = client.get(reverse("register:intervention-list"))
     page = response.content.decode()
     assert intervention.name in page
-    assert "färre än 5" in page
+    assert response.context["page"][0].participants_now.suppressed  # two: hidden (..)
+    assert "kan avvika med upp till ±2" in page
     assert reverse("register:intervention-create") not in page
 
 

@@ -24,7 +24,7 @@ from scipy.optimize import LinearConstraint, milp
 
 from etablera.accounts.policy import Operator
 from etablera.accounts.roles import Role
-from etablera.followup.models import PeriodKind
+from etablera.followup.models import PeriodKind, PeriodStatus
 from etablera.goals.periods import PeriodRange, resolve_period
 from etablera.statistics import disclosure, kpis, lattice, report_sections, selectors
 from etablera.statistics.kpis import municipality_scope
@@ -342,3 +342,118 @@ def test_the_periods_of_the_lattice_are_accepted_by_code_and_by_dates(db):
         assert lattice.kind(month_range(first, last).start, month_range(first, last).end)
     for code in ("2025", "2025H", "2025D", "2025T1", "2025T2", "2025T3"):
         selectors.resolve(code)
+
+
+#: Registrations into a small unit, each made before one of four monthly releases.
+registrations = st.lists(
+    st.tuples(st.sampled_from(GENDERS), st.integers(0, 3)), min_size=1, max_size=14
+)
+
+
+@pytest.mark.slow
+@examples
+@given(registrations)
+def test_monthly_releases_of_an_open_period_tell_nobody_who_was_registered(
+    db, next_release, register
+):
+    """Route 4 over time, for a small unit: an open year's figures read at every monthly
+    release while people are registered in between. How many of each gender were registered
+    before each release stays open to two values or more, whatever the releases are combined
+    with (each release's figures are the sum of everything registered before it)."""
+    releases = range(4)
+    truth = {
+        (g, r): sum(1 for gg, rr in register if (gg, rr) == (g, r))
+        for g in GENDERS
+        for r in releases
+    }
+
+    def route(parent, child):
+        attacker = Attacker(list(truth))
+        for release in releases:
+            next_release()
+            for gender, when in register:
+                if when == release:
+                    EnrolmentFactory(
+                        participant=ParticipantFactory(gender=gender, owning_unit=child),
+                        start=dt.date(YEAR, 1, 1),
+                        end=dt.date(YEAR, 2, 1),
+                        exit="work",
+                    )
+            published = ended_by_gender(month_range(1, 12), selectors.unit_scope(child))
+            for group in (*GENDERS, "total"):
+                atoms = [
+                    (g, r)
+                    for g in GENDERS
+                    for r in releases
+                    if r <= release and group in ("total", g)
+                ]
+                attacker.publish(atoms, published.get(group))
+        return attacker
+
+    attacker = play([], route)
+    for atom, true in truth.items():
+        low, high = attacker.bounds([atom])
+        assert low <= true <= high
+        assert high - low >= 1, f"{atom} pinned to {true}"
+
+
+@pytest.mark.slow
+@examples
+@given(registrations)
+def test_revised_figures_of_a_closed_period_tell_nobody_who_was_registered_late(
+    db, next_release, register
+):
+    """A closed year's final figures beside its revised ones, read at every monthly release
+    while late registrations come in: how many of each gender were registered late before each
+    release stays open to two values or more."""
+    releases = range(4)
+    truth = {
+        (g, r): sum(1 for gg, rr in register if (gg, rr) == (g, r))
+        for g in GENDERS
+        for r in releases
+    }
+
+    def route(parent, child):
+        PeriodFactory(code=f"{YEAR}H", status=PeriodStatus.CLOSED)
+        scope = selectors.unit_scope(child)
+        final = ended_by_gender(month_range(1, 12), scope)  # kept: nobody registered yet
+        attacker = Attacker(list(truth))
+        for release in releases:
+            next_release()
+            for gender, when in register:
+                if when == release:
+                    EnrolmentFactory(
+                        participant=ParticipantFactory(gender=gender, owning_unit=child),
+                        start=dt.date(YEAR, 1, 1),
+                        end=dt.date(YEAR, 2, 1),
+                        exit="work",
+                    )
+            report = kpis.compute(month_range(1, 12), scope, ("gender",), kpis=["ended_enrolments"])
+            assert {
+                g.value("gender") or "total": g.cells["ended_enrolments"].value
+                for g in report.rows(("gender",))
+                if not g.cells["ended_enrolments"].suppressed
+            } == {k: v for k, v in final.items() if v is not None}  # the final ones stand
+            if sum(1 for _g, r in register if r <= release) >= LIMITS.count + LIMITS.noise:
+                assert report.revised is not None  # the late ones show, as revised
+            revised = {
+                g.value("gender") or "total": None
+                if g.cells["ended_enrolments"].suppressed
+                else g.cells["ended_enrolments"].value
+                for g in (report.revised_rows(("gender",)) or report.rows(("gender",)))
+            }
+            for group in (*GENDERS, "total"):
+                atoms = [
+                    (g, r)
+                    for g in GENDERS
+                    for r in releases
+                    if r <= release and group in ("total", g)
+                ]
+                attacker.publish(atoms, revised.get(group))
+        return attacker
+
+    attacker = play([], route)
+    for atom, true in truth.items():
+        low, high = attacker.bounds([atom])
+        assert low <= true <= high
+        assert high - low >= 1, f"{atom} pinned to {true}"

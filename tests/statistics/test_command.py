@@ -10,7 +10,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from etablera.accounts.policy import Operator
+from etablera.accounts.roles import Role
+from etablera.statistics import selectors
 from etablera.web.tables import SUPPRESSED_SYMBOL
+from tests.factories import UnitFactory
 
 from .conftest import AS_OF, OTHER_UNIT_PEOPLE, near
 
@@ -66,11 +70,28 @@ def test_two_breakdowns_at_a_time(populated):
             assert value["suppressed"] or value["value"] is not None
 
 
-def test_a_unit_scope(other_unit_of_ten):
+def test_a_unit_scope(other_unit_of_ten, make_user):
     unit = other_unit_of_ten["other_unit"]
+    make_user(Role.COACH, unit=unit)  # a scope users see: the unit's coach's
     data = json.loads(run("--period", "2025", "--scope", f"enhet:{unit.pk}", "--format", "json"))
     assert data["scope"]["label"] == unit.name
     assert near(data["rows"][0]["values"]["active_participants"]["value"], OTHER_UNIT_PEOPLE)
+
+
+def test_an_operator_chooses_among_the_scopes_users_see(other_unit_of_ten, make_user):
+    """The policy decides an operator's scopes as a user's: a unit with no role that sees
+    KPIs, such as a sub-unit picked to subtract from its unit, is refused."""
+    unit = other_unit_of_ten["unit"]
+    sub_unit = UnitFactory(parent=unit, body=unit.body)
+    make_user(Role.COACH, unit=unit)
+    make_user(Role.STRATEGIST)  # municipality-wide: no unit of its own
+    assert json.loads(run("--period", "2025", "--scope", f"enhet:{unit.pk}", "--format", "json"))
+    for scope in (f"enhet:{sub_unit.pk}", f"enhet:{other_unit_of_ten['other_unit'].pk}"):
+        with pytest.raises(CommandError, match="not a scope") as error:
+            run("--period", "2025", "--scope", scope)
+        assert f"enhet:{unit.pk}" in str(error.value) and "kommun" in str(error.value)
+    names = {s.key for s in selectors.scopes_for(Operator("test"))}
+    assert names == {"kommun", f"enhet-{unit.pk}"}
 
 
 @pytest.mark.parametrize(

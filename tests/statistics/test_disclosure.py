@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.db.models import F
 from django.test import override_settings
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etablera.register.models import Participant
@@ -50,6 +50,7 @@ def test_an_empty_cell_stays_empty():
     assert all(perturb(0, key, 2) == 0 for key in range(KEY_RANGE))
 
 
+@settings(deadline=None)  # the machine is shared: a draw may wait for a core
 @given(st.integers(1, 400), st.data())
 def test_a_shares_stated_deviation_covers_every_true_share(n, data):
     k = data.draw(st.integers(0, n))
@@ -118,3 +119,20 @@ def test_the_server_does_not_start_with_protection_off(db, setting):
 def test_the_defaults_pass_the_check(db):
     call_command("check")
     assert disclosure.thresholds() == Thresholds()
+
+
+@settings(deadline=None)
+@given(st.integers(100, 100_000), st.integers(0, 10**12))
+def test_a_total_of_100_or_more_deviates_by_at_most_2_percent(value, key_sum):
+    from etablera.statistics.protection import publish
+    from etablera.statistics.results import Raw
+
+    raw = Raw(active=value, new=value, ended=value, keys=dict.fromkeys(("active", "new"), key_sum))
+    cells = publish(raw, {"active_participants", "new_participants"}, Thresholds()).cells
+    for kpi in ("active_participants", "new_participants"):
+        assert abs(cells[kpi].value - value) <= 0.02 * value
+
+
+def test_noise_that_would_move_a_total_of_100_more_than_2_percent_is_refused():
+    with pytest.raises(DisclosureConfigurationError, match="2 %"):
+        Thresholds(noise=3, count=5)

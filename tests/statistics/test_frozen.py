@@ -82,3 +82,46 @@ def test_the_kept_figures_are_the_registers_of_the_moment(populated):
     PeriodFactory(code="2025H", status=PeriodStatus.CLOSED)
     _before, report = published("2025H", by=())
     assert near(report.total.cells["active_participants"].value, 49)
+
+
+def test_late_registrations_show_as_revised_figures_beside_the_final_ones(populated, next_release):
+    PeriodFactory(code="2025H", status=PeriodStatus.CLOSED)
+    before, report = published("2025H")
+    assert report.revised is None  # nothing has changed since the figures were kept
+    assert "reviderad" not in str(presentation.summary_table(report).columns)
+    late_registrations(30)
+    # The register's figures are released monthly, like an open period's.
+    assert published("2025H")[1].revised is None
+    next_release()
+    after, report = published("2025H")
+    assert after == before  # the final figures stand
+    assert report.revised is not None and report.revised_release
+    total = report.revised[()].cells["active_participants"]
+    assert near(total.value, 49 + 30)  # the register as it is now, with the same noise
+    summary = presentation.summary_table(report)
+    assert summary.columns[-1] == f"{report.period.label}, reviderad"
+    assert summary.rows[0][1] == report.total.cells["active_participants"]
+    assert summary.rows[0][2] == total
+    assert "reviderad" in summary.note and "Slutliga siffror" in summary.note
+    labels = [str(row[0]) for row in presentation.breakdown_table(report, "gender").rows]
+    assert "Kvinna, reviderad" in labels
+    data = presentation.as_json(report)
+    assert data["status"] == "final"
+    assert data["revised"]["release"] == report.revised_release
+    assert data["revised"]["rows"][-1]["values"]["active_participants"]["value"] == total.value
+    # Revised figures follow the register by monthly releases too: one more registration is
+    # not told by the next question.
+    late_registrations(1)
+    assert published("2025H")[1].revised[()].cells == report.revised[()].cells
+
+
+def test_an_open_period_says_its_figures_are_preliminary_everywhere(populated):
+    PeriodFactory(code="2025H", status=PeriodStatus.OPEN)
+    _before, report = published("2025H")
+    assert report.revised is None
+    assert presentation.as_json(report)["status"] == "preliminary"
+    for table in (
+        presentation.summary_table(report),
+        presentation.breakdown_table(report, "gender"),
+    ):
+        assert table.note.startswith("Preliminära siffror")

@@ -115,7 +115,8 @@ def test_nonsense_thresholds_publish_nothing(client, make_user, populated):
     client.force_login(make_user(Role.STRATEGIST))
     with override_settings(ETABLERA_SUPPRESSION_THRESHOLD=0):
         response = client.get(URL, {"period": "2025"})
-    assert response.status_code == 500
+    assert response.status_code == 503  # refused with a page that says why, not an error
+    assert "Röjandekontrollen" in response.content.decode()
     assert "49" not in response.content.decode()
 
 

@@ -1,11 +1,11 @@
 """The traced interventions' KPIs over time, from the statistics engine.
 
 The figures come from ``statistics.kpis.compute`` broken down by intervention, one calendar year
-at a time, from the year before the audit to this year. Each year's table is protected by the
-engine as a whole (primary and secondary suppression across every intervention and category);
-the trace shows only the rows of the traced interventions, so it publishes a subset of cells
-that are each safe to publish — never a figure the dashboard would hide, and never a total of
-its own that could be subtracted from.
+at a time, from the year before the audit to this year, with the engine's disclosure control
+(cell-key perturbation, ADR 7): the trace shows only the rows of the traced interventions, each
+cell exactly as the dashboard publishes it, never a total of its own that could be subtracted
+from. A year with nobody in an intervention looks exactly like a hidden one, and every table
+says how far its values may lie from the register and whether they are final.
 """
 
 from __future__ import annotations
@@ -37,10 +37,9 @@ MAX_YEARS = 6
 
 def _scope(user):
     """The widest scope of participants whose figures ``user`` may see, or None."""
-    from etablera.statistics.selectors import scopes_for
+    from etablera.statistics.selectors import widest_scope
 
-    scopes = scopes_for(user)
-    return scopes[0] if scopes else None
+    return widest_scope(user)
 
 
 def _name(intervention, interventions) -> str:
@@ -57,6 +56,7 @@ def _years(published_on: dt.date, today: dt.date) -> list[int]:
 def kpi_series(user, interventions, recommendation, today: dt.date) -> tuple[list[KpiSeries], str]:
     """One chart (with its data table) per KPI: a line per intervention, a point per year."""
     from etablera.statistics.kpis import KPIS, compute
+    from etablera.statistics.presentation import series_note
     from etablera.statistics.selectors import resolve
 
     scope = _scope(user)
@@ -65,15 +65,23 @@ def kpi_series(user, interventions, recommendation, today: dt.date) -> tuple[lis
     years = _years(recommendation.audit.published_on, today)
     wanted = {i.pk for i in interventions}
     values: dict[str, dict[int, list]] = {kpi: {pk: [] for pk in wanted} for kpi in TRACE_KPIS}
+    reports = []
     for year in years:
         report = compute(
-            resolve(str(year)), scope, by=("intervention",), as_of=today, kpis=TRACE_KPIS
+            resolve(str(year)),
+            scope,
+            by=("intervention",),
+            as_of=today,
+            kpis=TRACE_KPIS,
+            revised=False,  # a series over years shows each year's published figures
         )
+        reports.append(report)
         rows = {g.value("intervention"): g for g in report.rows(("intervention",))}
         for kpi in TRACE_KPIS:
             for pk in wanted:
                 group = rows.get(pk)
-                values[kpi][pk].append(group.cells[kpi] if group else Cell(None))
+                # Nobody in the intervention that year: shown like a hidden value.
+                values[kpi][pk].append(group.cells[kpi] if group else Cell(None, suppressed=True))
     labels = [str(year) for year in years]
     series_list = []
     for kpi in TRACE_KPIS:
@@ -93,10 +101,11 @@ def kpi_series(user, interventions, recommendation, today: dt.date) -> tuple[lis
             description=_("%(kpi)s för de spårade insatserna, %(first)s–%(last)s.")
             % {"kpi": definition.label, "first": labels[0], "last": labels[-1]},
         )
+        chart.table.note = series_note(reports, (kpi,), with_revised=False)
         series_list.append(KpiSeries(title=title, table=chart.table, chart=chart))
     note = _(
         "Nyckeltalen kommer från deltagarregistret med röjandekontroll: ”..” betyder att "
-        "uppgiften döljs för att ingen enskild person ska kunna pekas ut. År utan deltagare "
-        "visas som ”–”."
+        "uppgiften döljs för att ingen enskild person ska kunna pekas ut, också när ingen "
+        "deltog."
     )
     return series_list, note

@@ -472,7 +472,9 @@ def _indicator_sections(period: Period, user) -> list[Section]:
         area = areas[area_pk]
         rows = []
         charts = []
+        notes: dict[str, None] = {}  # the values' notes (register values: their accuracy)
         for indicator in by_area[area_pk]:
+            own_notes: dict[str, None] = {}
             targets = {(t.year, t.gender): t.value for t in indicator.targets.all()}
             series: dict[str, Sequence[Any]] = {}
             totals: list[Any] = []
@@ -482,6 +484,8 @@ def _indicator_sections(period: Period, user) -> list[Section]:
                     found = {v.gender: v for v in values.get((indicator.pk, start, end), [])}
                     sv = found.get(gender)
                     points.append(sv.cell(indicator) if sv is not None else Cell(None))
+                    if sv is not None and sv.note:
+                        own_notes[sv.note] = notes[sv.note] = None
                 series[str(GENDER_LABELS[gender])] = points
                 if gender == "T":
                     totals = points
@@ -523,6 +527,7 @@ def _indicator_sections(period: Period, user) -> list[Section]:
                         % {"name": indicator.name, "first": codes[0], "last": codes[-1]},
                     )
                 )
+                charts[-1].table.note = " ".join(own_notes)
         table = Table(
             caption=_("Indikatorer inom %(area)s: utfall per period och målvärde %(year)s")
             % {"area": area.name, "year": year},
@@ -534,6 +539,7 @@ def _indicator_sections(period: Period, user) -> list[Section]:
                 _("Källa"),
             ],
             rows=rows,
+            note=" ".join(notes),
         )
         sections.append(
             Section(

@@ -118,6 +118,7 @@ def snapshot_table(items: Iterable[dict[str, Any]], caption: str, year: int) -> 
     columns = [_("Indikator"), *(str(GENDER_LABELS[g]) for g in genders)]
     columns.append(_("Målvärde %(year)s") % {"year": year})
     rows = []
+    notes: dict[str, None] = {}  # the values' notes (register values: their accuracy), once
     for item in items:
         shown = _Shown(item.get("unit", ""), item.get("suffix", ""))
         values = {v["gender"]: SourceValue.from_json(v) for v in item.get("values", [])}
@@ -130,7 +131,9 @@ def snapshot_table(items: Iterable[dict[str, Any]], caption: str, year: int) -> 
                 row.append(Cell(None, suppressed=True))
             else:
                 row.append(value_cell(sv.value, shown, note=sv.note))  # type: ignore[arg-type]
+            if sv is not None and sv.note:
+                notes[sv.note] = None
         target = item.get("targets", {}).get("T")
         row.append(value_cell(Decimal(target), shown) if target else Cell(None))  # type: ignore[arg-type]
         rows.append(row)
-    return Table(caption=caption, columns=columns, rows=rows)
+    return Table(caption=caption, columns=columns, rows=rows, note=" ".join(notes))

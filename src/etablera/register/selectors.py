@@ -29,16 +29,16 @@ from .models import (
 
 
 def interventions(user, *, category: str = "", active_on: dt.date | None = None, query: str = ""):
-    """Interventions the user may see, with their unit, mandate and current participant count."""
+    """Interventions the user may see, with their unit, mandate and current participant count
+    and its cell key (shown only through ``statistics.counts.protect``)."""
+    from etablera.statistics import counts
+
     today = active_on or dt.date.today()
     qs = Intervention.objects.select_related(
         "provider_unit", "provider_unit__body", "commissioning_mandate"
     ).annotate(
-        active_count=Count(
-            "enrolments",
-            filter=Q(enrolments__start__lte=today)
-            & (Q(enrolments__end__isnull=True) | Q(enrolments__end__gte=today)),
-        )
+        active_count=Count("enrolments", filter=counts.active_filter(today)),
+        active_key=counts.active_key(today),
     )
     if category:
         qs = qs.filter(category=category)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from etablera.accounts import policy
 from etablera.accounts.access_log import log_access
+from etablera.statistics import counts
 from etablera.web.forms import run_service
 
 from . import selectors, services
@@ -71,13 +72,14 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.interventions(request.user, category=category, query=query), PAGE_SIZE
     ).get_page(request.GET.get("sida"))
+    counts.protect(request.user, page.object_list)
     return render(
         request,
         "register/intervention_list.html",
         {
             "form": form,
             "page": page,
-            "threshold": settings.ETABLERA_SUPPRESSION_THRESHOLD,
+            "count_note": counts.note(request.user),
             "can_change": policy.can(request.user, "register.intervention.change"),
         },
     )
@@ -91,12 +93,13 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.interventions(request.user),
         pk=pk,
     )
+    counts.protect(request.user, [intervention])
     return render(
         request,
         "register/intervention_detail.html",
         {
             "intervention": intervention,
-            "threshold": settings.ETABLERA_SUPPRESSION_THRESHOLD,
+            "count_note": counts.note(request.user),
             "can_change": policy.can(request.user, "register.intervention.change", intervention),
             "can_see_participants": policy.can(request.user, "register.participant.view"),
         },

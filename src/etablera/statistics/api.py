@@ -75,6 +75,11 @@ class DisclosureSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class RevisedSerializer(serializers.Serializer):
+    release = serializers.CharField(help_text="The month the revised figures are of (2026-12).")
+    rows = RowSerializer(many=True)
+
+
 class KpiReportSerializer(serializers.Serializer):
     period = KpiPeriodSerializer()
     scope = ScopeSerializer()
@@ -86,6 +91,11 @@ class KpiReportSerializer(serializers.Serializer):
         choices=["preliminary", "final"],
         help_text="final: a closed follow-up period's figures, kept as published; preliminary: "
         "this month's release of an open period's.",
+    )
+    revised = RevisedSerializer(
+        allow_null=True,
+        help_text="A final period's figures as the register gives them now, with the same "
+        "protection, when late registrations have changed any published value; else null.",
     )
 
 

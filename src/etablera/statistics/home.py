@@ -2,7 +2,8 @@
 last whole year beside the year before, so the trend reads at a glance.
 
 The figures come from the remembered KPI computation (``selectors.compute``): after the first
-request of the day the panel costs the cache's look-up, not a computation.
+request of the day the panel costs the cache's look-up, not a computation. They are the
+dashboard's, protected alike, with the same statement of how far they may lie from the register.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from etablera.accounts import policy
 from etablera.accounts.roles import Role
 from etablera.web.tables import Cell
 
-from . import selectors
+from . import disclosure, presentation, selectors
 from .kpis import KPIS
 
 #: The figures shown, in this order.
@@ -28,10 +29,17 @@ def panels(request: HttpRequest) -> list[dict]:
         return []
     year = timezone.localdate().year - 1
     scope = selectors.scope_for(user)
-    reports = [
-        selectors.compute(selectors.resolve(str(y)), scope, kpis_wanted=selectors.TREND_KPIS)
-        for y in (year - 1, year)
-    ]
+    try:
+        reports = [
+            selectors.compute(
+                selectors.resolve(str(y)), scope, kpis_wanted=selectors.TREND_KPIS, revised=False
+            )
+            for y in (year - 1, year)
+        ]
+    except disclosure.DisclosureConfigurationError:
+        # The protection is set up wrong: no figures, and the start page says why.
+        panel = {"template": "statistics/home_panel.html", "year": year, "refused": True}
+        return [{**panel, "scope": scope.label, "query": str(year), "order": 1}]
     figures = []
     for key in KEY_FIGURES:
         before, now = (r.total.cells.get(key) for r in reports)
@@ -50,6 +58,7 @@ def panels(request: HttpRequest) -> list[dict]:
             "year": year,
             "scope": scope.label,
             "figures": figures,
+            "note": presentation.series_note(reports, KEY_FIGURES, with_revised=False),
             "query": str(year),
             "order": 1,
         }

@@ -127,6 +127,7 @@ def compute(
     one_way: Sequence[str] = (),
     as_of: datetime.date | None = None,
     kpis: Iterable[str] | None = None,
+    revised: bool = True,
 ) -> KpiReport:
     """The KPIs of ``period`` for ``scope``, broken down ``by`` zero, one or two dimensions,
     with disclosure control applied.
@@ -135,6 +136,10 @@ def compute(
     further one-way breakdowns published with it (a dashboard's); ``as_of`` is the day ongoing
     enrolments are costed up to (today by default). ``kpis`` limits the work to some KPIs (the
     others are then hidden). The number of queries depends only on the breakdowns.
+
+    A closed follow-up period's figures are final (``frozen``); when the register has changed
+    since, its current figures come with them as ``KpiReport.revised`` (unless ``revised`` is
+    False: a trend shows the final figures alone).
     """
     from django.utils import timezone
 
@@ -149,11 +154,15 @@ def compute(
     dim_order = [d for d in DIMENSIONS]
 
     final = frozen.is_closed(period)
-    raw = _aggregates(period, scope, plan, as_of, ctx, wanted, final)
+    raw = _aggregates(period, scope, plan, as_of, ctx, final)
+    # A closed period's register may since have changed (late registrations): its current
+    # figures, this month's release of them, go beside the final ones, marked as revised.
+    current = _aggregates(period, scope, plan, as_of, ctx, False) if final and revised else None
 
     names = ctx.names
+    present = [*raw, *(current or {})]
     values = {
-        d: ordered_values(d, {v for key in raw for dd, v in key if dd == d}, names)
+        d: ordered_values(d, {v for key in present for dd, v in key if dd == d}, names)
         for d in plan.one_way
     }
     order: dict[tuple[str, ...], list[GroupKey]] = {(): [TOTAL]}
@@ -168,22 +177,55 @@ def compute(
             TOTAL,
         ]
 
-    groups: dict[GroupKey, Group] = {}
     deviation: dict[str, float] = {}
+    groups = _published(raw, order, wanted, limits, names, deviation)
+    revised_groups = None
+    if current is not None:
+        revised_deviation: dict[str, float] = {}
+        candidate = _published(current, order, wanted, limits, names, revised_deviation)
+        if any(candidate[key].cells != groups[key].cells for key in groups):
+            revised_groups = candidate
+            for kpi, amount in revised_deviation.items():
+                deviation[kpi] = max(deviation.get(kpi, 0), amount)
+    empty = raw[TOTAL].active == 0
+    return KpiReport(
+        period,
+        scope,
+        dims,
+        as_of,
+        groups,
+        order,
+        limits,
+        empty,
+        deviation,
+        final=final,
+        revised=revised_groups,
+        revised_release=frozen.release(False, timezone.localdate()) if revised_groups else "",
+    )
+
+
+def _published(
+    raw: dict[GroupKey, Raw],
+    order: dict[tuple[str, ...], list[GroupKey]],
+    wanted: set[str],
+    limits: disclosure.Thresholds,
+    names: dict[int, str],
+    deviation: dict[str, float],
+) -> dict[GroupKey, Group]:
+    """Every group of ``order`` as published from ``raw`` (an absent group: nobody, shown like
+    a hidden one); each KPI's largest deviation is added to ``deviation``."""
+    groups: dict[GroupKey, Group] = {}
     for key in {key for keys in order.values() for key in keys}:
         published = publish(raw.get(key) or Raw(), wanted, limits)
         labels = {d: label_of(d, v, names) for d, v in key}
         groups[key] = Group(key, labels, published.cells)
         for kpi, amount in published.deviation.items():
             deviation[kpi] = max(deviation.get(kpi, 0), amount)
-    empty = raw[TOTAL].active == 0
-    return KpiReport(
-        period, scope, dims, as_of, groups, order, limits, empty, deviation, final=final
-    )
+    return groups
 
 
 def _aggregates(
-    period, scope: Scope, plan, as_of, ctx: QueryContext, wanted: set[str], final: bool
+    period, scope: Scope, plan, as_of, ctx: QueryContext, final: bool
 ) -> dict[GroupKey, Raw]:
     """The unprotected aggregates of every group ``plan`` publishes, as kept for the period's
     release (``frozen``: final, or this month's preliminary one), computing and keeping what

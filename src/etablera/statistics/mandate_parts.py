@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+from . import disclosure
 from .selectors import mandate_outcomes
 
 
 def parts(request, mandate) -> list[str]:
-    outcomes = mandate_outcomes(request.user, mandate)
+    try:
+        outcomes = mandate_outcomes(request.user, mandate)
+    except disclosure.DisclosureConfigurationError:
+        outcomes = {"refused": True}  # the protection is set up wrong: the page says so
     html = render_to_string(
         "statistics/includes/mandate_outcomes.html", {"outcomes": outcomes}, request=request
     )

@@ -76,12 +76,24 @@ def _period_text(report: KpiReport) -> str:
 def accuracy_note(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> str:
     """What the protection may have done to the table's values, stated beside the table: the
     most a published value of each kind lies from the register (``KpiReport.deviation``)."""
-    deviation = report.deviation
+    return series_note([report], kpis)
+
+
+def series_note(
+    reports: Sequence[KpiReport], kpis: Sequence[str] = ALL_KPIS, *, with_revised: bool = True
+) -> str:
+    """:func:`accuracy_note` for a table whose values come from several reports (a trend, a
+    series of years): the largest deviation of any of them, and which periods are final
+    (``with_revised``: and what the revised rows are, for a table that shows them)."""
+    deviation: dict[str, float] = {}
+    for report in reports:
+        for kpi, amount in report.deviation.items():
+            deviation[kpi] = max(deviation.get(kpi, 0), amount)
     counts = [deviation[k] for k in kpis if k in deviation and KPIS[k].unit == "count"]
     shares = [deviation[k] for k in kpis if k in deviation and KPIS[k].unit == "percent"]
     costs = [deviation[k] for k in kpis if k in deviation and KPIS[k].unit == "sek"]
     medians = any(k in deviation and KPIS[k].unit == "days" for k in kpis)
-    noise = report.thresholds.noise
+    noise = max((r.thresholds.noise for r in reports), default=0)
     parts = [
         _("Värdena kan avvika med upp till ±%(noise)s från en räkning för hand i registret")
         % {"noise": int(max(counts)) if counts else noise}
@@ -98,24 +110,60 @@ def accuracy_note(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> str:
             % {"amount": f"{math.ceil(max(costs) / 10) * 10:,}".replace(",", " ")}
         )
     sentence = ", ".join(parts[:-1]) + (_(" och ") if len(parts) > 1 else "") + parts[-1]
-    status = (
-        _("Slutliga siffror: fastställda när uppföljningsperioden stängdes.")
-        if report.final
-        else _("Preliminära siffror: de följer registret och kan ändras.")
-    )
-    return _(
+    final = [str(r.period.label) for r in reports if r.final]
+    preliminary = [str(r.period.label) for r in reports if not r.final]
+    if not preliminary:
+        status = _("Slutliga siffror: fastställda när uppföljningsperioden stängdes.")
+    elif not final:
+        status = _("Preliminära siffror: de följer registret och kan ändras.")
+    else:
+        status = _(
+            "Slutliga siffror för %(final)s, fastställda när uppföljningsperioden stängdes; "
+            "preliminära för %(preliminary)s: de följer registret och kan ändras."
+        ) % {"final": ", ".join(final), "preliminary": ", ".join(preliminary)}
+    text = _(
         "%(status)s %(sentence)s: små avvikelser skyddar enskilda personer. Summor av 100 "
         "eller mer avviker högst 2 procent."
     ) % {"status": status, "sentence": sentence}
+    revised = [r for r in reports if r.revised is not None]
+    if revised and with_revised:
+        text += " " + _(
+            "Värden märkta ”reviderad” visar vad registret ger i dag (%(release)s), efter sena "
+            "registreringar, med samma skydd; de slutliga siffrorna ändras inte."
+        ) % {"release": revised[0].revised_release}
+    return text
+
+
+def revised_label(label: str) -> str:
+    """A row of revised figures: the group's label, marked."""
+    return _("%(group)s, reviderad") % {"group": label}
+
+
+def _with_revised(report: KpiReport, groups: Sequence[Any], row) -> list[list[Any]]:
+    """``row(group, label)`` for each group, each followed by its revised row where late
+    registrations changed any of its published values (a final period's, ``KpiReport.revised``)."""
+    revised = report.revised or {}
+    rows = []
+    for group in groups:
+        rows.append(row(group, None))
+        newer = revised.get(group.key)
+        if newer is not None and newer.cells != group.cells:
+            rows.append(row(newer, revised_label))
+    return rows
 
 
 def summary_table(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> Table:
     """The total of every KPI: one row per KPI."""
+    columns = [_("Nyckeltal"), _period_text(report)]
     rows = [[heading(KPIS[k]), report.total.cells[k]] for k in kpis]
+    if report.revised is not None:
+        columns.append(revised_label(_period_text(report)))
+        for row, k in zip(rows, kpis, strict=True):
+            row.append(report.revised[report.total.key].cells[k])
     return Table(
         caption=_("Nyckeltal %(period)s, %(scope)s")
         % {"period": _period_text(report), "scope": report.scope.label},
-        columns=[_("Nyckeltal"), _period_text(report)],
+        columns=columns,
         rows=rows,
         note=accuracy_note(report, kpis),
     )
@@ -126,9 +174,14 @@ def breakdown_table(
 ) -> Table:
     """A one-way breakdown: a row per group and the total, a column per KPI."""
     dim = DIMENSIONS[dimension]
-    rows = []
-    for group in report.rows((dimension,)):
-        rows.append([group.label(dimension), *(group.cells[k] for k in kpis)])
+    rows = _with_revised(
+        report,
+        report.rows((dimension,)),
+        lambda group, mark: [
+            mark(group.label(dimension)) if mark else group.label(dimension),
+            *(group.cells[k] for k in kpis),
+        ],
+    )
     caption = _("Nyckeltal per %(dimension)s, %(period)s, %(scope)s") % {
         "dimension": str(dim.label).lower(),
         "period": _period_text(report),
@@ -154,9 +207,15 @@ def breakdown_tables(report: KpiReport, dimension: str) -> list[Table]:
 def two_way_table(report: KpiReport, kpis: Sequence[str] = ALL_KPIS) -> Table:
     """A two-way breakdown in long form: a row per combination, then the margins and total."""
     a, b = report.by
-    rows = []
-    for group in report.rows():
-        rows.append([group.label(a), group.label(b), *(group.cells[k] for k in kpis)])
+    rows = _with_revised(
+        report,
+        report.rows(),
+        lambda group, mark: [
+            group.label(a),
+            mark(group.label(b)) if mark else group.label(b),
+            *(group.cells[k] for k in kpis),
+        ],
+    )
     return Table(
         caption=_("Nyckeltal per %(a)s och %(b)s, %(period)s, %(scope)s")
         % {
@@ -191,7 +250,14 @@ def outcomes_table(
     breakdown of ``report`` publishes them (no subtotal: it would be a new sum to subtract
     from). An intervention nobody took part in is shown like a hidden one."""
     shown = tuple(kpis or OUTCOME_KPIS)
-    rows = [[g.label("intervention"), *(g.cells[k] for k in shown)] for g in groups]
+    rows = _with_revised(
+        report,
+        groups,
+        lambda g, mark: [
+            mark(g.label("intervention")) if mark else g.label("intervention"),
+            *(g.cells[k] for k in shown),
+        ],
+    )
     return Table(
         caption=caption,
         columns=[str(DIMENSIONS["intervention"].label), *(heading(KPIS[k]) for k in shown)],
@@ -211,7 +277,7 @@ def breakdown_chart(report: KpiReport, dimension: str) -> Chart:
         "dimension": str(dim.label).lower(),
         "period": _period_text(report),
     }
-    return chart_with_table(
+    chart = chart_with_table(
         "bar",
         title,
         [g.label(dimension) for g in groups],
@@ -225,6 +291,8 @@ def breakdown_chart(report: KpiReport, dimension: str) -> Chart:
         )
         % {"dimension": str(dim.label).lower()},
     )
+    chart.table.note = series_note([report], CHART_SHARES, with_revised=False)
+    return chart
 
 
 def trend_charts(points: Sequence[Any]) -> list[Chart]:
@@ -261,6 +329,9 @@ def trend_charts(points: Sequence[Any]) -> list[Chart]:
             % {"first": first, "last": last},
         ),
     ]
+    reports = [p.report for p in points]
+    for chart, kpis in zip(charts, (shares, counts), strict=True):
+        chart.table.note = series_note(reports, kpis, with_revised=False)
     return charts
 
 
@@ -290,15 +361,18 @@ def json_cell(cell: Cell) -> dict[str, Any]:
 
 def as_json(report: KpiReport, kpis: Sequence[str] = ALL_KPIS, text: str = "") -> dict[str, Any]:
     """The report as the API and ``etablera kpis --format json`` give it."""
-    rows = []
-    for group in report.rows():
-        rows.append(
+
+    def rows_of(groups: Sequence[Any]) -> list[dict[str, Any]]:
+        return [
             {
                 "group": {d: group.value(d) for d in report.by},
                 "labels": {d: group.label(d) for d in report.by},
                 "values": {k: json_cell(group.cells[k]) for k in kpis},
             }
-        )
+            for group in groups
+        ]
+
+    rows = rows_of(report.rows())
     limits = report.thresholds
     return {
         "period": {
@@ -325,6 +399,11 @@ def as_json(report: KpiReport, kpis: Sequence[str] = ALL_KPIS, text: str = "") -
             "note": accuracy_note(report, kpis),
         },
         "status": "final" if report.final else "preliminary",
+        #: A final period's figures as the register gives them now (this month's release, the
+        #: same protection), when late registrations have changed any; else null.
+        "revised": None
+        if report.revised is None
+        else {"release": report.revised_release, "rows": rows_of(report.revised_rows())},
     }
 
 

@@ -24,8 +24,7 @@ DIMENSIONS = ("category", "gender", "reception")
 
 
 def _scope(user) -> Scope | None:
-    options = selectors.scopes_for(user)
-    return options[0] if options else None
+    return selectors.widest_scope(user)
 
 
 def _range(period):

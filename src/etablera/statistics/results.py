@@ -152,10 +152,22 @@ class KpiReport:
     #: The figures of a closed follow-up period, as kept when first published (``frozen``);
     #: otherwise preliminary: they follow the register.
     final: bool = False
+    #: A final period's groups as the register gives them now, when late registrations have
+    #: changed any published value (the month's release, with the same protection); else None.
+    revised: dict[GroupKey, Group] | None = None
+    #: The release the revised figures are of (``2026-12``).
+    revised_release: str = ""
 
     @property
     def total(self) -> Group:
         return self.groups[TOTAL]
+
+    def revised_rows(self, breakdown: Sequence[str] | None = None) -> list[Group]:
+        """The revised groups in the order of :meth:`rows` (empty when nothing is revised)."""
+        if self.revised is None:
+            return []
+        wanted = tuple(breakdown) if breakdown is not None else self.by
+        return [self.revised[key] for key in self.order.get(wanted, [])]
 
     @property
     def is_empty(self) -> bool:

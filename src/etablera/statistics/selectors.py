@@ -51,6 +51,7 @@ def compute(
     one_way: Any = (),
     kpis_wanted=None,
     as_of: datetime.date | None = None,
+    revised: bool = True,
 ) -> KpiReport:
     """``kpis.compute``, remembered for a while: a dashboard is read far more often than the
     register changes.
@@ -72,7 +73,9 @@ def compute(
         settings, "ETABLERA_KPI_CACHE_SECONDS", 0 if settings.ENVIRONMENT == "test" else 600
     )
     if not seconds:
-        return kpis.compute(period, scope, by, one_way=one_way, kpis=kpis_wanted, as_of=as_of)
+        return kpis.compute(
+            period, scope, by, one_way=one_way, kpis=kpis_wanted, as_of=as_of, revised=revised
+        )
     limits = disclosure.thresholds()
     as_of = as_of or timezone.localdate()
     key = (
@@ -92,6 +95,7 @@ def compute(
                     tuple(sorted(kpis_wanted or ())),
                     as_of,
                     limits,
+                    revised,
                     get_language(),
                 )
             ).encode()
@@ -99,7 +103,9 @@ def compute(
     )
     found = cache.get(key)
     if found is None:
-        found = kpis.compute(period, scope, by, one_way=one_way, kpis=kpis_wanted, as_of=as_of)
+        found = kpis.compute(
+            period, scope, by, one_way=one_way, kpis=kpis_wanted, as_of=as_of, revised=revised
+        )
         cache.set(key, found, seconds)
     return found
 
@@ -121,15 +127,47 @@ class InvalidScope(ValidationError):
 
 
 def scopes_for(user, action: str = VIEW) -> list[Scope]:
-    """The scopes ``user`` may see KPIs for, widest first (empty: none at all)."""
+    """The scopes ``user`` may see KPIs for, widest first (empty: none at all).
+
+    An operator (``policy.Operator``: the command line, background jobs) reaches everywhere
+    but holds no role at a unit; it is offered what the roles give: the municipality and the
+    scope of every unit and body where a role that sees KPIs is assigned — the scopes users
+    see, never a unit of one's own choosing inside them.
+    """
     reach = policy.reach(user, action)
     result: list[Scope] = [municipality_scope()] if reach.everywhere else []
-    for place in reach.places:
+    places = _assigned_places(action) if isinstance(user, policy.Operator) else reach.places
+    for place in places:
         if place.unit_id is not None:
             result.append(unit_scope(Unit.objects.get(pk=place.unit_id)))
         else:
             result.append(body_scope(Body.objects.get(pk=place.body_id)))
     return result
+
+
+def widest_scope(user, action: str = VIEW) -> Scope | None:
+    """The first of :func:`scopes_for` (None: no KPIs at all), without building the others."""
+    if policy.reach(user, action).everywhere:
+        return municipality_scope()
+    options = scopes_for(user, action)
+    return options[0] if options else None
+
+
+def _assigned_places(action: str) -> list[policy.Grant]:
+    """Every unit and body where a role holding ``action`` within its place is assigned to
+    someone (an unscoped role's holders reach everywhere: no place of theirs is a scope)."""
+    from etablera.accounts.models import RoleAssignment
+
+    clauses = policy.actions()[action]
+    scoped = {c.role for c in clauses if c.scoped} - {c.role for c in clauses if not c.scoped}
+    rows = (
+        RoleAssignment.objects.filter(role__in=sorted(scoped))
+        .exclude(body__isnull=True, unit__isnull=True)
+        .values_list("body_id", "unit_id")
+        .distinct()
+        .order_by("body_id", "unit_id")
+    )
+    return [policy.Grant("", body_id, unit_id, None) for body_id, unit_id in rows]
 
 
 def unit_scope(unit: Unit) -> Scope:
@@ -274,6 +312,7 @@ def _trend_tasks(period, scope, as_of, current, skip=None) -> dict[Any, Callable
             (),
             kpis_wanted=TREND_KPIS,
             as_of=as_of,
+            revised=False,  # a trend shows each period's published figures
         )
         for label, start, end in trend_periods(period)
         if (start, end) != skip
@@ -319,10 +358,9 @@ def mandate_outcomes(user, mandate, period=None) -> dict[str, Any] | None:
     """
     from etablera.register.models import Intervention
 
-    options = scopes_for(user)
-    if not options:
+    scope = widest_scope(user)
+    if scope is None:
         return None
-    scope = options[0]
     period = period or current_year()
     wanted = set(
         Intervention.objects.filter(commissioning_mandate=mandate).values_list("pk", flat=True)

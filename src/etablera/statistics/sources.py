@@ -4,7 +4,9 @@ An indicator with ``source == "register"`` names a KPI in ``source_key`` (the ke
 ``statistics.kpis.KPIS``, e.g. ``exit_work_or_studies_share``); goals, follow-up reports and the
 consolidated report then get its values from the KPI engine through the goals app's source
 registry (``etablera.goals.sources``), with disclosure control applied: a hidden value is
-``SourceValue(gender, None, suppressed=True)``.
+``SourceValue(gender, None, suppressed=True)``. Every value's note states how far it may lie
+from the register and whether it is final (``presentation.series_note``); the tables that show
+the values put their notes beside them.
 
 Whose figures: the whole municipality's for the command line and background jobs (an
 ``accounts.policy.Operator``) and for municipality-wide roles; a coach's or reporter's own
@@ -22,15 +24,14 @@ from django.utils.translation import gettext as _
 
 from etablera.goals.sources import SourceValue, register_source
 
-from . import kpis, lattice, selectors
+from . import kpis, lattice, presentation, selectors
 from .kpis import Scope
 
 GENDERS = ("K", "M")
 
 
 def _scope(user) -> Scope | None:
-    options = selectors.scopes_for(user)
-    return options[0] if options else None
+    return selectors.widest_scope(user)
 
 
 class RegisterKpiSource:
@@ -56,7 +57,7 @@ class RegisterKpiSource:
             result[(indicator.pk, start, end)] = []
             if kpis.kpi_key(indicator.source_key):
                 by_range[(start, end)].append(indicator)
-        note = (
+        where = (
             ""
             if scope is None or scope.is_municipality
             else _("Avser %(scope)s") % {"scope": scope.label}
@@ -68,12 +69,19 @@ class RegisterKpiSource:
             gendered = any(i.gender_breakdown for i in indicators)
             period = PeriodRange(start, end, label_for_range(start, end))
             report = selectors.compute(
-                period, scope, ("gender",) if gendered else (), kpis_wanted=wanted
+                period,
+                scope,
+                ("gender",) if gendered else (),
+                kpis_wanted=wanted,
+                revised=False,  # an indicator's value of a closed period is the final one
             )
             if report.is_empty:
                 continue
             for indicator in indicators:
                 key = kpis.kpi_key(indicator.source_key) or ""
+                # Every value says how far it may lie from the register and if it is final.
+                accuracy = presentation.series_note([report], (key,), with_revised=False)
+                note = f"{where}. {accuracy}" if where else accuracy
                 values = [_source_value("T", report.total.cells[key], note)]
                 if indicator.gender_breakdown:
                     for gender in GENDERS:

@@ -9,7 +9,8 @@ Examples::
 
 Every figure passes the same disclosure control as the pages and the API (perturbed, and a
 hidden cell printed as "..", never as a number), and a unit or body is made a scope exactly as
-for a user whose role lies there (``statistics.selectors``). Bad input (an unknown period or
+for a user whose role lies there (``statistics.selectors``): only the municipality and the units
+and bodies where roles that see the KPIs are assigned can be chosen. Bad input (an unknown period or
 breakdown, a period outside the lattice, a period with no data, settings that would switch
 protection off) stops with a message and a non-zero exit code.
 """
@@ -22,9 +23,10 @@ import json
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from etablera.accounts import policy
 from etablera.organisation.models import Body, Unit
 from etablera.statistics import kpis, presentation, selectors
-from etablera.statistics.kpis import KPIS, Scope, municipality_scope
+from etablera.statistics.kpis import KPIS, MUNICIPALITY_KEY, Scope
 from etablera.web.tables import SUPPRESSED_EXPLANATION, Table, csv_text
 
 
@@ -96,11 +98,15 @@ class Command(BaseCommand):
         self.stdout.write(text_table(transpose(table) if len(by) == 1 else table))
 
     def _scope(self, text: str) -> Scope:
+        """The scope ``text`` names, if the access policy offers it to an operator exactly as
+        to a user (``selectors.scope_for``): the municipality, or a unit or body where roles
+        that see KPIs are assigned — not any unit one picks, whose figures beside its
+        sub-units' would be differences no one else is shown."""
         kind, _sep, value = text.partition(":")
         kind, value = kind.strip().lower(), value.strip()
         if kind in ("kommun", "municipality") and not value:
-            return municipality_scope()
-        if kind in ("enhet", "unit") and value:
+            key = MUNICIPALITY_KEY
+        elif kind in ("enhet", "unit") and value:
             units = (
                 Unit.objects.filter(pk=int(value))
                 if value.isdigit()
@@ -111,8 +117,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"No single unit is called {value!r}: give its id (see the organisation pages)."
                 )
-            return selectors.unit_scope(found[0])
-        if kind in ("organ", "body") and value:
+            key = selectors.unit_scope(found[0]).key
+        elif kind in ("organ", "body") and value:
             bodies = (
                 Body.objects.filter(pk=int(value))
                 if value.isdigit()
@@ -121,10 +127,22 @@ class Command(BaseCommand):
             body = bodies.first()
             if body is None:
                 raise CommandError(f"No body has the short name or id {value!r}.")
-            return selectors.body_scope(body)
-        raise CommandError(
-            f"Unknown scope {text!r}: use kommun, enhet:<unit id or name> or organ:<short name>."
-        )
+            key = selectors.body_scope(body).key
+        else:
+            raise CommandError(
+                f"Unknown scope {text!r}: use kommun, enhet:<unit id or name> or "
+                "organ:<short name>."
+            )
+        operator = policy.Operator("etablera kpis")
+        try:
+            return selectors.scope_for(operator, key)
+        except selectors.InvalidScope as exc:
+            offered = ", ".join(_command_text(s.key) for s in selectors.scopes_for(operator))
+            raise CommandError(
+                f"{text!r} is not a scope statistics are published for: a unit or body is one "
+                "only where a role that sees the KPIs is assigned (the scopes users see). "
+                f"Choose from: {offered}."
+            ) from exc
 
     def _kpis(self, text: str) -> list[str] | None:
         names = [n.strip() for n in text.split(",") if n.strip()]
@@ -132,6 +150,12 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"Unknown KPI {unknown[0]!r}: choose from {', '.join(KPIS)}.")
         return [kpis.kpi_key(n) or "" for n in names] or None
+
+
+def _command_text(key: str) -> str:
+    """A scope's key as this command takes it (``enhet-3`` → ``enhet:3``)."""
+    kind, _sep, pk = key.partition("-")
+    return f"{kind}:{pk}" if pk else key
 
 
 def transpose(table: Table) -> Table:
