@@ -78,7 +78,9 @@ def generate(directory: Path, participants: int, enrolments: int, seed: int = 14
         )
         for _ in range(participants):
             gender = "M" if rng.random() < 0.55 else "K"
-            number = pool.take(rng.randint(1962, 2007), gender)
+            kind, number = pool.take(rng.randint(1962, 2007), gender)
+            if kind == "reserve":  # the file has no reserve-number column
+                raise SystemExit(f"{participants} participants are more than the years hold")
             numbers.append(number)
             received = (
                 f"20{rng.randint(15, 25):02d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"

@@ -104,6 +104,11 @@ class Side:
         process.wait()
         assert process.returncode == -signal.SIGKILL
 
+    def query(self, sql: str) -> list[tuple]:
+        """The rows of one query, read with sqlite3 itself."""
+        with sqlite3.connect(self.db) as conn:
+            return conn.execute(sql).fetchall()
+
     def tables(self, skip: tuple[str, ...] = STARTUP_TABLES) -> dict[str, list[tuple]]:
         """Every table's rows, sorted, read with sqlite3 itself (which also recovers the WAL);
         ``skip`` leaves tables out (by default what every command's start writes)."""

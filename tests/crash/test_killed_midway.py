@@ -7,6 +7,7 @@ written every row (just before its commit), retention after its first chunk of p
 from __future__ import annotations
 
 from tests.register.factories import next_number
+from tests.sidedb import STARTUP_TABLES
 
 PAUSE = """
 import os, time
@@ -89,3 +90,73 @@ def test_a_retention_run_killed_midway_leaves_the_database_as_it_was(side):
         "print(Participant.objects.filter(identity_kind='removed').count())\n"
     )
     assert done.stdout.strip().splitlines()[-1] == "12"
+
+
+#: A child's Kolada: the recorded answers of tests/kolada/responses, never the network.
+KOLADA = """
+import json
+from pathlib import Path
+import httpx, respx
+from etablera.kolada.client import KoladaClient
+from etablera.kolada import services
+BASE = 'https://kolada.test/v3/'
+def recorded(name):
+    return json.loads((Path('tests/kolada/responses') / f'{name}.json').read_text('utf-8'))
+def sync(pages):
+    with respx.mock(assert_all_called=False) as kolada:
+        kolada.get(BASE + 'kpi/N00973').mock(
+            return_value=httpx.Response(200, json=recorded('kpi_N00973')))
+        data = '/v3/data/kpi/N00973/'
+        if len(pages) == 2:
+            kolada.get(path__startswith=data, params={'page': '2'}).mock(
+                return_value=httpx.Response(200, json=recorded(pages[1])))
+        kolada.get(path__startswith=data).mock(
+            return_value=httpx.Response(200, json=recorded(pages[0])))
+        with KoladaClient(BASE, sleep=lambda seconds: None) as client:
+            return services.sync_kolada(years=[2023, 2024], client=client)
+"""
+
+#: The KPI catalogue without ``checked_at``, which every sync stamps before the first KPI.
+CATALOGUE = (
+    "SELECT id, title, accepted_title, description, operating_area, is_divided_by_gender, "
+    "missing, is_example, last_fetched_at FROM kolada_kpi ORDER BY id"
+)
+
+
+def test_a_kolada_sync_killed_inside_a_kpi_leaves_its_values_as_they_were(side):
+    """Each KPI is written in one transaction: killed after its rows are written and before
+    the commit, its values and the catalogue are as before; the run stays recorded as
+    started and unfinished (it was committed when the run began)."""
+    side.python(
+        "from tests.factories import MunicipalityFactory\n"
+        "from tests.goals.factories import IndicatorFactory\n"
+        "MunicipalityFactory()\n"
+        "IndicatorFactory(source='kolada', source_key='N00973')\n"
+        + KOLADA
+        + "assert sync(['data_N00973_page1', 'data_N00973_page2']).ok\n"
+    )
+    skip = (*STARTUP_TABLES, "kolada_syncrun", "kolada_kpi")
+    before = side.tables(skip=skip)
+    catalogue = side.query(CATALOGUE)
+    assert before["kolada_value"], "the first sync stored values"
+    marker = side.var / "midway"
+    child = side.start(
+        PAUSE
+        + KOLADA
+        + "original = services._write_kpi\n"
+        + "def write(kpi, rows, result):\n"
+        + "    original(kpi, rows, result)\n"
+        + f"    pause({str(marker)!r})\n"
+        + "services._write_kpi = write\n"
+        + "sync(['data_N00973_deleted'])\n"
+    )
+    side.kill_at_marker(child, marker)
+    assert side.tables(skip=skip) == before
+    assert side.query(CATALOGUE) == catalogue
+    assert side.query("SELECT count(*) FROM kolada_syncrun WHERE finished_at IS NULL") == [(1,)]
+    # The same sync, not killed, removes the value: the kill point was inside the work.
+    side.python(
+        KOLADA + "report = sync(['data_N00973_deleted'])\n"
+        "assert report.ok and report.results[0].removed == 1, report.lines()\n"
+    )
+    assert len(side.tables(skip=skip)["kolada_value"]) == len(before["kolada_value"]) - 1

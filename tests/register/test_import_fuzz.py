@@ -4,6 +4,7 @@ never a partial write, never the file's content stored beyond the bounded report
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 
 from hypothesis import HealthCheck, given, settings
@@ -41,6 +42,7 @@ def attempt(data: bytes, unit, name: str = "fil.csv"):
     if result.committed:
         assert result.ok and run.status == ImportStatus.COMMITTED
         assert result.rows >= 1
+        assert Participant.objects.count() == before + result.created
     else:
         assert result.errors.count >= 1 and run.status == ImportStatus.REJECTED
         assert Participant.objects.count() == before
@@ -98,4 +100,65 @@ def test_malformed_workbooks(coach_unit, data):
                 if data.draw(st.integers(min_value=0, max_value=9)):
                     target.writestr(info.filename, content)
         book = bytearray(out.getvalue())
+    attempt(bytes(book), coach_unit, name="fil.xlsx")
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.text(max_size=30), min_size=1, max_size=6),
+            st.sampled_from(["utf-8", "cp1252", "latin-1", "utf-16-le"]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_lines_in_mixed_encodings(coach_unit, lines):
+    """Each line in an encoding of its own: a mix of UTF-8 and Windows-1252 is read line by
+    line; anything else is refused with the line named, never half-read."""
+    data = ";".join(P_HEADER).encode() + b"\r\n"
+    for cells, encoding in lines:
+        data += ";".join(cells).encode(encoding, errors="replace") + b"\r\n"
+    attempt(data, coach_unit)
+
+
+#: Fields of a central directory entry (``PK\x01\x02``): offset, struct format.
+DIRECTORY_FIELDS = {
+    "flags": (8, "<H"),  # bit 0: encrypted, bit 3: sizes after the data
+    "method": (10, "<H"),
+    "crc": (16, "<I"),
+    "compressed": (20, "<I"),
+    "size": (24, "<I"),
+    "extra_length": (30, "<H"),
+    "local_offset": (42, "<I"),
+}
+
+
+@FUZZ
+@given(st.data())
+def test_workbooks_with_a_lying_zip_directory(coach_unit, data):
+    """The zip's own bookkeeping made to lie: sizes, checksums, methods, flags, offsets of
+    members, duplicated names, the end record's count — what a made-up or damaged workbook
+    holds, and what a zip bomb relies on."""
+    book = bytearray(BOOK)
+    entries = [i for i in range(len(book)) if book[i : i + 4] == b"PK\x01\x02"]
+    for _ in range(data.draw(st.integers(min_value=1, max_value=4))):
+        how = data.draw(st.sampled_from([*DIRECTORY_FIELDS, "duplicate", "end_count"]))
+        entry = data.draw(st.sampled_from(entries))
+        if how == "duplicate":
+            # The second member gets the first one's name (same length, or the name is cut).
+            first, second = entries[0], data.draw(st.sampled_from(entries[1:]))
+            length = min(
+                struct.unpack_from("<H", book, first + 28)[0],
+                struct.unpack_from("<H", book, second + 28)[0],
+            )
+            book[second + 46 : second + 46 + length] = book[first + 46 : first + 46 + length]
+        elif how == "end_count":
+            end = bytes(book).rfind(b"PK\x05\x06")
+            struct.pack_into("<H", book, end + 10, data.draw(st.integers(0, 0xFFFF)))
+        else:
+            offset, fmt = DIRECTORY_FIELDS[how]
+            top = 0xFFFF if fmt == "<H" else 0xFFFFFFFF
+            struct.pack_into(fmt, book, entry + offset, data.draw(st.integers(0, top)))
     attempt(bytes(book), coach_unit, name="fil.xlsx")

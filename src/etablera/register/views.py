@@ -42,7 +42,13 @@ from .forms import (
     ParticipantForm,
     SearchForm,
 )
-from .importing.engine import ErrorSink, ImportScope, run_import, save_error_report
+from .importing.engine import (
+    ErrorSink,
+    ImportScope,
+    check_file,
+    run_import,
+    save_error_report,
+)
 from .importing.upload import LimitedUploadHandler, content_too_large
 from .jobs import start_import_job
 from .models import (
@@ -530,9 +536,19 @@ def _import_upload(request: HttpRequest, limit: int) -> HttpResponse:
             for u in units
             if not any(u.path.startswith(o.path) and u.pk != o.pk for o in units)
         )
+        scope = ImportScope(default_unit=unit, allowed_paths=paths)
         if upload.size > settings.ETABLERA_BACKGROUND_IMPORT_KB * 1024:
             # A large file is imported by a background job: a proxy's timeout or a closed
-            # browser cannot cut it off, and its page shows the result when it is done.
+            # browser cannot cut it off, and its page shows the result when it is done. A
+            # file that cannot be an import at all is refused now, not by the job.
+            result = check_file(
+                form.cleaned_data["kind"],
+                upload.file,
+                file_name=Path(upload.name).name,
+                scope=scope,
+                actor=request.user,
+            )
+        if result is None and upload.size > settings.ETABLERA_BACKGROUND_IMPORT_KB * 1024:
             job = start_import_job(
                 request.user,
                 upload,
@@ -542,16 +558,16 @@ def _import_upload(request: HttpRequest, limit: int) -> HttpResponse:
                 dry_run=form.cleaned_data["dry_run"],
             )
             return redirect("jobs:detail", pk=job.pk)
-        scope = ImportScope(default_unit=unit, allowed_paths=paths)
-        result = run_import(
-            form.cleaned_data["kind"],
-            upload.file,
-            file_name=Path(upload.name).name,
-            scope=scope,
-            actor=request.user,
-            dry_run=form.cleaned_data["dry_run"],
-            errors=ErrorSink(keep=500),
-        )
+        if result is None:
+            result = run_import(
+                form.cleaned_data["kind"],
+                upload.file,
+                file_name=Path(upload.name).name,
+                scope=scope,
+                actor=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+                errors=ErrorSink(keep=500),
+            )
         if result.errors.count and result.run:
             directory = Path(settings.MEDIA_ROOT) / ERROR_DIR
             name = save_error_report(result, directory)
@@ -569,7 +585,18 @@ def _import_upload(request: HttpRequest, limit: int) -> HttpResponse:
                 (kind, label, import_templates.headers(kind)) for kind, label in ImportKind.choices
             ],
         },
+        status=_import_status(request, form, result),
     )
+
+
+def _import_status(request: HttpRequest, form: ImportForm, result) -> int:
+    """400 for a form that is not filled in right, 422 for a file that was refused (nothing
+    was written, the page says why), else 200."""
+    if request.method == "POST" and not form.is_valid():
+        return 400
+    if result is not None and not result.ok:
+        return 422
+    return 200
 
 
 @login_required

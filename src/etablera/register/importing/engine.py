@@ -1,10 +1,15 @@
 """Importing participants and enrolments: validate every row, then write all or nothing.
 
 The file is read once, as a stream (``sources``). Each row is validated in Python by the
-importer of its kind (``participants``, ``enrolments``, sharing ``base``). Valid rows are
-written in batches inside one transaction (``writers``); the first invalid row stops the writing
-but not the validation, so the error report (``report``) lists every bad row, and the
-transaction is rolled back.
+importer of its kind (``participants``, ``enrolments``, sharing ``base``), and the valid rows
+go to the writer of the database (``writers``) in batches; the first invalid row stops the
+writing but not the validation, so the error report (``report``) lists every bad row, and
+nothing is written.
+
+SQLite: the batches are written into the register inside the import's one transaction, rolled
+back if any row is invalid. PostgreSQL: the batches are staged in temporary tables while no
+transaction on the register is open, and moved into it in one short final transaction — so a
+large import neither shuts readers out nor holds rows that coaches write to for its whole length.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +37,14 @@ from .report import ErrorSink, ImportResult, save_error_report
 from .sources import FileProblem, Table, open_table
 from .writers import writer_for
 
-__all__ = ["ErrorSink", "ImportResult", "ImportScope", "run_import", "save_error_report"]
+__all__ = [
+    "ErrorSink",
+    "ImportResult",
+    "ImportScope",
+    "check_file",
+    "run_import",
+    "save_error_report",
+]
 
 #: Unknown columns named in the run's notes; the notes are capped at ``MAX_NOTES`` characters,
 #: so nothing from a file reaches the database beyond a bounded report.
@@ -108,13 +120,10 @@ def run_import(
         return _finish(result, scope, actor, started)
 
     run = ImportRunContext(importer, table, result, scope, actor, started, progress)
-    relaxed = _relax_foreign_key_checks(dry_run)
-    try:
-        _run_in_transaction(run)
-    finally:
-        if relaxed:
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA foreign_keys = ON")
+    if connection.vendor == "postgresql" and not dry_run:
+        _stage_then_merge(run)
+    else:
+        _in_one_transaction(run)
     if result.committed:
         # The time includes the commit (where PostgreSQL runs deferred constraint checks).
         result.seconds = time.perf_counter() - started
@@ -122,6 +131,89 @@ def run_import(
     else:
         _finish(result, scope, actor, started)
     return result
+
+
+def check_file(
+    kind: str, raw: IO[bytes], *, file_name: str, scope: ImportScope, actor=None
+) -> ImportResult | None:
+    """Open a file and read its header as the import will, without importing it.
+
+    For a file that is to be imported in the background: one that cannot be an import at all
+    (not a text file, a workbook that would unpack beyond the limits, a header line too long or
+    without the columns that must be there) is refused — recorded as a rejected run, with its
+    message — at once instead of by a job later. None when the file may be queued.
+    """
+    started = time.perf_counter()
+    result = ImportResult(kind=kind, file_name=file_name, dry_run=False, errors=ErrorSink())
+    try:
+        table = open_table(raw, file_name)
+        IMPORTERS[kind](table, scope, result.errors, timezone.localdate()).map_header()
+    except (FileProblem, HeaderProblem) as exc:
+        result.errors.add(0, "", "", exc.message)
+        return _finish(result, scope, actor, started)
+    finally:
+        raw.seek(0)
+    return None
+
+
+def _in_one_transaction(run: ImportRunContext) -> None:
+    """Validate and write in one transaction: SQLite, and every dry run.
+
+    SQLite readers (WAL) never wait for the writer, and its writers wait for each other
+    anyway, so there is nothing to gain from staging.
+    """
+    relaxed = _relax_foreign_key_checks(run.dry_run)
+    try:
+        with transaction.atomic():
+            if _prepare(run):
+                writer = None if run.dry_run else _writer(run)
+                before = run.importer.model().objects.count()
+                try:
+                    if _read_rows(run, writer) and writer is not None:
+                        _commit_rows(run, writer, before)
+                finally:
+                    if writer is not None:
+                        writer.close()
+            if not run.result.committed:
+                transaction.set_rollback(True)
+    finally:
+        if relaxed:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA foreign_keys = ON")
+
+
+def _stage_then_merge(run: ImportRunContext) -> None:
+    """PostgreSQL: validate the file into staging tables with no transaction on the register
+    open, then move the rows in one short transaction (see ``writers``), all or nothing.
+
+    Between reading the lookups and the merge the register may change (a coach deletes a
+    participant, another import adds the same person): the merge then breaks a key or a
+    constraint, rolls back whole, and the file is refused with a message to read it in again.
+    """
+    if not _prepare(run):
+        return
+    writer = _writer(run)
+    try:
+        if not _read_rows(run, writer):
+            return
+        try:
+            with transaction.atomic():
+                _commit_rows(run, writer)
+        except IntegrityError:
+            result = run.result
+            result.committed, result.run = False, None
+            result.created = result.updated = result.unchanged = 0
+            result.errors.add(
+                0,
+                "",
+                "",
+                _(
+                    "Registret ändrades medan filen lästes in, så att raderna inte längre "
+                    "passar. Ingenting sparades. Läs in filen igen."
+                ),
+            )
+    finally:
+        writer.close()
 
 
 def _relax_foreign_key_checks(dry_run: bool) -> bool:
@@ -140,25 +232,27 @@ def _relax_foreign_key_checks(dry_run: bool) -> bool:
     return True
 
 
-def _run_in_transaction(run: ImportRunContext) -> None:
-    with transaction.atomic():
-        try:
-            run.importer.prepare()
-        except HeaderProblem as exc:
-            run.result.errors.add(0, "", "", exc.message)
-        else:
-            _validate_and_write(run)
-        if not run.result.committed:
-            transaction.set_rollback(True)
+def _prepare(run: ImportRunContext) -> bool:
+    """Read the lookups the rows are checked against; False (and the error) if the file's
+    columns do not fit this kind."""
+    try:
+        run.importer.prepare()
+    except HeaderProblem as exc:
+        run.result.errors.add(0, "", "", exc.message)
+        return False
+    return True
 
 
-def _validate_and_write(run: ImportRunContext) -> None:
+def _writer(run: ImportRunContext):
+    bulk = (run.table.estimated_rows or 0) >= BULK_ROWS
+    return writer_for(run.importer.targets(), bulk=bulk)
+
+
+def _read_rows(run: ImportRunContext, writer) -> bool:
+    """Validate every row, handing the valid ones to ``writer`` while no row has failed;
+    True if every row was valid (and there was one)."""
     importer, table, result = run.importer, run.table, run.result
     sink = result.errors
-    model = importer.model()
-    before = model.objects.count()
-    bulk = (table.estimated_rows or 0) >= BULK_ROWS
-    writer = None if run.dry_run else writer_for(importer.targets(), bulk=bulk)
     try:
         for batch, fresh in importer.batches():
             if writer is not None and (batch or fresh) and not sink.count:
@@ -175,8 +269,24 @@ def _validate_and_write(run: ImportRunContext) -> None:
     result.notes.extend(table.notes)
     if not sink.count and not importer.rows_valid:
         sink.add(0, "", "", _("Filen har inga rader att importera under rubrikraden."))
-    if sink.count or writer is None:
-        return
+    return not sink.count
+
+
+def _commit_rows(run: ImportRunContext, writer, before: int | None = None) -> None:
+    """Inside the import's (final) transaction: write what the writer holds, follow it with
+    what is derived from the register, and record the run. ``before``: the rows the table
+    had before the import wrote any (counted here if None)."""
+    importer, result = run.importer, run.result
+    model = importer.model()
+    bulk = (run.table.estimated_rows or 0) >= BULK_ROWS
+    if connection.vendor == "postgresql":
+        # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: checked as the rows go in,
+        # not at commit, so that they never run while the access log's append lock (taken by
+        # _finish below) is held, which every page that logs a view would wait for.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    if before is None:
+        before = model.objects.count()
     changed = writer.finish()
     # What is derived from the register follows, in the same transaction: everyone after a
     # bulk load, else the participants whose rows this import wrote (stamped with its time).
@@ -186,12 +296,6 @@ def _validate_and_write(run: ImportRunContext) -> None:
     result.created = model.objects.count() - before
     result.updated = max(changed - result.created, 0)
     result.unchanged = result.rows - result.created - result.updated
-    if connection.vendor == "postgresql":
-        # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: checked now, not at commit,
-        # so that they do not run while the access log's append lock (taken by _finish below)
-        # is held, which every page that logs a view would wait for.
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     result.committed = True
     _finish(result, run.scope, run.actor, run.started)
     importer.finish(result.run, run.actor)
