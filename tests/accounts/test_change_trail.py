@@ -32,7 +32,7 @@ WRITES_NOTHING = {
         "search_kolada",
         "summary_line",
     },
-    "etablera.register.services": {"find_clash", "set_identity"},
+    "etablera.register.services": {"find_clashes", "set_identity"},
 }
 
 

@@ -99,6 +99,7 @@ from pathlib import Path
 import httpx, respx
 from etablera.kolada.client import KoladaClient
 from etablera.kolada import services
+from tests.factories import OPERATOR
 BASE = 'https://kolada.test/v3/'
 def recorded(name):
     return json.loads((Path('tests/kolada/responses') / f'{name}.json').read_text('utf-8'))
@@ -113,7 +114,7 @@ def sync(pages):
         kolada.get(path__startswith=data).mock(
             return_value=httpx.Response(200, json=recorded(pages[0])))
         with KoladaClient(BASE, sleep=lambda seconds: None) as client:
-            return services.sync_kolada(years=[2023, 2024], client=client)
+            return services.sync_kolada(years=[2023, 2024], client=client, actor=OPERATOR)
 """
 
 #: The KPI catalogue without ``checked_at``, which every sync stamps before the first KPI.

@@ -247,7 +247,7 @@ def test_an_import_holds_each_collision_once(coach, coach_unit, known):
             io.BytesIO(csv_file(KNOWN)),
             file_name="f.csv",
             scope=ImportScope(default_unit=coach_unit, allowed_paths=(coach_unit.path,)),
-            user=coach,
+            actor=coach,
             dry_run=False,
         )
 

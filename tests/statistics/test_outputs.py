@@ -18,7 +18,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from etablera.accounts.roles import Role
-from tests.audits.test_trace import chain, ks, sn  # noqa: F401 (fixtures)
+from tests.audits.test_trace import chain  # noqa: F401 (a fixture)
 from tests.goals.factories import GoalFactory, IndicatorFactory
 
 ACCURACY = "kan avvika med upp till ±"

@@ -39,6 +39,7 @@ def save_user(user: User, *, actor) -> User:
     return user
 
 
+@records_actor
 @transaction.atomic
 def create_user(user: User, *, actor, password: str = "") -> User:
     """Create a user who holds no role yet, recorded in the trail.
@@ -62,6 +63,7 @@ def create_user(user: User, *, actor, password: str = "") -> User:
     return user
 
 
+@records_actor
 @transaction.atomic
 def set_active(user: User, active: bool, *, actor) -> User:
     """Deactivate a user (who can no longer sign in, and whose API tokens stop working with
@@ -174,6 +176,7 @@ def revoke_role(assignment: RoleAssignment, *, actor) -> None:
     policy.forget_grants(assignment.user)
 
 
+@records_actor
 @transaction.atomic
 def reset_two_factor(user: User, *, actor) -> None:
     """Remove a user's authenticator and recovery codes; they set up a new one at the next

@@ -232,7 +232,7 @@ def update_report(
     # someone else's.
     mine = report.updated_by_id is not None and report.updated_by_id == getattr(actor, "pk", None)
     if version is not None and version != report.version and not mine:
-        raise ValidationError(stale_message(report), code="stale_version")
+        raise ValidationError(_stale_message(report), code="stale_version")
     known = {e.pk: e for e in report.entries.select_for_update()}
     errors: dict[str, list[str]] = {}
     changed: list[ReportEntry] = []
@@ -260,7 +260,7 @@ def update_report(
     return report
 
 
-def stale_message(report: Report) -> str:
+def _stale_message(report: Report) -> str:
     """Who saved the report last and when, as the writer who read an older version is told."""
     who = report.updated_by
     name = (who.get_full_name() or who.username) if who is not None else _("någon annan")
@@ -396,6 +396,7 @@ def register_approval_decision(report: Report, decision: Decision, *, actor) -> 
     return save_decision(decision, actor=actor)
 
 
+@records_actor
 @transaction.atomic
 def approve_report(report: Report, decision: Decision | None, *, actor) -> Report:
     """Approve a submitted report with the decision that approved it; the report is then

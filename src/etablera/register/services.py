@@ -274,6 +274,7 @@ def _merge_held(held: Participant, into: Participant, *, actor, conflict_pk: int
     held.delete()
 
 
+@records_actor
 @transaction.atomic
 def resolve_conflict(
     conflict: RegistrationConflict, *, actor, decision: str
