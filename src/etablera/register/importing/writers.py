@@ -261,7 +261,18 @@ def _lock_and_check_references(cursor, table: str, staging: str) -> None:
         "WHERE c.conrelid = %s::regclass AND c.contype = 'f' AND cardinality(c.conkey) = 1",
         [_q(table)],
     )
-    for column, referred, key in cursor.fetchall():
+    references = cursor.fetchall()
+    # Only the keys the import writes: a foreign key the file has no column for (say a
+    # participant's responsible coach) is left as the register has it.
+    cursor.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+        "AND NOT attisdropped",
+        [_q(staging)],
+    )
+    staged = {name for (name,) in cursor.fetchall()}
+    for column, referred, key in references:
+        if column not in staged:
+            continue
         cursor.execute(
             f"WITH wanted AS (SELECT DISTINCT {_q(column)} AS v FROM {_q(staging)} "
             f"WHERE {_q(column)} IS NOT NULL), "
