@@ -61,8 +61,8 @@ def inspect_workbook(raw: IO[bytes], limits: ImportLimits) -> None:
     try:
         archive = zipfile.ZipFile(raw)
         members = archive.infolist()
-    except Exception as exc:  # a damaged directory raises anything from BadZipFile to
-        # NotImplementedError ("zip file version 6.4")
+    except Exception as exc:  # a damaged directory raises anything from BadZipFile to the
+        # error zipfile gives for an unsupported format version ("zip file version 6.4")
         raise FileProblem(
             _("Excel-filen går inte att öppna. Den kan vara skadad eller avkortad.")
         ) from exc
