@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from etablera.accounts.models import AccessLogEntry
 from etablera.accounts.roles import Role
-from etablera.register import selectors
 from etablera.register.models import Participant
 from tests.factories import UnitFactory
 from tests.register.factories import (
@@ -301,22 +300,3 @@ def test_query_count_is_pinned_whatever_the_size(
 #: access log (savepoint, last entry, insert, release; PostgreSQL also takes its append lock);
 #: the municipality for the layout; the session saved (savepoint, update, release).
 PINNED = 19 + (1 if connection.vendor == "postgresql" else 0)
-
-
-def test_interventions_count_who_is_in_them_today(coach_unit):
-    today = dt.date.today()
-    one, two = InterventionFactory.create_batch(2, provider_unit=coach_unit)
-    work = status("work")
-    EnrolmentFactory(intervention=one, start=today - dt.timedelta(days=9))  # open
-    EnrolmentFactory(intervention=one, start=today, end=today, exit_status=work)  # ends today
-    EnrolmentFactory(  # ended yesterday
-        intervention=one,
-        start=today - dt.timedelta(days=9),
-        end=today - dt.timedelta(days=1),
-        exit_status=work,
-    )
-    EnrolmentFactory(intervention=one, start=today + dt.timedelta(days=3))  # not begun
-    EnrolmentFactory(intervention=two, start=today - dt.timedelta(days=1))
-    rows = selectors.with_active_counts([one, two])
-    assert [r.active_count for r in rows] == [2, 1]
-    assert selectors.with_active_counts([two])[0].active_count == 1

@@ -19,6 +19,7 @@ from etablera.accounts.policy import Operator
 from etablera.accounts.roles import Role
 from etablera.register import selectors as register_selectors
 from etablera.statistics import counts, disclosure
+from tests.register.factories import status
 
 from .factories import EnrolmentFactory, InterventionFactory
 from .test_attacks import LIMITS, Attacker, examples
@@ -28,8 +29,8 @@ TODAY = dt.date(2026, 3, 2)
 
 def shown_on(day: dt.date, user) -> dict[int, int | None]:
     """What the intervention list shows ``user`` on ``day`` (None: hidden)."""
-    found = list(register_selectors.interventions(user, active_on=day))
-    counts.protect(user, found)
+    found = list(register_selectors.interventions(user))
+    counts.protect(user, found, day)
     return {
         i.pk: None if i.participants_now.suppressed else i.participants_now.value for i in found
     }
@@ -143,3 +144,25 @@ def test_exact_counts_would_be_differenced(db):
     attacker.publish([0], 7)
     attacker.publish([1], 8)
     assert _difference_bounds(attacker, 1) == (1, 1)
+
+
+def test_the_counts_are_of_who_is_in_an_intervention_today(db):
+    today = dt.date.today()
+    one, two = InterventionFactory.create_batch(2)
+    work = status("work")
+    opened = EnrolmentFactory(intervention=one, start=today - dt.timedelta(days=9))
+    ends = EnrolmentFactory(intervention=one, start=today, end=today, exit_status=work)
+    EnrolmentFactory(  # ended yesterday
+        intervention=one,
+        start=today - dt.timedelta(days=9),
+        end=today - dt.timedelta(days=1),
+        exit_status=work,
+    )
+    EnrolmentFactory(intervention=one, start=today + dt.timedelta(days=3))  # not begun
+    other = EnrolmentFactory(intervention=two, start=today - dt.timedelta(days=1))
+    key = disclosure.record_key
+    assert counts.active([one.pk, two.pk], today) == {
+        one.pk: (2, key(opened.pk, "enrolment") + key(ends.pk, "enrolment")),
+        two.pk: (1, key(other.pk, "enrolment")),
+    }
+    assert counts.active([two.pk], today) == {two.pk: (1, key(other.pk, "enrolment"))}

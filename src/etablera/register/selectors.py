@@ -30,15 +30,12 @@ from .models import (
 )
 
 
-def interventions(user, *, category: str = "", active_on: dt.date | None = None, query: str = ""):
-    """Interventions the user may see, with their unit, mandate and current participant count
-    as the ``counts`` hook annotates it (shown only through that hook's ``protect``)."""
-    today = active_on or dt.date.today()
+def interventions(user, *, category: str = "", query: str = ""):
+    """Interventions the user may see, with their unit and mandate; their current participant
+    counts are set on the rows shown by :func:`protect_counts`."""
     qs = Intervention.objects.select_related(
         "provider_unit", "provider_unit__body", "commissioning_mandate"
     )
-    for part in plugins.contributions("counts"):
-        qs = part.annotate(qs, today)
     if category:
         qs = qs.filter(category=category)
     if query:
@@ -46,7 +43,7 @@ def interventions(user, *, category: str = "", active_on: dt.date | None = None,
     return policy.scope(user, "register.intervention.view", qs).order_by("name", "pk")
 
 
-def protect_counts(user, interventions) -> str:
+def protect_counts(user, interventions, today: dt.date | None = None) -> str:
     """Set ``participants_now`` on each of ``interventions`` as ``user`` may see it and return
     the note to show beside the counts. The ``counts`` hook (the statistics' disclosure
     control) decides; without it every count is hidden — the register never shows an
@@ -56,7 +53,7 @@ def protect_counts(user, interventions) -> str:
         for intervention in interventions:
             intervention.participants_now = Cell(None, suppressed=True)
         return ""
-    parts[0].protect(user, interventions)
+    parts[0].protect(user, interventions, today)
     return parts[0].note(user)
 
 
@@ -64,37 +61,6 @@ def _active_on(today: dt.date) -> Q:
     """Enrolments going on on ``today``. ``end`` is indexed, and the open and the future ends
     are few, so this reads the ongoing enrolments only, not every one ever."""
     return (Q(end__isnull=True) | Q(end__gte=today)) & Q(start__lte=today)
-
-
-def with_active_counts(
-    rows: list[Intervention], *, today: dt.date | None = None
-) -> list[Intervention]:
-    """Set ``active_count`` (participants in it today) on each intervention.
-
-    Counted for the rows shown rather than annotated on the list's query, which would join
-    every enrolment of every intervention on each request; and in two reads, each along an
-    index: the open enrolments (a partial index holds only those), and the few that end today
-    or later (ends are refused in the future, so only today's; the index on ``end``, which is
-    the only condition of that read, so that no database walks the interventions' whole
-    index instead — SQLite does when it may).
-    """
-    today = today or dt.date.today()
-    ids = {i.pk for i in rows}
-    counts = dict(
-        Enrolment.objects.filter(end__isnull=True, start__lte=today, intervention_id__in=ids)
-        .order_by()
-        .values("intervention_id")
-        .annotate(n=Count("pk"))
-        .values_list("intervention_id", "n")
-    )
-    for intervention_id, start in (
-        Enrolment.objects.filter(end__gte=today).order_by().values_list("intervention_id", "start")
-    ):
-        if intervention_id in ids and start <= today:
-            counts[intervention_id] = counts.get(intervention_id, 0) + 1
-    for intervention in rows:
-        intervention.active_count = counts.get(intervention.pk, 0)  # type: ignore[attr-defined]
-    return rows
 
 
 def suppressed(count: int) -> bool:
