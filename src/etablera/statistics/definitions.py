@@ -185,12 +185,11 @@ def parse_breakdown_list(names: Sequence[str]) -> list[str]:
 
 def bits(mask: Any) -> list[int]:
     """The positions of the bits set in ``mask`` (a bit set of bands or interventions)."""
-    mask, found, position = int(mask or 0), [], 0
+    mask, found = int(mask or 0), []
     while mask:
-        if mask & 1:
-            found.append(position)
-        mask >>= 1
-        position += 1
+        lowest = mask & -mask
+        found.append(lowest.bit_length() - 1)
+        mask ^= lowest
     return found
 
 

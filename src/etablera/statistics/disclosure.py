@@ -227,7 +227,7 @@ def noise(value: int, cell_key: int, limit: int) -> int:
     either way, never below −``value`` (a count does not go negative)."""
     if value <= 0:
         return 0
-    column = _COLUMNS.setdefault(limit, _column(limit))
+    column = _COLUMNS.get(limit) or _COLUMNS.setdefault(limit, _column(limit))
     return max(-value, column[(cell_key + value * STRIDE) % KEY_RANGE])
 
 

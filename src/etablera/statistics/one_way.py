@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from operator import add
 from typing import Any
 
 from django.db.models import (
@@ -45,7 +46,15 @@ from .fact_queries import (
     participant_key,
 )
 from .facts import day_number
-from .results import TOTAL, GroupKey, QueryContext, Raw, median_of, run_side_by_side
+from .results import (
+    TOTAL,
+    GroupKey,
+    QueryContext,
+    Raw,
+    median_of,
+    rows_of,
+    run_side_by_side,
+)
 from .two_way import by_groups
 
 # Computed straight from the register (``reference.register_raw``), a breakdown costs three
@@ -100,7 +109,7 @@ def _fine_sums(period, scope: Scope, fine: Sequence[str], as_of, ctx: QueryConte
     }
     groups = {f"g_{d}": F(FACT_COLUMN[d]) for d in fine}
     rows = facts_in(period, scope).annotate(**groups).values_list(*groups)
-    return list(rows.annotate(**aggregates).order_by())
+    return rows_of(rows.annotate(**aggregates).order_by())[1]
 
 
 def _people(period, scope: Scope, dims: Sequence[str], ctx: QueryContext) -> dict[GroupKey, Raw]:
@@ -198,7 +207,9 @@ def _people(period, scope: Scope, dims: Sequence[str], ctx: QueryContext) -> dic
         )
     combined = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
     result: dict[GroupKey, Raw] = defaultdict(Raw)
-    for row in with_cte(per_person, select=combined):
+    names, found = rows_of(with_cte(per_person, select=combined))
+    for values in found:
+        row = dict(zip(names, values, strict=True))
         keys: list[GroupKey] = []
         if row["o_gender"] is not None:
             keys.append(TOTAL)
@@ -262,7 +273,9 @@ def _histograms(
     by_intervention = "intervention" in dims
     by_category = "category" in dims
     incomplete = set()
-    for row in ended.annotate(**groups).values_list(*groups).annotate(**columns).order_by():
+    for row in rows_of(
+        ended.annotate(**groups).values_list(*groups).annotate(**columns).order_by()
+    )[1]:
         duration, n = row[0], row[len(groups)]
         total[duration] += n
         if len(groups) > 1:
@@ -320,9 +333,7 @@ def one_way_raw(
             else:
                 keys.append(((d, row[at[d]]),))
         for key in keys:
-            total = sums[key]
-            for i in range(width):
-                total[i] += values[i]
+            sums[key] = list(map(add, sums[key], values))
             days[key][intervention] += values[0]
 
     result: dict[GroupKey, Raw] = defaultdict(Raw)
