@@ -117,10 +117,12 @@ def _people(period, scope: Scope, dims: Sequence[str], ctx: QueryContext) -> dic
     statement: the facts grouped by participant, then the participants grouped by each
     dimension in turn."""
     banded = [d for d in BANDED if d in dims]
-    words = sorted({pk // WORD for pk in ctx.names}) if "intervention" in dims else []
-    # Categories get a bit set of their own: a person's interventions may lie in several
-    # words, and a category spanning two of them must still count the person once.
-    categories = sorted({*ctx.categories.values(), "other"}) if "category" in dims else []
+    by_intervention = "intervention" in dims
+    by_category = "category" in dims
+    # A person's interventions as bit sets (one per WORD of intervention ids); their
+    # categories follow from them, so that a person in two interventions of one category
+    # counts once in it, and one in two categories once in each.
+    words = sorted({pk // WORD for pk in ctx.names}) if by_intervention or by_category else []
     columns: dict[str, Any] = {
         # New in the period: the participant's first enrolment started in it or later.
         "is_new": Max(
@@ -154,19 +156,6 @@ def _people(period, scope: Scope, dims: Sequence[str], ctx: QueryContext) -> dic
         columns[f"w{w}"] = Sum(bit, distinct=True, output_field=BigIntegerField())
     for d in banded:
         columns[f"b_{d}"] = Sum(d, distinct=True, output_field=IntegerField())
-    if categories:
-        by_category: dict[str, list[int]] = defaultdict(list)
-        for pk, category in ctx.categories.items():
-            by_category[category].append(pk)
-        category_bit = Case(
-            *(
-                When(intervention_id__in=sorted(pks), then=Value(1 << categories.index(c)))
-                for c, pks in sorted(by_category.items())
-            ),
-            default=Value(1 << categories.index("other")),
-            output_field=BigIntegerField(),
-        )
-        columns["c_category"] = Sum(category_bit, distinct=True, output_field=BigIntegerField())
     per_person = CTE(
         facts_in(period, scope)
         .values("participant_id", "gender", "education")
@@ -182,14 +171,12 @@ def _people(period, scope: Scope, dims: Sequence[str], ctx: QueryContext) -> dic
         "education": CharField(),
         **{f"b_{d}": IntegerField() for d in banded},
         **{f"w{w}": BigIntegerField() for w in words},
-        **({"c_category": BigIntegerField()} if categories else {}),
     }
     groupings = [["gender", "education"]]
     if banded:
         groupings.append([f"b_{d}" for d in banded])
-    groupings += [[f"w{w}"] for w in words]
-    if categories:
-        groupings.append(["c_category"])
+    if words:
+        groupings.append([f"w{w}" for w in words])
     branches = []
     for grouped in groupings:
         shown = {
@@ -216,10 +203,13 @@ def _people(period, scope: Scope, dims: Sequence[str], ctx: QueryContext) -> dic
             keys += [((d, row[f"o_{d}"]),) for d in PERSONAL if d in dims]
         for d in banded:
             keys += [((d, decoded(d, 1 << b)),) for b in bits(row[f"o_b_{d}"])]
-        for w in words:
-            keys += [(("intervention", w * WORD + b),) for b in bits(row[f"o_w{w}"])]
-        if categories:
-            keys += [(("category", categories[b]),) for b in bits(row["o_c_category"])]
+        if words and row[f"o_w{words[0]}"] is not None:
+            interventions = [w * WORD + b for w in words for b in bits(row[f"o_w{w}"])]
+            if by_intervention:
+                keys += [(("intervention", pk),) for pk in interventions]
+            if by_category:
+                found_in = {ctx.categories.get(pk, "other") for pk in interventions}
+                keys += [(("category", category),) for category in sorted(found_in)]
         people, key_sum = row["people"], int(row["keys"] or 0)
         for key in keys:
             counted = result[key]
