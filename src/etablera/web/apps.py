@@ -20,3 +20,10 @@ class WebConfig(AppConfig):
         from etablera.web import plugins
 
         plugins.load()
+
+        from django.db.models.signals import post_migrate
+
+        from etablera.web.planner import after_migrate
+
+        # Once per migrate (every app's post_migrate comes after all migrations have run).
+        post_migrate.connect(after_migrate, sender=self)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from etablera.accounts.access_log import log_access
 from etablera.accounts.trail import person, records_actor
+from etablera.web import planner
 
 from ..models import ImportKind, ImportRun, ImportStatus
 from ..signals import register_changed
@@ -125,6 +126,8 @@ def run_import(
     else:
         _in_one_transaction(run)
     if result.committed:
+        if not connection.in_atomic_block:
+            planner.refresh()  # SQLite's plans for the tables the import has grown
         # The time includes the commit (where PostgreSQL runs deferred constraint checks).
         result.seconds = time.perf_counter() - started
         ImportRun.objects.filter(pk=result.run.pk).update(seconds=round(result.seconds, 3))
