@@ -295,6 +295,28 @@ def main(argv: list[str]) -> None:
         if name == "page":
             line += f"   queries {query_count}"
         print(line)
+    print(f"summary on the PDF's first page: {_summary_on_first_page(report)}")
+
+
+def _summary_on_first_page(report) -> str:
+    """Whether every row of the summary's tables is on page 1 of the PDF (the executive
+    board's one page), and how many pages the PDF has."""
+    import io
+
+    from pypdf import PdfReader
+
+    from etablera.followup import renderers
+
+    pages = PdfReader(io.BytesIO(renderers.render_pdf(report))).pages
+    first = " ".join(pages[0].extract_text().split())
+    rows = [
+        " ".join(" ".join(str(c) for c in row).split())
+        for table in report.summary.tables
+        for row in table.cells()
+    ]
+    missing = sum(1 for row in rows if row not in first)
+    verdict = "yes" if not missing else f"no: {missing} of {len(rows)} rows later"
+    return f"{verdict} ({len(rows)} rows; {len(pages)} pages)"
 
 
 if __name__ == "__main__":

@@ -48,10 +48,16 @@ def _title(value: Any) -> str:
 
 
 def _table(
-    table: Table, *, share: float = 1.0, size: float = 9.0, least: float | None = None
+    table: Table,
+    *,
+    share: float = 1.0,
+    size: float = 9.0,
+    least: float | None = None,
+    dense: bool = False,
 ) -> Block:
     """A table; ``share`` of the text width it may take, ``size`` its type in points, never
-    smaller than ``least`` (``SMALLEST_SIZE`` unless given)."""
+    smaller than ``least`` (``SMALLEST_SIZE`` unless given); ``dense``: rows closer together
+    (the summary's, which must share one page)."""
     least = SMALLEST_SIZE if least is None else least
     notes = [_text(table.note)] if table.note else []
     if table.has_suppressed:
@@ -85,6 +91,7 @@ def _table(
         "widths": widths,
         "rows": rows,
         "notes": notes,
+        "dense": dense,
     }
 
 
@@ -289,7 +296,9 @@ def _summary(report: ConsolidatedReport) -> list[Block]:
     ]
     if summary.intro:
         blocks.append(_paragraphs(summary.intro))
-    blocks.extend(_table(t, size=SUMMARY_SIZE, least=SUMMARY_SIZE) for t in summary.tables)
+    blocks.extend(
+        _table(t, size=SUMMARY_SIZE, least=SUMMARY_SIZE, dense=True) for t in summary.tables
+    )
     return blocks
 
 
