@@ -222,3 +222,37 @@ def test_kolada_figures_replace_every_example_figure(db, municipality, kolada, f
     assert (report.results[0].added, report.results[0].removed) == (7, 1)
     kpi.refresh_from_db()
     assert not kpi.is_example and ("1495", 2016, "T") not in _stored()
+
+
+def test_a_run_stopped_before_it_ended_is_shown_and_recorded_as_interrupted(
+    db, municipality, kolada, fast_client, client, make_user
+):
+    """A killed synchronisation cannot record its end: it would say "Pågår" for ever. Long
+    after any run ends it is shown as interrupted, and the next run records it as failed."""
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from etablera.accounts.roles import Role
+    from etablera.kolada.models import INTERRUPTED_AFTER, SyncRun
+
+    stopped = SyncRun.objects.create(kpis=["N00973"], years="2023-2024")
+    running = SyncRun.objects.create(kpis=["N00973"], years="2023-2024")
+    SyncRun.objects.filter(pk=stopped.pk).update(
+        started_at=timezone.now() - INTERRUPTED_AFTER - dt.timedelta(minutes=1)
+    )
+    stopped.refresh_from_db()
+    assert stopped.interrupted and not running.interrupted
+    client.force_login(make_user(Role.STRATEGIST))
+    page = client.get(reverse("kolada:sync-run", args=[stopped.pk])).content.decode()
+    assert "Avbruten" in page and "avbröts innan den blev klar" in page
+    assert "Pågår" in client.get(reverse("kolada:sync-run", args=[running.pk])).content.decode()
+
+    IndicatorFactory(source="kolada", source_key="N00973")
+    _serve(kolada)
+    sync_kolada(years=YEARS, client=fast_client, actor=OPERATOR)
+    stopped.refresh_from_db()
+    running.refresh_from_db()
+    assert stopped.outcome == SyncOutcome.FAILED and "avbröts" in stopped.message
+    assert running.outcome == SyncOutcome.RUNNING  # still within any run's time: left alone

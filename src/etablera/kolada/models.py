@@ -12,10 +12,13 @@ catalogue show the flag until a strategist has looked at it.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 #: The municipality code Kolada uses for the whole country.
@@ -162,6 +165,12 @@ class SyncOutcome(models.TextChoices):
     FAILED = "failed", _("Misslyckades")
 
 
+#: A synchronisation still running after this long was stopped before it could record its end
+#: (its process killed, the server restarted): shown as interrupted, and so recorded when the
+#: next one starts. Each KPI is written whole, so nothing of it is half-written.
+INTERRUPTED_AFTER = datetime.timedelta(hours=1)
+
+
 class SyncRun(models.Model):
     """One synchronisation: who started it, what it asked for and what it changed."""
 
@@ -190,4 +199,16 @@ class SyncRun(models.Model):
         ordering = ["-started_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.outcome_label}"
+
+    @property
+    def interrupted(self) -> bool:
+        """Still "running" long after any synchronisation ends: it was stopped."""
+        return (
+            self.outcome == SyncOutcome.RUNNING
+            and self.started_at < timezone.now() - INTERRUPTED_AFTER
+        )
+
+    @property
+    def outcome_label(self) -> str:
+        return str(_("Avbruten")) if self.interrupted else str(self.get_outcome_display())

@@ -33,7 +33,16 @@ from django.utils.translation import ngettext
 from etablera.accounts.trail import person, records_actor
 
 from .client import KoladaClient, KoladaError, KoladaUnavailable
-from .models import COUNTRY, Area, Kpi, MunicipalityGroup, SyncOutcome, SyncRun, Value
+from .models import (
+    COUNTRY,
+    INTERRUPTED_AFTER,
+    Area,
+    Kpi,
+    MunicipalityGroup,
+    SyncOutcome,
+    SyncRun,
+    Value,
+)
 
 KPI_ID = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
 FIRST_YEAR = 2015
@@ -304,6 +313,7 @@ def sync_kolada(
         )
     wanted = list(dict.fromkeys(wanted))
     year_list = sorted(set(years)) if years else default_years()
+    _close_interrupted()
     run = SyncRun.objects.create(
         actor=person(actor),
         kpis=wanted,
@@ -359,6 +369,20 @@ def sync_kolada(
         else:
             run.outcome = SyncOutcome.FAILED
         run.save()
+
+
+def _close_interrupted() -> int:
+    """Record as failed the synchronisations that were stopped before they could record their
+    end (still "running" after ``INTERRUPTED_AFTER``); how many there were."""
+    return SyncRun.objects.filter(
+        outcome=SyncOutcome.RUNNING, started_at__lt=timezone.now() - INTERRUPTED_AFTER
+    ).update(
+        outcome=SyncOutcome.FAILED,
+        message=_(
+            "Hämtningen avbröts innan den blev klar (processen stoppades). Nyckeltal som hann "
+            "hämtas sparades, vart och ett helt; de övriga är oförändrade."
+        ),
+    )
 
 
 def summary_line(report: SyncReport) -> str:
