@@ -65,6 +65,10 @@ def test_login_page_is_accessible_and_keyboard_usable(page, live_server, demo):
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
+    for path in ("/konto/glomt-losenord/", "/konto/glomt-losenord/skickat/"):
+        page.goto(f"{live_server.url}{path}")
+        assert axe_violations(page) == [], path
+
     page.goto(f"{live_server.url}/konto/logga-in/")
     assert axe_violations(page) == []
     # The user name field has focus from the start; the rest is Tab and Enter.

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 #: The municipality code Kolada uses for the whole country.
 COUNTRY = "0000"
@@ -211,4 +212,8 @@ class SyncRun(models.Model):
 
     @property
     def outcome_label(self) -> str:
-        return str(_("Avbruten")) if self.interrupted else str(self.get_outcome_display())
+        return (
+            str(pgettext_lazy("synchronisation", "Avbruten"))
+            if self.interrupted
+            else str(self.get_outcome_display())
+        )
