@@ -33,6 +33,29 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time():
+    """The live server answers each request in a thread of its own, but on the tests'
+    in-memory SQLite database all of them share one connection: two requests at once (the
+    report form's autosave beside its submit) opened a transaction inside the other's
+    ("cannot start a transaction within a transaction"). A deployment has a connection per
+    thread; here the requests take turns."""
+    import threading
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    turn = threading.RLock()
+    original = WSGIHandler.__call__
+
+    def in_turn(self, environ, start_response):
+        with turn:
+            return original(self, environ, start_response)
+
+    WSGIHandler.__call__ = in_turn  # type: ignore[method-assign]
+    yield
+    WSGIHandler.__call__ = original  # type: ignore[method-assign]
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
