@@ -33,7 +33,7 @@ ALLOWED = {
     "/konto/tvafaktor/reservkoder/": "one's own recovery codes",
     "/konto/tvafaktor/stang-av/": "turning off one's own two-factor sign-in",
     "/konto/logga-in/": "signing in (a signed-in user is sent on)",
-    "/konto/glomt-losenord/": "asking for a link to a new password (the same answer for any address)",
+    "/konto/glomt-losenord/": "asking for a new password (the same answer for any address)",
     "/konto/glomt-losenord/skickat/": "the link is on its way, if the address has an account",
     "/konto/aterstall/klart/": "the password was reset",
     "/konto/aterstall/x/x/": "a link to a new password (here a bad one: said so, nothing else)",
