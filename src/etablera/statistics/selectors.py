@@ -41,6 +41,8 @@ TREND_KPIS = (
 )
 #: How many periods (the chosen one included) the trends cover.
 TREND_LENGTH = 5
+#: The one-way breakdowns the dashboard shows.
+DASHBOARD_DIMENSIONS = ("category", "gender", "reception")
 
 
 def compute(

@@ -17,8 +17,7 @@ from etablera.web.xlsx import tables_workbook, workbook_response
 from . import disclosure, presentation, selectors
 from .forms import KpiFilterForm
 
-#: The one-way breakdowns the dashboard shows.
-DASHBOARD_DIMENSIONS = ("category", "gender", "reception")
+DASHBOARD_DIMENSIONS = selectors.DASHBOARD_DIMENSIONS
 
 
 def _period_suggestions() -> list[str]:

@@ -1,0 +1,72 @@
+"""``etablera keep_figures``: this month's release of the dashboard's figures, computed and kept
+before anyone opens it.
+
+Figures are published as monthly releases (``statistics.frozen``): the first question of a
+month about a period computes its figures, with every KPI and its cell keys, and keeps them;
+every later one reads them back. The dashboard's first view of a month asks about its period
+and the four before it (the trend): at a million enrolments that is about 2 s, every later view
+about 0.05 s. Run this shortly after midnight on the first of each month, e.g. from cron::
+
+    5 0 1 * * etablera keep_figures
+    5 0 1 * * etablera keep_figures --scope organ:SN --scope enhet:Arbetsmarknadsenheten
+
+It asks exactly what the dashboard asks by default (this year, with the dashboard's
+breakdowns and its trend), as a named operator through the same scope rules as
+``etablera kpis``, so what it keeps is what the dashboard would have computed: nothing
+else is published, and the figures are the same either way.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from etablera.accounts import policy
+from etablera.statistics import selectors
+
+from .kpis import _message, scope_from_text
+
+OPERATOR = "cron:keep-figures"
+
+
+class Command(BaseCommand):
+    help = "Compute and keep this month's release of the dashboard's figures (run monthly)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--period",
+            default="",
+            help="The dashboard's period (default: this year, as the dashboard opens).",
+        )
+        parser.add_argument(
+            "--scope",
+            action="append",
+            default=[],
+            help="kommun (default), enhet:<unit id or name> or organ:<body short name or id>; "
+            "may be given more than once.",
+        )
+
+    def handle(self, *args, **options) -> None:
+        texts = options["scope"] or ["kommun"]
+        asked = options["period"] or str(timezone.localdate().year)
+        try:
+            period = selectors.resolve(asked)
+            scopes = [(text, scope_from_text(text, OPERATOR)) for text in texts]
+        except (ValidationError, ImproperlyConfigured) as exc:
+            raise CommandError(_message(exc)) from exc
+        operator = policy.Operator(OPERATOR)
+        for text, scope in scopes:
+            started = time.perf_counter()
+            try:
+                _report, points = selectors.report_with_trend(
+                    operator, period, scope, one_way=selectors.DASHBOARD_DIMENSIONS
+                )
+            except (ValidationError, ImproperlyConfigured) as exc:
+                raise CommandError(f"{text}: {_message(exc)}") from exc
+            self.stdout.write(
+                f"{text}: {asked} and the {len(points) - 1} periods before it kept "
+                f"({time.perf_counter() - started:.1f} s)"
+            )
