@@ -15,31 +15,18 @@ It prints the median of several runs and the ratios to ``fetch``, and the query 
 
 from __future__ import annotations
 
-import atexit
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
+
+from bench.scratch import setup_django
 
 BODIES, AREAS = 30, 15
 
 
 def _setup() -> None:
-    os.environ.setdefault("ETABLERA_ENV", "test")
-    if "DATABASE_URL" not in os.environ:
-        directory = tempfile.mkdtemp(prefix="etablera-bench-mandates-")
-        atexit.register(shutil.rmtree, directory, ignore_errors=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{os.path.join(directory, 'bench.sqlite3')}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "etablera.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_django("mandates")
 
 
 def _data(mandates: int):

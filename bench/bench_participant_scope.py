@@ -14,13 +14,11 @@ It prints the median of several runs in milliseconds and the ratio shared/owning
 
 from __future__ import annotations
 
-import atexit
-import os
-import shutil
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
+
+from bench.scratch import setup_django
 
 RUNS = 15
 PEOPLE = 200_000
@@ -29,18 +27,7 @@ SHARED = 2_000
 
 
 def _setup() -> None:
-    os.environ.setdefault("ETABLERA_ENV", "test")
-    if "DATABASE_URL" not in os.environ:
-        directory = tempfile.mkdtemp(prefix="etablera-bench-scope-")
-        atexit.register(shutil.rmtree, directory, ignore_errors=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{os.path.join(directory, 'bench.sqlite3')}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "etablera.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_django("scope")
 
 
 def _median_ms(call: Callable[[], object], runs: int = RUNS) -> float:

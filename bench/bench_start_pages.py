@@ -15,31 +15,21 @@ queries of a warm start page.
 
 from __future__ import annotations
 
-import atexit
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
+
+from bench.scratch import setup_django
 
 RUNS = 15
 
 
 def _setup() -> None:
-    os.environ.setdefault("ETABLERA_ENV", "test")
-    if "DATABASE_URL" not in os.environ:
-        directory = tempfile.mkdtemp(prefix="etablera-bench-start-")
-        atexit.register(shutil.rmtree, directory, ignore_errors=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{os.path.join(directory, 'bench.sqlite3')}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "etablera.settings")
-    import django
-
-    django.setup()
+    setup_django("start")
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as devnull:
         call_command("loaddemo", quiet_users=True, stdout=devnull)
 
