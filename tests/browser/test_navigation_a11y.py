@@ -65,7 +65,12 @@ def test_login_page_is_accessible_and_keyboard_usable(page, live_server, demo):
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
-    for path in ("/konto/glomt-losenord/", "/konto/glomt-losenord/skickat/"):
+    for path in (
+        "/konto/glomt-losenord/",
+        "/konto/glomt-losenord/skickat/",
+        "/konto/aterstall/x/x/",  # a link that no longer works
+        "/konto/aterstall/klart/",
+    ):
         page.goto(f"{live_server.url}{path}")
         assert axe_violations(page) == [], path
 
