@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -43,8 +44,13 @@ def test_a_register_indicator_gets_its_values_from_the_engine(populated):
 def test_a_share_indicator(populated):
     indicator = IndicatorFactory(source="register", source_key="exit_work_or_studies_share")
     (total,) = sources.indicator_values(indicator, "2025", user=OPERATOR)
-    # 25 of 43: 58.1 %, published from perturbed counts in whole percent
-    assert total.value == int(total.value) and near(total.value, 58.1, within=6)
+    # 25 of 43: 58.1 %, published from perturbed counts in whole percent. Each count may move
+    # by the noise (by the records' ids, which differ between databases and runs): the value
+    # lies within the deviation the note beside it states.
+    stated = re.search(r"±(\d+) procentenheter", total.note)
+    assert stated and int(stated.group(1)) <= 10
+    assert total.value == int(total.value)
+    assert near(total.value, 58.1, within=int(stated.group(1)))
 
 
 def test_the_follow_up_keys_have_a_second_spelling(populated):
