@@ -369,10 +369,13 @@ ETABLERA_MEDIAN_MIN_GROUP = _env_int("ETABLERA_MEDIAN_MIN_GROUP", 20)
 ETABLERA_STATISTICS_KEY = os.environ.get("ETABLERA_STATISTICS_KEY", "") or (
     "" if PRODUCTION else "statistics-" + ETABLERA_DATA_KEY
 )
-# How long computed register KPIs are remembered (seconds; 0 turns the cache off).
 #: How many of a KPI computation's independent queries run at once, each on its own database
 #: connection (1: one after another). Default: the number of CPU cores, at most four.
 ETABLERA_KPI_WORKERS = _env_int("ETABLERA_KPI_WORKERS", min(4, os.cpu_count() or 1))
+# How often a running worker keeps the municipality's dashboard figures of this month's release
+# (statistics.ahead), so the month's first view does not compute them; 0 switches it off.
+ETABLERA_KEEP_FIGURES_MINUTES = _env_int("ETABLERA_KEEP_FIGURES_MINUTES", 10)
+# How long computed register KPIs are remembered (seconds; 0 turns the cache off).
 ETABLERA_KPI_CACHE_SECONDS = _env_int(
     "ETABLERA_KPI_CACHE_SECONDS", 0 if ENVIRONMENT == "test" else 600
 )

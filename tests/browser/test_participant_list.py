@@ -38,7 +38,8 @@ def test_the_coach_finds_their_people(browser, live_server, demo, width):
     assert "," in first_name  # "Efternamn, Förnamn"
 
     # The next page continues where the first ended.
-    page.click("text=Nästa sida")
+    with page.expect_navigation():
+        page.click("text=Nästa sida")
     assert "efter=" in page.url
     assert rows.nth(0).locator("td").nth(0).inner_text() != first_name or rows.count() < 50
     check("next page")
@@ -47,7 +48,8 @@ def test_the_coach_finds_their_people(browser, live_server, demo, width):
     page.goto(f"{live_server.url}/register/deltagare/")
     page.check("#id_mina")
     page.select_option("#id_ordning", "namn")
-    page.click("main form.filters button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form.filters button[type=submit]")
     assert "mina=on" in page.url
     mine = Participant.objects.filter(responsible_coach__username="coach")
     expected = sorted(mine.values_list("family_name", "given_name", "pk"))[:50]
@@ -59,7 +61,8 @@ def test_the_coach_finds_their_people(browser, live_server, demo, width):
     family = expected[0][0]
     page.goto(f"{live_server.url}/register/deltagare/")
     page.fill("#id_namn", family)
-    page.click("main button:has-text('Sök på namn')")
+    with page.expect_navigation():
+        page.click("main button:has-text('Sök på namn')")
     assert family not in page.url
     found = page.locator("main table tbody tr td:first-child").all_inner_texts()
     assert found and all(family in name for name in found)

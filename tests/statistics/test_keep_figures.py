@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from etablera.accounts.roles import Role
 from etablera.statistics.models import PublishedFigures
@@ -67,3 +68,22 @@ def test_bad_input_stops_with_a_message_and_keeps_nothing(argument, said):
     with pytest.raises(CommandError, match=said):
         call_command("keep_figures", argument, stdout=io.StringIO())
     assert not PublishedFigures.objects.exists()
+
+
+def test_a_running_worker_keeps_the_municipality_dashboard_as_it_opens(client, make_user):
+    """The worker's routine keeps this year's dashboard for the whole municipality, exactly
+    what its first view would have computed."""
+    from etablera.statistics import ahead
+
+    _register()
+    assert ahead.keep_municipality_dashboard() == 4
+    kept = _kept()
+    year = timezone.localdate().year
+    assert {start.year for start, *_rest in kept} == set(range(year - 4, year + 1))
+    assert {scope for _s, _e, scope, _g, _r in kept} == {"kommun"}
+
+    client.force_login(make_user(Role.STRATEGIST))
+    assert client.get(reverse("statistics:dashboard")).status_code == 200
+    assert _kept() == kept
+    assert ahead.keep_municipality_dashboard() == 4  # kept already: nothing new
+    assert _kept() == kept

@@ -1,4 +1,5 @@
-"""The kinds of job: a name, a label people see and the function that does the work.
+"""The kinds of job: a name, a label people see and the function that does the work; and the
+routines a running worker does on its own, every so often.
 
 A handler is called as ``handler(job, progress, **params)`` and returns the result summary (a
 JSON-serialisable dict of counts, ids and file names). It does its writes in its own
@@ -56,3 +57,33 @@ def get(name: str) -> JobKind:
         return _kinds[name]
     except KeyError:
         raise LookupError(f"No job kind {name!r} is registered") from None
+
+
+@dataclass(frozen=True)
+class Routine:
+    """Work a running worker does by itself every ``every()`` seconds (0 or less: never).
+
+    Apps above this one register theirs (the statistics' monthly release), so the worker runs
+    them without knowing what they are. A routine must be cheap when there is nothing to do
+    and safe to run in several workers at once."""
+
+    name: str
+    every: Callable[[], float]
+    run: Callable[[], object]
+
+
+_routines: dict[str, Routine] = {}
+
+
+def routine(name: str, every: Callable[[], float]) -> Callable[[Callable[[], object]], Callable]:
+    """Register the decorated function as a worker's routine."""
+
+    def register(run: Callable[[], object]) -> Callable[[], object]:
+        _routines[name] = Routine(name, every, run)
+        return run
+
+    return register
+
+
+def routines() -> list[Routine]:
+    return list(_routines.values())

@@ -4,19 +4,25 @@ the web server (the embedded default of ``etablera serve`` and ``etablera demo``
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 
+from django.db import connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
+from . import registry
 from .services import recover_abandoned
+
+log = logging.getLogger(__name__)
 
 
 def make_worker(*, batch: bool, interval: float = 1.0, worker_id: str | None = None) -> Worker:
@@ -61,26 +67,42 @@ def exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def recover_periodically(every: float = 60.0) -> None:
-    """Look for jobs abandoned by dead workers every ``every`` seconds while this worker runs,
-    so a job does not stay "running" until someone opens its page."""
-    import logging
+#: Seconds after a worker starts before each routine first runs (at most).
+FIRST_ROUTINES_AFTER = 60.0
 
-    from django.db import connections
+
+def run_routines(
+    routines: Sequence[registry.Routine] | None = None, *, stop: threading.Event | None = None
+) -> threading.Thread:
+    """Run the routines (by default the search for jobs abandoned by dead workers, every
+    minute, and those registered with ``registry.routine``), each when it is due, in a thread
+    beside the worker's loop: a job does not stay "running" until someone opens its page, and
+    the month's figures are kept before anyone asks for them. A routine that fails is logged
+    and tried again when next due. ``stop`` ends the thread (tests)."""
+    if routines is None:
+        recover = registry.Routine("jobs.recover-abandoned", lambda: 60.0, recover_abandoned)
+        routines = [recover, *registry.routines()]
+    chosen = [r for r in routines if r.every() > 0]
+    stop = stop or threading.Event()
+    start = time.monotonic()
+    due = {r.name: start + min(r.every(), FIRST_ROUTINES_AFTER) for r in chosen}
 
     def loop() -> None:
-        while True:
-            time.sleep(every)
-            try:
-                recover_abandoned()
-            except Exception:  # a locked or lost database: try again next round
-                logging.getLogger(__name__).warning(
-                    "Looking for abandoned jobs failed", exc_info=True
-                )
-            finally:
-                connections.close_all()
+        while chosen and not stop.wait(max(0.0, min(due.values()) - time.monotonic())):
+            for r in chosen:
+                if due[r.name] > time.monotonic():
+                    continue
+                try:
+                    r.run()
+                except Exception:  # a locked or lost database, say: try again when next due
+                    log.warning("The worker's routine %s failed", r.name, exc_info=True)
+                finally:
+                    connections.close_all()
+                    due[r.name] = time.monotonic() + r.every()
 
-    threading.Thread(target=loop, name="recover-abandoned", daemon=True).start()
+    thread = threading.Thread(target=loop, name="worker-routines", daemon=True)
+    thread.start()
+    return thread
 
 
 def start_embedded(stdout=None) -> subprocess.Popen:

@@ -10,7 +10,9 @@ class StatisticsConfig(AppConfig):
     def ready(self) -> None:
         # The configuration checks of the disclosure thresholds (Django's system checks).
         # The KPI engine's facts follow every change of the register.
+        # The worker keeps the month's dashboard figures before anyone asks (ahead).
         from . import (
+            ahead,  # noqa: F401
             checks,  # noqa: F401
             closing,
             facts,

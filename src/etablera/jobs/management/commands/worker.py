@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from etablera.jobs.services import recover_abandoned
 from etablera.jobs.worker import exit_with_parent as watch_parent
-from etablera.jobs.worker import make_worker, recover_periodically
+from etablera.jobs.worker import make_worker, run_routines
 
 
 class Command(BaseCommand):
@@ -35,6 +35,6 @@ class Command(BaseCommand):
             watch_parent(exit_with_parent)
         worker = make_worker(batch=batch, interval=interval)
         if not batch:
-            recover_periodically()
+            run_routines()
         worker.configure_signals()
         worker.run()

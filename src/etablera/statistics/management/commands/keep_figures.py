@@ -1,13 +1,9 @@
 """``etablera keep_figures``: this month's release of the dashboard's figures, computed and kept
-before anyone opens it.
+before anyone opens it (``statistics.ahead``).
 
-Figures are published as monthly releases (``statistics.frozen``): the first question of a
-month about a period computes its figures, with every KPI and its cell keys, and keeps them;
-every later one reads them back. The dashboard's first view of a month asks about its period
-and the four before it (the trend): at a million enrolments that is about 2 s, every later view
-about 0.05 s. Run this shortly after midnight on the first of each month, e.g. from cron::
+A running worker keeps the municipality's dashboard by itself; this command does it for the
+scopes given, e.g. from cron shortly after midnight on the first of each month::
 
-    5 0 1 * * etablera keep_figures
     5 0 1 * * etablera keep_figures --scope organ:SN --scope enhet:Arbetsmarknadsenheten
 
 It asks exactly what the dashboard asks by default (this year, with the dashboard's
@@ -22,10 +18,9 @@ import time
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from etablera.accounts import policy
-from etablera.statistics import selectors
+from etablera.statistics import ahead, selectors
 
 from .kpis import _message, scope_from_text
 
@@ -51,7 +46,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         texts = options["scope"] or ["kommun"]
-        asked = options["period"] or str(timezone.localdate().year)
+        asked = options["period"] or ahead.default_period_code()
         try:
             period = selectors.resolve(asked)
             scopes = [(text, scope_from_text(text, OPERATOR)) for text in texts]
@@ -61,12 +56,10 @@ class Command(BaseCommand):
         for text, scope in scopes:
             started = time.perf_counter()
             try:
-                _report, points = selectors.report_with_trend(
-                    operator, period, scope, one_way=selectors.DASHBOARD_DIMENSIONS
-                )
+                earlier = ahead.keep(operator, period, scope)
             except (ValidationError, ImproperlyConfigured) as exc:
                 raise CommandError(f"{text}: {_message(exc)}") from exc
             self.stdout.write(
-                f"{text}: {asked} and the {len(points) - 1} periods before it kept "
+                f"{text}: {asked} and the {earlier} periods before it kept "
                 f"({time.perf_counter() - started:.1f} s)"
             )
