@@ -288,3 +288,19 @@ def test_the_demo_code_is_accepted_however_often_one_signs_in_within_a_time_step
     for _ in range(4):
         device.refresh_from_db()
         assert twofactor.verify(device.user, twofactor.current_code(device)) is not None
+
+
+def test_a_code_typed_as_its_step_ends_leaves_the_next_sign_in_a_code_that_works(
+    make_user, unit, monkeypatch
+):
+    """A code read in one time step and checked in the next is accepted with a drift of -1;
+    the next sign-in in that step must not be offered the code just used."""
+    device = with_device(make_user(Role.COACH, unit=unit))
+    step_start = (device.last_t + 5) * device.step + device.t0
+    monkeypatch.setattr(time, "time", lambda: step_start - 1)  # the step's last second
+    code = twofactor.current_code(device)
+    monkeypatch.setattr(time, "time", lambda: step_start + 1)  # checked in the next step
+    assert twofactor.verify(device.user, code) is not None
+    device.refresh_from_db()
+    assert device.drift == -1
+    assert twofactor.verify(device.user, twofactor.current_code(device)) is not None

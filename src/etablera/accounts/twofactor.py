@@ -73,8 +73,10 @@ def current_code(device: TOTPDevice) -> str:
     """The code the device accepts now (the next one if the current one was already used).
 
     The demo's hint and the tests sign in more than once in a time step, so the next step's
-    code is used; django-otp then records a drift. The next step is counted with that drift,
-    as ``verify_token`` counts it, or a third sign-in in a step got a code two steps ahead."""
+    code is used; django-otp then records a drift (+1, or -1 when a code was read as its step
+    ended and checked in the next). The next step is counted with that drift, as
+    ``verify_token`` counts it: counted without it, a sign-in after a late code was offered
+    the code just used, and a third sign-in in a step a code two steps ahead."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
     if totp.t() <= device.last_t:
