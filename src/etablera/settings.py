@@ -372,8 +372,8 @@ ETABLERA_STATISTICS_KEY = os.environ.get("ETABLERA_STATISTICS_KEY", "") or (
 #: How many of a KPI computation's independent queries run at once, each on its own database
 #: connection (1: one after another). Default: the number of CPU cores, at most four.
 ETABLERA_KPI_WORKERS = _env_int("ETABLERA_KPI_WORKERS", min(4, os.cpu_count() or 1))
-# How often a running worker keeps the municipality's dashboard figures of this month's release
-# (statistics.ahead), so the month's first view does not compute them; 0 switches it off.
+# How often a running worker keeps this month's release of every dashboard users can open
+# (statistics.ahead), so no month's first view computes it; 0 switches it off.
 ETABLERA_KEEP_FIGURES_MINUTES = _env_int("ETABLERA_KEEP_FIGURES_MINUTES", 10)
 # How long computed register KPIs are remembered (seconds; 0 turns the cache off).
 ETABLERA_KPI_CACHE_SECONDS = _env_int(

@@ -70,20 +70,25 @@ def test_bad_input_stops_with_a_message_and_keeps_nothing(argument, said):
     assert not PublishedFigures.objects.exists()
 
 
-def test_a_running_worker_keeps_the_municipality_dashboard_as_it_opens(client, make_user):
-    """The worker's routine keeps this year's dashboard for the whole municipality, exactly
-    what its first view would have computed."""
+def test_a_running_worker_keeps_every_dashboard_users_can_open(client, make_user):
+    """The worker's routine keeps this year's dashboard of every scope users are offered (the
+    municipality, and the unit where a coach works), exactly what their first views would
+    have computed."""
     from etablera.statistics import ahead
 
     _register()
-    assert ahead.keep_municipality_dashboard() == 4
+    unit = UnitFactory(name="Arbetsmarknadsenheten")
+    coach = make_user(Role.COACH, unit=unit)
+    assert ahead.keep_dashboards() == 2
     kept = _kept()
     year = timezone.localdate().year
     assert {start.year for start, *_rest in kept} == set(range(year - 4, year + 1))
-    assert {scope for _s, _e, scope, _g, _r in kept} == {"kommun"}
+    scopes = {scope for _s, _e, scope, _g, _r in kept}
+    assert "kommun" in scopes and len(scopes) == 2
 
-    client.force_login(make_user(Role.STRATEGIST))
-    assert client.get(reverse("statistics:dashboard")).status_code == 200
-    assert _kept() == kept
-    assert ahead.keep_municipality_dashboard() == 4  # kept already: nothing new
+    for user in (make_user(Role.STRATEGIST), coach):
+        client.force_login(user)
+        assert client.get(reverse("statistics:dashboard")).status_code == 200
+    assert _kept() == kept  # both dashboards found everything they needed
+    assert ahead.keep_dashboards() == 2  # kept already: nothing new
     assert _kept() == kept

@@ -4,8 +4,8 @@ Figures are published as monthly releases (``frozen``): the first question of a 
 period computes its figures, with every KPI and its cell keys, and keeps them; every later one
 reads them back. At a million enrolments the dashboard's first view of a month (its year and
 the four periods of its trend) takes about 2 s, every later one about 0.05 s. A running worker
-keeps the municipality's dashboard every ``ETABLERA_KEEP_FIGURES_MINUTES`` (a routine of the
-jobs app), and ``etablera keep_figures`` does it for any scope, e.g. from cron.
+keeps the dashboard of every scope users are offered every ``ETABLERA_KEEP_FIGURES_MINUTES`` (a
+routine of the jobs app); ``etablera keep_figures`` does it by hand, for any period.
 
 What is kept is asked exactly as the dashboard asks it, by a named operator through the scope
 rules every user goes through, so nothing is published that the dashboard would not have
@@ -22,7 +22,7 @@ from etablera.accounts import policy
 from etablera.jobs.registry import routine
 
 from . import selectors
-from .definitions import MUNICIPALITY_KEY, Scope
+from .definitions import Scope
 
 WORKER = "worker:keep-figures"
 
@@ -42,8 +42,15 @@ def keep(operator: policy.Operator, period, scope: Scope) -> int:
 
 
 @routine("statistics.keep-figures", every=lambda: settings.ETABLERA_KEEP_FIGURES_MINUTES * 60)
-def keep_municipality_dashboard() -> int:
-    """The worker's routine: the municipality's dashboard, as it opens, this month."""
+def keep_dashboards() -> int:
+    """The worker's routine: every scope's dashboard as it opens (this year), this month.
+
+    The scopes are those the access policy offers an operator: the municipality and every unit
+    and body where a role that sees KPIs is assigned — exactly the dashboards users can open.
+    Returns how many were kept (or found kept)."""
     operator = policy.Operator(WORKER)
     period = selectors.resolve(default_period_code())
-    return keep(operator, period, selectors.scope_for(operator, MUNICIPALITY_KEY))
+    scopes = selectors.scopes_for(operator)
+    for scope in scopes:
+        keep(operator, period, scope)
+    return len(scopes)

@@ -1,10 +1,10 @@
 """``etablera keep_figures``: this month's release of the dashboard's figures, computed and kept
 before anyone opens it (``statistics.ahead``).
 
-A running worker keeps the municipality's dashboard by itself; this command does it for the
-scopes given, e.g. from cron shortly after midnight on the first of each month::
+A running worker keeps every dashboard users can open by itself; this command does it by hand,
+for the period and scopes given (e.g. with the worker's routine switched off)::
 
-    5 0 1 * * etablera keep_figures --scope organ:SN --scope enhet:Arbetsmarknadsenheten
+    etablera keep_figures --scope kommun --scope organ:SN --scope enhet:Arbetsmarknadsenheten
 
 It asks exactly what the dashboard asks by default (this year, with the dashboard's
 breakdowns and its trend), as a named operator through the same scope rules as
@@ -28,7 +28,7 @@ OPERATOR = "cron:keep-figures"
 
 
 class Command(BaseCommand):
-    help = "Compute and keep this month's release of the dashboard's figures (run monthly)."
+    help = "Compute and keep this month's release of the dashboard's figures."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
