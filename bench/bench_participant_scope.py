@@ -41,6 +41,7 @@ def _median_ms(call: Callable[[], object], runs: int = RUNS) -> float:
 
 def _fill():
     from etablera.accounts.models import RoleAssignment, User
+    from etablera.accounts.policy import Operator
     from etablera.accounts.roles import Role
     from etablera.organisation.models import Body, Municipality, Unit
     from etablera.organisation.services import save_unit
@@ -50,7 +51,11 @@ def _fill():
     body = Body.objects.create(
         municipality=municipality, kind="committee", name="Nämnden", short_name="N"
     )
-    units = [save_unit(Unit(body=body, kind="unit", name=f"Enhet {n}")) for n in range(UNITS)]
+    operator = Operator("bench:participant-scope")
+    units = [
+        save_unit(Unit(body=body, kind="unit", name=f"Enhet {n}"), actor=operator)
+        for n in range(UNITS)
+    ]
     people = [
         Participant(
             identity_kind="reserve",

@@ -32,15 +32,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.scratch import add_size_arguments, run_child
+
 TARGET_MS = 200
 COACHES = 20
 #: Participants drawn and written per round: bounds the memory whatever the size.
@@ -49,21 +47,13 @@ CHUNK = 20_000
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench_register_lists", description=__doc__)
-    parser.add_argument("--participants", type=int, default=200_000)
-    parser.add_argument("--enrolments", type=int, default=1_000_000)
     parser.add_argument("--databases", default="sqlite,postgres", help="sqlite and/or postgres")
-    parser.add_argument(
-        "--sqlite", default=str(ROOT / "var" / "bench-register-lists.sqlite3"), help="SQLite file"
+    add_size_arguments(
+        parser,
+        sqlite="bench-register-lists.sqlite3",
+        postgres="postgres://etablera@127.0.0.1:55417/bench_lists",
+        repeat=7,
     )
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get(
-            "BENCH_POSTGRES_URL", "postgres://etablera@127.0.0.1:55417/bench_lists"
-        ),
-    )
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--seed", type=int, default=1487)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -75,26 +65,7 @@ def main(argv: list[str]) -> None:
     results = []
     for database in [d.strip() for d in args.databases.split(",") if d.strip()]:
         url = f"sqlite:///{args.sqlite}" if database == "sqlite" else args.postgres
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "ETABLERA_ENV": "test",
-            "DJANGO_SETTINGS_MODULE": "etablera.settings",
-            "ETABLERA_LOG_LEVEL": "WARNING",
-        }
-        command = [sys.executable, "-m", "bench.bench_register_lists", "--child"]
-        command += ["--participants", str(args.participants)]
-        command += ["--enrolments", str(args.enrolments)]
-        command += ["--repeat", str(args.repeat), "--seed", str(args.seed)]
-        print(f"-- {database}: {url}", flush=True)
-        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-        sys.stderr.write(done.stderr)
-        if done.returncode:
-            print(done.stdout)
-            raise SystemExit(f"the {database} run failed")
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        result["database"] = database
-        results.append(result)
+        results.append(run_child("bench.bench_register_lists", database, url, args))
     report(results)
 
 
@@ -207,6 +178,7 @@ def build(participants: int, enrolments: int, seed: int) -> None:
     from django.utils import timezone
 
     from etablera.accounts.models import RoleAssignment, User
+    from etablera.accounts.policy import Operator
     from etablera.accounts.roles import Role
     from etablera.organisation.models import Body, BodyKind, Municipality, Unit, UnitKind
     from etablera.organisation.services import save_unit
@@ -234,9 +206,14 @@ def build(participants: int, enrolments: int, seed: int) -> None:
             name="Socialnämnden",
             short_name="SN",
         )
-        top = save_unit(Unit(body=body, kind=UnitKind.UNIT, name="Arbetsmarknadsenheten"))
+        operator = Operator("bench:register-lists")
+        top = save_unit(
+            Unit(body=body, kind=UnitKind.UNIT, name="Arbetsmarknadsenheten"), actor=operator
+        )
         units = [top] + [
-            save_unit(Unit(body=body, kind=UnitKind.TEAM, name=f"Team {n}", parent=top))
+            save_unit(
+                Unit(body=body, kind=UnitKind.TEAM, name=f"Team {n}", parent=top), actor=operator
+            )
             for n in range(4)
         ]
         coach = User.objects.create_user("benchcoach", password=None, first_name="Bench")

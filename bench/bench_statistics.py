@@ -32,36 +32,30 @@ import datetime as dt
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.scratch import add_size_arguments, run_child
+
 YEAR = 2025
 DIMENSIONS = ("gender", "category", "intervention", "reception", "age", "education")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench_statistics", description=__doc__)
-    parser.add_argument("--participants", type=int, default=200_000)
-    parser.add_argument("--enrolments", type=int, default=1_000_000)
     parser.add_argument(
         "--databases",
         default="sqlite,sqlite-mmap,postgres,postgres-tuned",
         help="any of sqlite, sqlite-mmap, postgres, postgres-tuned",
     )
-    parser.add_argument(
-        "--sqlite", default=str(ROOT / "var" / "bench-statistics.sqlite3"), help="SQLite file"
+    add_size_arguments(
+        parser,
+        sqlite="bench-statistics.sqlite3",
+        postgres="postgres://etablera@127.0.0.1:55306/bench",
+        repeat=3,
     )
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://etablera@127.0.0.1:55306/bench"),
-    )
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1487)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -77,38 +71,10 @@ def main(argv: list[str]) -> None:
             # No JIT compilation (it costs more than these queries take) and room to sort
             # in memory: session options a deployment sets in DATABASE_URL.
             url += "?options=-c%20jit%3Doff%20-c%20work_mem%3D64MB"
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "ETABLERA_ENV": "test",
-            "DJANGO_SETTINGS_MODULE": "etablera.settings",
-            "ETABLERA_LOG_LEVEL": "WARNING",
-            # sqlite-mmap: the same file read through memory mapping and a 256 MB page cache
-            # (PRAGMA mmap_size, cache_size), as a deployment could configure it.
-            "BENCH_SQLITE_MMAP": "1" if database == "sqlite-mmap" else "",
-        }
-        command = [
-            sys.executable,
-            "-m",
-            "bench.bench_statistics",
-            "--child",
-            "--participants",
-            str(args.participants),
-            "--enrolments",
-            str(args.enrolments),
-            "--repeat",
-            str(args.repeat),
-            "--seed",
-            str(args.seed),
-        ]
-        print(f"-- {database}: {url}", flush=True)
-        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-        if done.returncode:
-            print(done.stdout, done.stderr, sep="\n")
-            raise SystemExit(f"the {database} run failed")
-        sys.stderr.write(done.stderr)
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        result["database"] = database
+        # sqlite-mmap: the same file read through memory mapping and a 256 MB page cache
+        # (PRAGMA mmap_size, cache_size), as a deployment could configure it.
+        mmap = {"BENCH_SQLITE_MMAP": "1" if database == "sqlite-mmap" else ""}
+        result = run_child("bench.bench_statistics", database, url, args, env=mmap)
         print(json.dumps(result), flush=True)
         results.append(result)
     report(results)
