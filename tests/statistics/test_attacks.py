@@ -167,6 +167,42 @@ def play(register, route):
             transaction.set_rollback(True)
 
 
+def by_gender(keys, group) -> list[tuple]:
+    """The atoms a published ``group`` (a gender, or the total) sums: one per gender and key."""
+    return [(g, k) for g in GENDERS for k in keys if group in ("total", g)]
+
+
+def assert_nothing_pinned(attacker, truth, guarded=lambda atom, true: True) -> None:
+    """Every true count lies within what the attacker can derive, and each ``guarded`` one
+    stays open to two values or more."""
+    for atom, true in truth.items():
+        low, high = attacker.bounds([atom])
+        assert low <= true <= high
+        if guarded(atom, true):
+            assert high - low >= 1, f"{atom} pinned to {true}"
+
+
+def late_truth(register, releases) -> dict[tuple, int]:
+    """How many of each gender were registered before each release."""
+    return {
+        (g, r): sum(1 for gg, rr in register if (gg, rr) == (g, r))
+        for g in GENDERS
+        for r in releases
+    }
+
+
+def register_before(register, release, unit) -> None:
+    """Register, at ``unit``, those of ``register`` who come in before ``release``."""
+    for gender, when in register:
+        if when == release:
+            EnrolmentFactory(
+                participant=ParticipantFactory(gender=gender, owning_unit=unit),
+                start=dt.date(YEAR, 1, 1),
+                end=dt.date(YEAR, 2, 1),
+                exit="work",
+            )
+
+
 @pytest.mark.slow
 @examples
 @given(enrolments)
@@ -185,19 +221,14 @@ def test_the_lattice_of_periods_gives_no_hidden_count_away(db, register):
         for first, last in LATTICE:
             published = ended_by_gender(month_range(first, last), municipality_scope())
             for group in (*GENDERS, "total"):
-                atoms = [
-                    (g, m) for g in GENDERS for m in range(first, last + 1) if group in ("total", g)
-                ]
+                atoms = by_gender(range(first, last + 1), group)
                 attacker.publish(atoms, published.get(group))
                 cells.append((atoms, published.get(group)))
         return attacker, cells
 
     attacker, cells = play(register, route)
     # Every month's count per gender, and every hidden cell, stays open to two values or more.
-    for atom, true in truth.items():
-        low, high = attacker.bounds([atom])
-        assert low <= true <= high
-        assert high - low >= 1, f"{atom} pinned to {true}"
+    assert_nothing_pinned(attacker, truth)
     for atoms, value in cells:
         if value is None:
             low, high = attacker.bounds(atoms)
@@ -221,16 +252,13 @@ def test_a_unit_and_its_sub_unit_give_no_rest_away(db, register):
         for unit, parts in ((parent, ("child", "rest")), (child, ("child",))):
             published = ended_by_gender(year, selectors.unit_scope(unit))
             for group in (*GENDERS, "total"):
-                atoms = [(g, p) for g in GENDERS for p in parts if group in ("total", g)]
-                attacker.publish(atoms, published.get(group))
+                attacker.publish(by_gender(parts, group), published.get(group))
         return attacker
 
     attacker = play(register, route)
-    for atom, true in truth.items():
-        low, high = attacker.bounds([atom])
-        assert low <= true <= high
-        if atom[1] == "rest" and true < LIMITS.count:
-            assert high - low >= 1, f"{atom} pinned to {true}"
+    assert_nothing_pinned(
+        attacker, truth, guarded=lambda atom, true: atom[1] == "rest" and true < LIMITS.count
+    )
 
 
 @pytest.mark.slow
@@ -361,40 +389,19 @@ def test_monthly_releases_of_an_open_period_tell_nobody_who_was_registered(
     before each release stays open to two values or more, whatever the releases are combined
     with (each release's figures are the sum of everything registered before it)."""
     releases = range(4)
-    truth = {
-        (g, r): sum(1 for gg, rr in register if (gg, rr) == (g, r))
-        for g in GENDERS
-        for r in releases
-    }
+    truth = late_truth(register, releases)
 
     def route(parent, child):
         attacker = Attacker(list(truth))
         for release in releases:
             next_release()
-            for gender, when in register:
-                if when == release:
-                    EnrolmentFactory(
-                        participant=ParticipantFactory(gender=gender, owning_unit=child),
-                        start=dt.date(YEAR, 1, 1),
-                        end=dt.date(YEAR, 2, 1),
-                        exit="work",
-                    )
+            register_before(register, release, child)
             published = ended_by_gender(month_range(1, 12), selectors.unit_scope(child))
             for group in (*GENDERS, "total"):
-                atoms = [
-                    (g, r)
-                    for g in GENDERS
-                    for r in releases
-                    if r <= release and group in ("total", g)
-                ]
-                attacker.publish(atoms, published.get(group))
+                attacker.publish(by_gender(releases[: release + 1], group), published.get(group))
         return attacker
 
-    attacker = play([], route)
-    for atom, true in truth.items():
-        low, high = attacker.bounds([atom])
-        assert low <= true <= high
-        assert high - low >= 1, f"{atom} pinned to {true}"
+    assert_nothing_pinned(play([], route), truth)
 
 
 @pytest.mark.slow
@@ -407,11 +414,7 @@ def test_revised_figures_of_a_closed_period_tell_nobody_who_was_registered_late(
     while late registrations come in: how many of each gender were registered late before each
     release stays open to two values or more."""
     releases = range(4)
-    truth = {
-        (g, r): sum(1 for gg, rr in register if (gg, rr) == (g, r))
-        for g in GENDERS
-        for r in releases
-    }
+    truth = late_truth(register, releases)
 
     def route(parent, child):
         PeriodFactory(code=f"{YEAR}H", status=PeriodStatus.CLOSED)
@@ -420,14 +423,7 @@ def test_revised_figures_of_a_closed_period_tell_nobody_who_was_registered_late(
         attacker = Attacker(list(truth))
         for release in releases:
             next_release()
-            for gender, when in register:
-                if when == release:
-                    EnrolmentFactory(
-                        participant=ParticipantFactory(gender=gender, owning_unit=child),
-                        start=dt.date(YEAR, 1, 1),
-                        end=dt.date(YEAR, 2, 1),
-                        exit="work",
-                    )
+            register_before(register, release, child)
             report = kpis.compute(month_range(1, 12), scope, ("gender",), kpis=["ended_enrolments"])
             assert {
                 g.value("gender") or "total": g.cells["ended_enrolments"].value
@@ -443,17 +439,7 @@ def test_revised_figures_of_a_closed_period_tell_nobody_who_was_registered_late(
                 for g in (report.revised_rows(("gender",)) or report.rows(("gender",)))
             }
             for group in (*GENDERS, "total"):
-                atoms = [
-                    (g, r)
-                    for g in GENDERS
-                    for r in releases
-                    if r <= release and group in ("total", g)
-                ]
-                attacker.publish(atoms, revised.get(group))
+                attacker.publish(by_gender(releases[: release + 1], group), revised.get(group))
         return attacker
 
-    attacker = play([], route)
-    for atom, true in truth.items():
-        low, high = attacker.bounds([atom])
-        assert low <= true <= high
-        assert high - low >= 1, f"{atom} pinned to {true}"
+    assert_nothing_pinned(play([], route), truth)
