@@ -17,8 +17,6 @@ from etablera.web.xlsx import tables_workbook, workbook_response
 from . import disclosure, presentation, selectors
 from .forms import KpiFilterForm
 
-DASHBOARD_DIMENSIONS = selectors.DASHBOARD_DIMENSIONS
-
 
 def _period_suggestions() -> list[str]:
     from etablera.followup.models import Period
@@ -41,11 +39,16 @@ def _dashboard_data(request: HttpRequest, action: str):
         return form, None, [], []
     period, scope = form.cleaned_data["period"], form.cleaned_data["scope"]
     report, points = selectors.report_with_trend(
-        request.user, period, scope, one_way=DASHBOARD_DIMENSIONS
+        request.user, period, scope, one_way=selectors.DASHBOARD_DIMENSIONS
     )
     if report.is_empty:
         return form, report, [], []
-    return form, report, points, presentation.sections(report, DASHBOARD_DIMENSIONS, points)
+    return (
+        form,
+        report,
+        points,
+        presentation.sections(report, selectors.DASHBOARD_DIMENSIONS, points),
+    )
 
 
 @login_required

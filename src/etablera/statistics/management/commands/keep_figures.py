@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from etablera.accounts import policy
 from etablera.statistics import ahead, selectors
 
-from .kpis import _message, scope_from_text
+from ..scopes import error_text, scope_from_text
 
 OPERATOR = "cron:keep-figures"
 
@@ -47,18 +47,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         texts = options["scope"] or ["kommun"]
         asked = options["period"] or ahead.default_period_code()
+        operator = policy.Operator(OPERATOR)
         try:
             period = selectors.resolve(asked)
-            scopes = [(text, scope_from_text(text, OPERATOR)) for text in texts]
+            scopes = [(text, scope_from_text(text, operator)) for text in texts]
         except (ValidationError, ImproperlyConfigured) as exc:
-            raise CommandError(_message(exc)) from exc
-        operator = policy.Operator(OPERATOR)
+            raise CommandError(error_text(exc)) from exc
         for text, scope in scopes:
             started = time.perf_counter()
             try:
                 earlier = ahead.keep(operator, period, scope)
             except (ValidationError, ImproperlyConfigured) as exc:
-                raise CommandError(f"{text}: {_message(exc)}") from exc
+                raise CommandError(f"{text}: {error_text(exc)}") from exc
             self.stdout.write(
                 f"{text}: {asked} and the {earlier} periods before it kept "
                 f"({time.perf_counter() - started:.1f} s)"

@@ -24,16 +24,11 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from etablera.accounts import policy
-from etablera.organisation.models import Body, Unit
 from etablera.statistics import kpis, presentation, selectors
-from etablera.statistics.kpis import KPIS, MUNICIPALITY_KEY, Scope
+from etablera.statistics.kpis import KPIS, Scope
 from etablera.web.tables import SUPPRESSED_EXPLANATION, Table, csv_text
 
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(str(m) for m in exc.messages)
-    return str(exc)
+from ..scopes import error_text, scope_from_text
 
 
 class Command(BaseCommand):
@@ -76,7 +71,7 @@ class Command(BaseCommand):
             as_of = datetime.date.fromisoformat(options["as_of"]) if options["as_of"] else None
             report = kpis.compute(period, scope, by, kpis=wanted, as_of=as_of)
         except (ValidationError, kpis.InvalidBreakdown, ImproperlyConfigured) as exc:
-            raise CommandError(_message(exc)) from exc
+            raise CommandError(error_text(exc)) from exc
         except ValueError as exc:
             raise CommandError(f"--as-of must be a date (YYYY-MM-DD): {exc}") from exc
         if report.is_empty:
@@ -98,7 +93,7 @@ class Command(BaseCommand):
         self.stdout.write(text_table(transpose(table) if len(by) == 1 else table))
 
     def _scope(self, text: str) -> Scope:
-        return scope_from_text(text, "etablera kpis")
+        return scope_from_text(text, policy.Operator("etablera kpis"))
 
     def _kpis(self, text: str) -> list[str] | None:
         names = [n.strip() for n in text.split(",") if n.strip()]
@@ -106,59 +101,6 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"Unknown KPI {unknown[0]!r}: choose from {', '.join(KPIS)}.")
         return [kpis.kpi_key(n) or "" for n in names] or None
-
-
-def scope_from_text(text: str, operator_name: str) -> Scope:
-    """The scope ``text`` names, if the access policy offers it to an operator exactly as
-    to a user (``selectors.scope_for``): the municipality, or a unit or body where roles
-    that see KPIs are assigned — not any unit one picks, whose figures beside its
-    sub-units' would be differences no one else is shown."""
-    kind, _sep, value = text.partition(":")
-    kind, value = kind.strip().lower(), value.strip()
-    if kind in ("kommun", "municipality") and not value:
-        key = MUNICIPALITY_KEY
-    elif kind in ("enhet", "unit") and value:
-        units = (
-            Unit.objects.filter(pk=int(value))
-            if value.isdigit()
-            else Unit.objects.filter(name=value)
-        )
-        found = list(units[:2])
-        if len(found) != 1:
-            raise CommandError(
-                f"No single unit is called {value!r}: give its id (see the organisation pages)."
-            )
-        key = selectors.unit_scope(found[0]).key
-    elif kind in ("organ", "body") and value:
-        bodies = (
-            Body.objects.filter(pk=int(value))
-            if value.isdigit()
-            else Body.objects.filter(short_name=value)
-        )
-        body = bodies.first()
-        if body is None:
-            raise CommandError(f"No body has the short name or id {value!r}.")
-        key = selectors.body_scope(body).key
-    else:
-        raise CommandError(
-            f"Unknown scope {text!r}: use kommun, enhet:<unit id or name> or organ:<short name>."
-        )
-    operator = policy.Operator(operator_name)
-    try:
-        return selectors.scope_for(operator, key)
-    except selectors.InvalidScope as exc:
-        offered = ", ".join(_command_text(s.key) for s in selectors.scopes_for(operator))
-        raise CommandError(
-            f"{text!r} is not a scope statistics are published for: a unit or body is one "
-            "only where a role that sees the KPIs is assigned (the scopes users see). "
-            f"Choose from: {offered}."
-        ) from exc
-
-
-def _command_text(key: str) -> str:
-    """A scope's key as this command takes it (``enhet-3`` → ``enhet:3``)."""
-    kind, _sep, pk = key.partition("-")
-    return f"{kind}:{pk}" if pk else key
 
 
 def transpose(table: Table) -> Table:
